@@ -2,8 +2,14 @@
 //!
 //! The pipeline, one way:
 //! read ([`read`]) → parse and lower ([`dialect`]) → normalized model ([`model`])
-//! → packet-set engine ([`space`]) → checks ([`check`], with [`topology`] and
-//! [`catalog`]) → findings ([`finding`]) → reporters ([`report`]).
+//! → packet-set engine ([`space`]) → checks ([`check`]) → findings ([`finding`])
+//! → reporters ([`report`]). [`cli`] is the glue.
 
+pub mod check;
+pub mod cli;
+pub mod dialect;
+pub mod finding;
 pub mod model;
+pub mod read;
+pub mod report;
 pub mod space;

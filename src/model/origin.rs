@@ -115,7 +115,14 @@ impl Origin {
 
 impl fmt::Debug for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{} {:?}", self.file.name, self.line, self.column, self.text())
+        write!(
+            f,
+            "{}:{}:{} {:?}",
+            self.file.name,
+            self.line,
+            self.column,
+            self.text()
+        )
     }
 }
 

@@ -110,9 +110,7 @@ fn parse_endpoint(w: &str) -> Result<(IpAddr, Option<u16>), String> {
         let (addr, tail) = rest
             .split_once(']')
             .ok_or_else(|| format!("missing `]` in `{w}`"))?;
-        let addr: IpAddr = addr
-            .parse()
-            .map_err(|_| format!("bad address `{addr}`"))?;
+        let addr: IpAddr = addr.parse().map_err(|_| format!("bad address `{addr}`"))?;
         let p = match tail.strip_prefix(':') {
             Some(p) => Some(port(p)?),
             None if tail.is_empty() => None,

@@ -40,7 +40,10 @@ pub enum Cond {
     /// A symbolic address or port set whose members depend on the host (Windows
     /// `LocalSubnet`, `RPC`, `DNS`, ...). A topology may resolve it; otherwise it is
     /// treated as [`Cond::Opaque`].
-    Symbolic { field: SymbolicField, keyword: String },
+    Symbolic {
+        field: SymbolicField,
+        keyword: String,
+    },
     /// A condition fwlint cannot decide from packet headers: an unmodelled match
     /// (`meta mark`, `limit`, `fib`, ...), or one outside the packet (a Windows
     /// program or service scope, IPsec authentication). Analyses treat it with
@@ -337,14 +340,11 @@ impl RuleSet {
 
     /// Find a filter by name or alias (case-insensitive for names).
     pub fn filter(&self, name: &str) -> Option<&Filter> {
-        self.filters
-            .iter()
-            .find(|f| f.name == name)
-            .or_else(|| {
-                self.filters.iter().find(|f| {
-                    f.name.eq_ignore_ascii_case(name)
-                        || f.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
-                })
+        self.filters.iter().find(|f| f.name == name).or_else(|| {
+            self.filters.iter().find(|f| {
+                f.name.eq_ignore_ascii_case(name)
+                    || f.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
             })
+        })
     }
 }

@@ -325,7 +325,10 @@ impl CtStates {
         CtStates(self.0 | other.0)
     }
     pub fn from_name(name: &str) -> Option<CtStates> {
-        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| *s)
     }
 }
 
@@ -437,7 +440,10 @@ mod tests {
     fn ranges_merge_and_complement() {
         let r = Ranges::from_ranges([(5, 10), (1, 3), (4, 4), (20, 30)]);
         assert_eq!(r.ranges(), &[(1, 10), (20, 30)]);
-        assert_eq!(r.complement(65535).ranges(), &[(0, 0), (11, 19), (31, 65535)]);
+        assert_eq!(
+            r.complement(65535).ranges(),
+            &[(0, 0), (11, 19), (31, 65535)]
+        );
         assert_eq!(Ranges::range(0, 65535).complement(65535), Ranges::empty());
         assert_eq!(r.count(), 21);
     }

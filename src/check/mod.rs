@@ -1,0 +1,76 @@
+//! Checks: one file each. Every check is declared with [`declare_check!`], whose
+//! doc comment (what it does, why it matters, example, fix) is kept as the
+//! check's documentation for `fwlint explain`, `docs/rules.md` and SARIF.
+//!
+//! Checks read the model and the packet-set engine; they never see a dialect.
+
+use crate::finding::{Kind, Severity};
+
+/// Static description of a check.
+#[derive(Debug)]
+pub struct CheckInfo {
+    /// Stable code, e.g. `FW201`.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `shadowed-rule`.
+    pub name: &'static str,
+    pub kind: Kind,
+    /// Default severity.
+    pub severity: Severity,
+    /// One-line summary.
+    pub summary: &'static str,
+    /// The full documentation (Markdown), from the declaring doc comment.
+    pub doc: &'static str,
+    /// Whether the check needs a topology.
+    pub needs_topology: bool,
+}
+
+/// Declare a check: `declare_check! { /// docs... pub NAME, "FW201", "shadowed-rule", Kind::Shadowed, Severity::Warning, topology: false, "summary" }`.
+#[macro_export]
+macro_rules! declare_check {
+    (
+        $(#[doc = $doc:literal])*
+        pub $ident:ident, $code:literal, $name:literal, $kind:expr, $sev:expr, topology: $topo:literal, $summary:literal
+    ) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::check::CheckInfo = $crate::check::CheckInfo {
+            code: $code,
+            name: $name,
+            kind: $kind,
+            severity: $sev,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),*),
+            needs_topology: $topo,
+        };
+    };
+}
+
+pub mod parse_problem;
+
+/// Every check, in code order.
+pub fn registry() -> Vec<&'static CheckInfo> {
+    let mut all: Vec<&'static CheckInfo> = vec![
+        &parse_problem::UNREADABLE_INPUT,
+        &parse_problem::SYNTAX_ERROR,
+        &parse_problem::UNMODELLED_CONSTRUCT,
+    ];
+    all.sort_by_key(|c| c.code);
+    all
+}
+
+/// Find a check by code or name (case-insensitive).
+pub fn lookup(code_or_name: &str) -> Option<&'static CheckInfo> {
+    registry().into_iter().find(|c| {
+        c.code.eq_ignore_ascii_case(code_or_name) || c.name.eq_ignore_ascii_case(code_or_name)
+    })
+}
+
+/// The documentation of a check with the doc comment's one-space indent removed.
+pub fn doc_text(info: &CheckInfo) -> String {
+    info.doc
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}

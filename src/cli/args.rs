@@ -1,0 +1,141 @@
+//! What the user typed: clap-derived structs, one per subcommand.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "fwlint",
+    version,
+    about = "A policy linter for nftables, Windows Firewall and Cisco ACL configs",
+    long_about = "fwlint reads nftables, Windows Firewall and Cisco ACL configs into one model, \
+                  computes exactly which packets each rule decides, and checks them against the \
+                  flows your deployment needs."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// What does this config do with this packet?
+    Query(QueryArgs),
+    /// Print the normalized rule set that every check works on.
+    Parse(ParseArgs),
+    /// Lint configs (with a topology: against the flows it requires).
+    Check(CheckArgs),
+}
+
+/// `--dialect`: a name from the contract, or `auto`.
+pub fn dialect_arg(s: &str) -> Result<Option<crate::dialect::Dialect>, String> {
+    if s == "auto" {
+        return Ok(None);
+    }
+    crate::dialect::Dialect::from_name(s)
+        .map(Some)
+        .ok_or_else(|| {
+            format!(
+                "unknown dialect `{s}`; expected auto, {}",
+                crate::dialect::Dialect::ALL.map(|d| d.name()).join(", ")
+            )
+        })
+}
+
+#[derive(Args, Debug)]
+pub struct QueryArgs {
+    /// The config file.
+    pub config: PathBuf,
+    /// Dialect of the config (auto detects from extension and content).
+    #[arg(long, default_value = "auto", value_parser = dialect_arg)]
+    pub dialect: Option<crate::dialect::Dialect>,
+    /// nftables hook (input, forward, output), Cisco ACL name, or Windows direction (in, out).
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Windows Firewall profile: domain, private or public.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// A packet: `PROTO SRC[:SPORT] DST[:DPORT] [ICMPTYPE[/CODE]]`. Repeatable.
+    #[arg(long = "packet", value_name = "LINE")]
+    pub packets: Vec<String>,
+    /// A file of packet lines, or `-` for standard input.
+    #[arg(long = "packets", value_name = "FILE")]
+    pub packets_file: Option<String>,
+    /// Input interface of the packets.
+    #[arg(long)]
+    pub iif: Option<String>,
+    /// Output interface of the packets.
+    #[arg(long)]
+    pub oif: Option<String>,
+    #[arg(long, value_enum, default_value_t = QueryFormat::Text)]
+    pub format: QueryFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ParseArgs {
+    /// Config files.
+    #[arg(required = true)]
+    pub configs: Vec<PathBuf>,
+    #[arg(long, default_value = "auto", value_parser = dialect_arg)]
+    pub dialect: Option<crate::dialect::Dialect>,
+    #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
+    pub format: ParseFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseFormat {
+    Json,
+    Text,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories (walked, honouring .gitignore). Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// A topology file (TOML): check the configs it names against the flows it requires.
+    #[arg(long)]
+    pub topology: Option<PathBuf>,
+    #[arg(long, default_value = "auto", value_parser = dialect_arg)]
+    pub dialect: Option<crate::dialect::Dialect>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Write the report here instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Suppress findings recorded in this baseline (a previous `--format json` report).
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Settings file (fwlint.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    Human,
+    Concise,
+    Json,
+    Sarif,
+    Github,
+    Gitlab,
+    Junit,
+    Markdown,
+    Html,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}

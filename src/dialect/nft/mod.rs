@@ -1,0 +1,15 @@
+//! nftables: `nft -f` text and `nft -j` JSON. (Being built on branch `nft`.)
+use crate::model::RuleSet;
+use crate::read::{Input, LoadError};
+pub fn load_text(input: &Input) -> Result<RuleSet, LoadError> {
+    Err(LoadError::new(
+        &input.name,
+        "the nft dialect is not built yet",
+    ))
+}
+pub fn load_json(input: &Input) -> Result<RuleSet, LoadError> {
+    Err(LoadError::new(
+        &input.name,
+        "the nft-json dialect is not built yet",
+    ))
+}
