@@ -17,7 +17,7 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
     } else {
         a.paths.clone()
     };
-    let loaded = load_paths(&paths, a.dialect);
+    let loaded = load_paths(&paths, a.dialect.0);
     let mut findings: Vec<Finding> = loaded
         .errors
         .iter()

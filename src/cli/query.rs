@@ -10,7 +10,7 @@ use std::io::Read;
 
 pub fn run(a: QueryArgs) -> Result<i32, String> {
     let lines = packet_lines(&a)?;
-    let (_, rules) = match load_file(&a.config, a.dialect) {
+    let (_, rules) = match load_file(&a.config, a.dialect.0) {
         Ok(x) => x,
         Err(e) => {
             eprint!("{}", super::check::render_load_error(&e));
