@@ -44,7 +44,34 @@ macro_rules! declare_check {
     };
 }
 
+pub mod disabled_rule;
+pub mod duplicate_rule_name;
+pub mod empty_filter;
 pub mod parse_problem;
+pub mod undefined_reference;
+pub mod unreachable_chain;
+pub mod unused_object;
+
+use crate::finding::Finding;
+use crate::model::RuleSet;
+
+/// What every check without a topology reads.
+pub struct Context<'a> {
+    pub rules: &'a RuleSet,
+}
+
+/// Run every check that needs no topology.
+pub fn run_hygiene(cx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    parse_problem::check(cx.rules, &mut out);
+    disabled_rule::run(cx, &mut out);
+    empty_filter::run(cx, &mut out);
+    unused_object::run(cx, &mut out);
+    undefined_reference::run(cx, &mut out);
+    duplicate_rule_name::run(cx, &mut out);
+    unreachable_chain::run(cx, &mut out);
+    out
+}
 
 /// Every check, in code order.
 pub fn registry() -> Vec<&'static CheckInfo> {
@@ -52,6 +79,12 @@ pub fn registry() -> Vec<&'static CheckInfo> {
         &parse_problem::UNREADABLE_INPUT,
         &parse_problem::SYNTAX_ERROR,
         &parse_problem::UNMODELLED_CONSTRUCT,
+        &disabled_rule::DISABLED_RULE,
+        &empty_filter::EMPTY_FILTER,
+        &unused_object::UNUSED_OBJECT,
+        &undefined_reference::UNDEFINED_REFERENCE,
+        &duplicate_rule_name::DUPLICATE_RULE_NAME,
+        &unreachable_chain::UNREACHABLE_CHAIN,
     ];
     all.sort_by_key(|c| c.code);
     all

@@ -23,7 +23,10 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
         .iter()
         .map(parse_problem::from_load_error)
         .collect();
-    parse_problem::check(&loaded.rules, &mut findings);
+    let cx = crate::check::Context {
+        rules: &loaded.rules,
+    };
+    findings.extend(crate::check::run_hygiene(&cx));
     let could_not_read = !loaded.errors.is_empty()
         || loaded
             .rules
