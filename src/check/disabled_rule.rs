@@ -1,7 +1,6 @@
 //! `disabled-rule`: rules that are present but switched off.
 
 use super::Context;
-use crate::declare_check;
 use crate::finding::{Finding, Kind, Severity};
 
 declare_check! {

@@ -1,7 +1,6 @@
 //! `duplicate-rule-name`: Windows rules sharing a name but not a meaning.
 
 use super::Context;
-use crate::declare_check;
 use crate::finding::{Finding, Kind, Severity};
 
 declare_check! {

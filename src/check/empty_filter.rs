@@ -1,7 +1,6 @@
 //! `empty-filter`: filters with no rules at all.
 
 use super::Context;
-use crate::declare_check;
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::FilterBody;
 

@@ -1,7 +1,6 @@
 //! `undefined-reference`: references to names the config never defines.
 
 use super::Context;
-use crate::declare_check;
 use crate::finding::{Finding, Kind, Severity};
 
 declare_check! {

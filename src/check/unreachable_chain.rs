@@ -1,7 +1,6 @@
 //! `unreachable-chain`: nftables regular chains that no reachable rule jumps to.
 
 use super::Context;
-use crate::declare_check;
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::{Effect, FilterBody};
 

@@ -1,7 +1,6 @@
 //! `unused-object`: named objects that nothing refers to.
 
 use super::Context;
-use crate::declare_check;
 use crate::finding::{Finding, Kind, Severity};
 
 declare_check! {
