@@ -23,9 +23,8 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
         .iter()
         .map(parse_problem::from_load_error)
         .collect();
-    let cx = crate::check::Context {
-        rules: &loaded.rules,
-    };
+    let space = crate::space::Space::for_rulesets([&loaded.rules]);
+    let cx = crate::check::Context::new(&loaded.rules, &space, &crate::model::eval::NoSymbols);
     findings.extend(crate::check::run_hygiene(&cx));
     let could_not_read = !loaded.errors.is_empty()
         || loaded
