@@ -13,3 +13,4 @@ pub mod model;
 pub mod read;
 pub mod report;
 pub mod space;
+pub mod suggest;
