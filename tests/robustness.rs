@@ -24,7 +24,10 @@ fn corpus_files() -> Vec<(PathBuf, Dialect)> {
     let mut out = Vec::new();
     for (dir, d) in dirs {
         let Ok(rd) = std::fs::read_dir(root.join(dir)) else {
-            panic!("missing {}: the shared corpus must sit beside the repository", root.join(dir).display());
+            panic!(
+                "missing {}: the shared corpus must sit beside the repository",
+                root.join(dir).display()
+            );
         };
         let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
         files.sort();
@@ -107,7 +110,11 @@ fn mutate(rng: &mut Rng, data: &[u8]) -> (String, Vec<u8>) {
             if rng.below(2) == 0 {
                 u.extend([0xFF, 0xFE]);
             }
-            u.extend(String::from_utf8_lossy(&d).encode_utf16().flat_map(|c| c.to_le_bytes()));
+            u.extend(
+                String::from_utf8_lossy(&d)
+                    .encode_utf16()
+                    .flat_map(|c| c.to_le_bytes()),
+            );
             if rng.below(2) == 0 && !u.is_empty() {
                 u.pop();
             }
@@ -125,7 +132,11 @@ fn mutate(rng: &mut Rng, data: &[u8]) -> (String, Vec<u8>) {
 #[test]
 fn mutated_corpus_never_panics() {
     let files = corpus_files();
-    assert!(files.len() > 50, "expected the shared corpus, found {} files", files.len());
+    assert!(
+        files.len() > 50,
+        "expected the shared corpus, found {} files",
+        files.len()
+    );
     let mut rng = Rng(0x5EED_F00D_u64);
     let mut runs = 0;
     for (path, dialect) in &files {
@@ -149,7 +160,12 @@ fn mutated_corpus_never_panics() {
 #[test]
 fn binary_and_empty_inputs_are_clear_errors_or_empty() {
     for d in Dialect::ALL {
-        for bytes in [&b""[..], b"\0\0\0\0", b"\xff\xfe\x00", b"regf\x01\x00\x00\x00garbage"] {
+        for bytes in [
+            &b""[..],
+            b"\0\0\0\0",
+            b"\xff\xfe\x00",
+            b"regf\x01\x00\x00\x00garbage",
+        ] {
             let input = Input::from_bytes("x", bytes.to_vec());
             let r = catch_unwind(AssertUnwindSafe(|| d.load(&input)));
             assert!(r.is_ok(), "{d} panicked on {bytes:?}");

@@ -88,10 +88,7 @@ fn check_flow(
         format!("/{}", flow.ports)
     };
     let pname = proto::name(flow.protocol).unwrap_or("ip");
-    let what = format!(
-        "{} → {} {pname}{ports}",
-        flow.from_role, flow.to_role
-    );
+    let what = format!("{} → {} {pname}{ports}", flow.from_role, flow.to_role);
     let message = if !surely_blocked.is_empty() {
         format!(
             "required flow {what} ({} → {}) is blocked{} by firewall `{}`",
@@ -116,7 +113,9 @@ fn check_flow(
     finding.witness = Some(witness.to_string());
     match decision.rule {
         Some(r) if !surely_blocked.is_empty() => {
-            finding = finding.at_rule(&r.origin).label(format!("blocks {}", witness));
+            finding = finding
+                .at_rule(&r.origin)
+                .label(format!("blocks {}", witness));
         }
         Some(r) => {
             finding = finding
@@ -130,10 +129,11 @@ fn check_flow(
         None => {
             let origin = match &filter.body {
                 crate::model::FilterBody::FirstMatch(fm) => fm.default_origin.clone(),
-                crate::model::FilterBody::Pipeline(p) => p
-                    .base
-                    .iter()
-                    .find_map(|b| (b.policy == crate::model::Action::Deny).then(|| b.policy_origin.clone()).flatten()),
+                crate::model::FilterBody::Pipeline(p) => p.base.iter().find_map(|b| {
+                    (b.policy == crate::model::Action::Deny)
+                        .then(|| b.policy_origin.clone())
+                        .flatten()
+                }),
             }
             .or_else(|| filter.origin.clone());
             if let Some(o) = origin {

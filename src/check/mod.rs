@@ -49,11 +49,16 @@ pub mod disabled_rule;
 pub mod duplicate_rule_name;
 pub mod empty_filter;
 pub mod exposure;
+pub mod missing_flow;
+pub mod overbroad;
 pub mod parse_problem;
 pub mod partly_overridden;
 pub mod redundant;
+pub mod rpc_dynamic;
 pub mod shadowed;
+pub mod site;
 pub mod undefined_reference;
+pub mod unneeded;
 pub mod unreachable_chain;
 pub mod unused_object;
 
@@ -146,12 +151,26 @@ pub fn run_hygiene(cx: &Context) -> Vec<Finding> {
     out
 }
 
+/// Run every check that compares the site with the flows it requires.
+pub fn run_flows(site: &site::Site) -> Vec<Finding> {
+    let mut out = Vec::new();
+    missing_flow::run(site, &mut out);
+    overbroad::run(site, &mut out);
+    rpc_dynamic::run(site, &mut out);
+    unneeded::run(site, &mut out);
+    out
+}
+
 /// Every check, in code order.
 pub fn registry() -> Vec<&'static CheckInfo> {
     let mut all: Vec<&'static CheckInfo> = vec![
         &parse_problem::UNREADABLE_INPUT,
         &parse_problem::SYNTAX_ERROR,
         &parse_problem::UNMODELLED_CONSTRUCT,
+        &missing_flow::MISSING_FLOW,
+        &overbroad::OVERBROAD_RULE,
+        &unneeded::UNNEEDED_RULE,
+        &rpc_dynamic::RPC_DYNAMIC_OPEN,
         &shadowed::SHADOWED_RULE,
         &shadowed::DEAD_RULE,
         &redundant::REDUNDANT_RULE,

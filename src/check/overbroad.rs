@@ -149,7 +149,11 @@ pub fn tighter(site: &Site, dialect: &str, inbound: bool, served: &[usize]) -> S
             None => by_proto.push((
                 flow.protocol,
                 Opening {
-                    name: format!("{} {}", flow.to_role, proto::name(flow.protocol).unwrap_or("ip")),
+                    name: format!(
+                        "{} {}",
+                        flow.to_role,
+                        proto::name(flow.protocol).unwrap_or("ip")
+                    ),
                     protocol: flow.protocol,
                     src: flow.src.clone(),
                     dst: flow.dst.clone(),

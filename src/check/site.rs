@@ -123,7 +123,8 @@ pub fn gates(
                     (false, true) => "input",
                     (false, false) => "output",
                 };
-                let Some(filter) = find(rules, name, if is_windows { profile } else { None }) else {
+                let Some(filter) = find(rules, name, if is_windows { profile } else { None })
+                else {
                     continue;
                 };
                 let here = if inbound {
@@ -159,7 +160,10 @@ pub fn gates(
                     format!(
                         "firewall `{}`: no filter {} in {}",
                         def.name,
-                        filter.as_deref().map(|f| format!("`{f}`")).unwrap_or_else(|| "to pick".into()),
+                        filter
+                            .as_deref()
+                            .map(|f| format!("`{f}`"))
+                            .unwrap_or_else(|| "to pick".into()),
                         def.config.display()
                     )
                 })?;

@@ -7,6 +7,7 @@ mod check;
 mod load;
 mod parse;
 mod query;
+mod site;
 
 pub use args::{Cli, Command};
 use clap::Parser;
