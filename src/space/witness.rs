@@ -17,17 +17,20 @@ impl Space {
         }
         let mut cur = s.bdd.clone();
         self.prefer(&mut cur, Field::Ct, &[0]);
-        self.lowest(&mut cur, Field::Family);
         self.prefer(
             &mut cur,
             Field::Protocol,
             &[proto::TCP as u128, proto::UDP as u128, proto::ICMP as u128, proto::ICMPV6 as u128],
         );
+        let v6 = self.has_value(&cur, Field::Protocol, proto::ICMPV6 as u128);
+        // ICMPv6 reads best over IPv6, everything else over IPv4.
+        self.prefer(&mut cur, Field::Family, &[v6 as u128]);
         self.lowest(&mut cur, Field::DstAddr);
         self.lowest(&mut cur, Field::DstPort);
         self.lowest(&mut cur, Field::SrcAddr);
         self.prefer(&mut cur, Field::SrcPort, &[DEFAULT_SPORT as u128]);
-        self.prefer(&mut cur, Field::IcmpType, &[8, 128]);
+        let echo = if v6 { [128, 8] } else { [8, 128] };
+        self.prefer(&mut cur, Field::IcmpType, &echo);
         for f in [Field::IcmpCode, Field::InIface, Field::OutIface] {
             self.lowest(&mut cur, f);
         }
@@ -46,6 +49,11 @@ impl Space {
             }
         }
         self.lowest(cur, f);
+    }
+
+    /// Does the set allow `f == v`?
+    fn has_value(&self, cur: &Bdd, f: Field, v: u128) -> bool {
+        !cur.and(&self.layout().eq(self.vars(), f, v)).is_false()
     }
 
     /// Fix `f` to the lowest value the (non-empty) set allows, bit by bit.
