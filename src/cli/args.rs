@@ -25,6 +25,8 @@ pub enum Command {
     Parse(ParseArgs),
     /// Lint configs (with a topology: against the flows it requires).
     Check(CheckArgs),
+    /// List the built-in service profiles and their required flows.
+    Catalog(CatalogArgs),
 }
 
 /// `--dialect`: `auto` (None) or a named dialect.
@@ -142,4 +144,18 @@ pub enum FailOn {
     Warning,
     Note,
     Never,
+}
+
+#[derive(Args, Debug)]
+pub struct CatalogArgs {
+    /// A profile: windows-core, dynamics-crm, configmgr or skype-for-business (default: all).
+    pub profile: Option<String>,
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
+    pub format: CatalogFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatalogFormat {
+    Text,
+    Json,
 }

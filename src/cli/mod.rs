@@ -3,6 +3,7 @@
 //! not do the job.
 
 mod args;
+mod catalog;
 mod check;
 mod load;
 mod parse;
@@ -37,6 +38,7 @@ pub fn main() -> i32 {
         Command::Query(a) => query::run(a),
         Command::Parse(a) => parse::run(a),
         Command::Check(a) => check::run(a),
+        Command::Catalog(a) => catalog::run(a),
     };
     match result {
         Ok(code) => code,
