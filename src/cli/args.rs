@@ -27,6 +27,11 @@ pub enum Command {
     Check(CheckArgs),
 }
 
+/// A `--dialect` value: `None` for `auto`. An alias, so that clap treats the
+/// whole `Option` as the value type (a bare `Option<T>` makes clap expect a
+/// parser of `T` and panic at run time).
+pub type MaybeDialect = Option<crate::dialect::Dialect>;
+
 /// `--dialect`: a name from the contract, or `auto`.
 pub fn dialect_arg(s: &str) -> Result<Option<crate::dialect::Dialect>, String> {
     if s == "auto" {
@@ -48,7 +53,7 @@ pub struct QueryArgs {
     pub config: PathBuf,
     /// Dialect of the config (auto detects from extension and content).
     #[arg(long, default_value = "auto", value_parser = dialect_arg)]
-    pub dialect: Option<crate::dialect::Dialect>,
+    pub dialect: MaybeDialect,
     /// nftables hook (input, forward, output), Cisco ACL name, or Windows direction (in, out).
     #[arg(long)]
     pub filter: Option<String>,
@@ -83,7 +88,7 @@ pub struct ParseArgs {
     #[arg(required = true)]
     pub configs: Vec<PathBuf>,
     #[arg(long, default_value = "auto", value_parser = dialect_arg)]
-    pub dialect: Option<crate::dialect::Dialect>,
+    pub dialect: MaybeDialect,
     #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
     pub format: ParseFormat,
 }
@@ -102,7 +107,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub topology: Option<PathBuf>,
     #[arg(long, default_value = "auto", value_parser = dialect_arg)]
-    pub dialect: Option<crate::dialect::Dialect>,
+    pub dialect: MaybeDialect,
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// Write the report here instead of standard output.
