@@ -266,6 +266,8 @@ pub fn addr(c: &mut Cur, ctx: &Ctx) -> R<AddrSpec> {
                         AddrSpec::Host(ip)
                     }
                     _ if ip.is_ipv6() && ctx.flavor == Flavor::Asa => AddrSpec::Host(ip),
+                    // NX-OS reads an address without a mask as a host.
+                    _ if ctx.flavor == Flavor::Nxos => AddrSpec::Host(ip),
                     _ => {
                         return Err(SyntaxError {
                             message: format!("address `{}` needs a mask or `host`", t.s),
@@ -283,6 +285,14 @@ pub fn addr(c: &mut Cur, ctx: &Ctx) -> R<AddrSpec> {
             }
         }
     };
+    // ASA `show access-list` prints the resolved name after an address: `host A (www.example.com)`.
+    if ctx.flavor == Flavor::Asa {
+        if let Some(n) = c.peek() {
+            if n.len() > 2 && n.starts_with('(') && n.ends_with(')') && !n.starts_with("(hitcnt") && n != "(inactive)" && n != "(unresolved)" {
+                c.i += 1;
+            }
+        }
+    }
     Ok(spec)
 }
 
@@ -377,6 +387,9 @@ pub fn port_op(c: &mut Cur, ctx: &Ctx, pp: PortProto) -> R<Option<PortOp>> {
             c.i += 1;
             PortOp::Gt(one(c)?)
         }
+        "range" if ctx.flavor == Flavor::Asa && c.peek_at(1).and_then(parse_ip).is_some() => {
+            return Ok(None)
+        }
         "range" => {
             c.i += 1;
             let a = one(c)?;
@@ -417,8 +430,21 @@ fn extended_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
         None => None,
     };
     let mut icmp = None;
+    let mut unmodelled = Vec::new();
     if matches!(p, ProtoSpec::Num(1) | ProtoSpec::Num(58)) {
         icmp = icmp_spec(c, ctx, p == ProtoSpec::Num(58))?;
+    } else if p == ProtoSpec::Num(2) {
+        // IGMP message type: not modelled.
+        if let Some(w) = c.peek() {
+            let l = w.to_ascii_lowercase();
+            if w.parse::<u8>().is_ok() || IGMP_TYPES.contains(&l.as_str()) {
+                let t = c.next().expect("peeked");
+                unmodelled.push(Unmodelled {
+                    what: format!("igmp type {}", t.s),
+                    span: t.lo..t.hi,
+                });
+            }
+        }
     }
     let mut e = Entry {
         action,
@@ -430,7 +456,7 @@ fn extended_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
         icmp,
         established: false,
         fragments: false,
-        unmodelled: Vec::new(),
+        unmodelled,
         notes: Vec::new(),
         inactive: false,
     };
@@ -515,6 +541,19 @@ const UNMODELLED: &[(&str, usize)] = &[
     ("nexthop3", usize::MAX - 2),
     ("udf", 2),
     ("set-qos-group", 1),
+    ("nve", 2),
+
+];
+
+/// IGMP message type names.
+const IGMP_TYPES: &[&str] = &[
+    "dvmrp",
+    "host-query",
+    "host-report",
+    "pim",
+    "trace",
+    "mtrace-response",
+    "mtrace-route",
 ];
 
 /// Log levels that may follow `log` (and ASA's `interval N`).
@@ -580,12 +619,12 @@ fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()
                     let mut end = t.hi;
                     let take = match n {
                         usize::MAX => {
-                            // operator and one or two values
+                            // operator and one or two values, or a bare value (NX-OS `ttl 5`)
                             let op = c.peek().map(str::to_ascii_lowercase).unwrap_or_default();
-                            if op == "range" {
-                                3
-                            } else {
-                                2
+                            match op.as_str() {
+                                "range" => 3,
+                                "eq" | "neq" | "lt" | "gt" => 2,
+                                _ => 1,
                             }
                         }
                         x if x == usize::MAX - 1 => c.toks[c.i..]

@@ -350,7 +350,7 @@ impl<'a> Parser<'a> {
             return;
         }
         let first = toks[0].s.to_ascii_lowercase();
-        if first == "description" || first == "nat" {
+        if first == "description" || first == "description:" || first == "nat" {
             return;
         }
         let kind = self.cfg.groups[idx].kind;
@@ -391,7 +391,34 @@ impl<'a> Parser<'a> {
         let kw = toks
             .iter()
             .position(|t| matches!(t.s, "access-group" | "traffic-filter" | "access-class"));
-        let Some(k) = kw else { return };
+        let Some(mut k) = kw else { return };
+        // IOS-XR: `ipv4 access-group common COMMON [IFACL] ingress`; the common
+        // ACL and the interface ACL both apply.
+        if toks.get(k + 1).is_some_and(|t| t.s == "common") {
+            k += 1;
+            if toks.len() > k + 3 {
+                if let Some(common) = toks.get(k + 1) {
+                    let dir = toks.last().map(|t| t.s).unwrap_or("ingress");
+                    self.cfg.binds.push(Bind {
+                        acl: common.s.to_string(),
+                        point: point.to_string(),
+                        direction: if dir == "egress" { "out" } else { "in" }.to_string(),
+                        span: span.clone(),
+                    });
+                }
+                k += 1;
+            }
+        }
+        // IOS-XR lines: `access-class ingress NAME`.
+        let swapped;
+        let toks: &[Tok] = if matches!(toks.get(k + 1).map(|t| t.s), Some("ingress" | "egress")) {
+            let mut v = toks.clone();
+            v.swap(k + 1, k + 2.min(toks.len() - 1 - k));
+            swapped = v;
+            &swapped
+        } else {
+            &toks
+        };
         let (Some(name), dir) = (toks.get(k + 1), toks.get(k + 2)) else {
             self.issue(true, "binding without an ACL name", Some("NAME in|out".into()), span);
             return;

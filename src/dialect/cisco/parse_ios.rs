@@ -79,7 +79,22 @@ fn numbered(p: &mut Parser, line: &Line) {
         return;
     };
     let Ok(num) = n.s.parse::<u32>() else {
-        p.issue(true, format!("`access-list {} ...` is ASA syntax; IOS numbered ACLs use numbers", n.s), Some("access-list 1-199|1300-2699".into()), span);
+        // `access-list NAME extended|standard ...`: named one-line entries as
+        // some IOS-family images accept them; masks are wildcards.
+        let kind = match toks.get(2).map(|t| t.s) {
+            Some("extended") => AclKind::Extended,
+            Some("standard") => AclKind::Standard,
+            Some("remark") => AclKind::Extended,
+            _ => {
+                p.issue(true, format!("expected a number or `NAME extended|standard` after `access-list`, found `{}`", n.s), Some("access-list 1-199|1300-2699 | access-list NAME extended".into()), span);
+                return;
+            }
+        };
+        let idx = p.acl(n.s, Family::Ipv4, kind, span.clone());
+        let from = if toks[2].s == "remark" { 2 } else { 3 };
+        if toks.len() > from {
+            p.acl_line(idx, line, &toks, from);
+        }
         return;
     };
     let Some(kind) = numbered_kind(num) else {
