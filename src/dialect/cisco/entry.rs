@@ -112,7 +112,10 @@ pub fn action(c: &mut Cur) -> R<Action> {
         Ok(Action::Deny)
     } else {
         Err(c.err(
-            format!("expected `permit` or `deny`, found `{}`", c.peek().unwrap_or("")),
+            format!(
+                "expected `permit` or `deny`, found `{}`",
+                c.peek().unwrap_or("")
+            ),
             "permit | deny",
         ))
     }
@@ -125,14 +128,16 @@ fn standard_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
         addr(c, ctx)?
     } else {
         let t = c.word("an address")?;
-        let ip = ip_or_name(t.s, ctx)
-            .ok_or_else(|| SyntaxError {
-                message: format!("expected an address, found `{}`", t.s),
-                expected: Some("any | host A | A [MASK]".into()),
-                span: t.lo..t.hi,
-            })?;
+        let ip = ip_or_name(t.s, ctx).ok_or_else(|| SyntaxError {
+            message: format!("expected an address, found `{}`", t.s),
+            expected: Some("any | host A | A [MASK]".into()),
+            span: t.lo..t.hi,
+        })?;
         let ip_trim = t.s.strip_suffix(',').is_some();
-        if ip_trim && c.is("wildcard") && c.peek_at(1).is_some_and(|w| w.eq_ignore_ascii_case("bits")) {
+        if ip_trim
+            && c.is("wildcard")
+            && c.peek_at(1).is_some_and(|w| w.eq_ignore_ascii_case("bits"))
+        {
             c.i += 2;
             let m = c.word("a wildcard mask")?;
             let w = parse_ip(m.s).ok_or_else(|| bad_ip(&m))?;
@@ -178,7 +183,11 @@ fn bad_ip(t: &Tok) -> SyntaxError {
 /// An address (optionally followed by a comma, as in `show` output).
 pub fn parse_ip(s: &str) -> Option<IpAddr> {
     let s = s.strip_suffix(',').unwrap_or(s);
-    if !s.bytes().next().is_some_and(|b| b.is_ascii_hexdigit() || b == b':') {
+    if !s
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_hexdigit() || b == b':')
+    {
         return None;
     }
     s.parse().ok()
@@ -288,7 +297,13 @@ pub fn addr(c: &mut Cur, ctx: &Ctx) -> R<AddrSpec> {
     // ASA `show access-list` prints the resolved name after an address: `host A (www.example.com)`.
     if ctx.flavor == Flavor::Asa {
         if let Some(n) = c.peek() {
-            if n.len() > 2 && n.starts_with('(') && n.ends_with(')') && !n.starts_with("(hitcnt") && n != "(inactive)" && n != "(unresolved)" {
+            if n.len() > 2
+                && n.starts_with('(')
+                && n.ends_with(')')
+                && !n.starts_with("(hitcnt")
+                && n != "(inactive)"
+                && n != "(unresolved)"
+            {
                 c.i += 1;
             }
         }
@@ -337,7 +352,9 @@ pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
             None => {
                 return Err(SyntaxError {
                     message: format!("unknown protocol `{}`", t.s),
-                    expected: Some("ip | tcp | udp | icmp | NAME | 0-255 | object-group NAME".into()),
+                    expected: Some(
+                        "ip | tcp | udp | icmp | NAME | 0-255 | object-group NAME".into(),
+                    ),
                     span: t.lo..t.hi,
                 })
             }
@@ -401,7 +418,9 @@ pub fn port_op(c: &mut Cur, ctx: &Ctx, pp: PortProto) -> R<Option<PortOp>> {
             PortOp::Group(c.word("a port group name")?.s.to_string())
         }
         "object-group" => {
-            let Some(n) = c.peek_at(1) else { return Ok(None) };
+            let Some(n) = c.peek_at(1) else {
+                return Ok(None);
+            };
             match ctx.kinds.get(&(false, n.to_string())) {
                 Some(GroupKind::Port) => {
                     c.i += 2;
@@ -542,7 +561,6 @@ const UNMODELLED: &[(&str, usize)] = &[
     ("udf", 2),
     ("set-qos-group", 1),
     ("nve", 2),
-
 ];
 
 /// IGMP message type names.
@@ -641,7 +659,9 @@ fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()
                         match c.next() {
                             Some(a) => end = a.hi,
                             None => {
-                                return Err(c.err(format!("`{}` needs an argument", t.s), "an argument"))
+                                return Err(
+                                    c.err(format!("`{}` needs an argument", t.s), "an argument")
+                                )
                             }
                         }
                     }
@@ -670,7 +690,10 @@ fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()
 fn is_option_keyword(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
     UNMODELLED.iter().any(|(k, _)| *k == l)
-        || matches!(l.as_str(), "log" | "log-input" | "established" | "fragments" | "inactive")
+        || matches!(
+            l.as_str(),
+            "log" | "log-input" | "established" | "fragments" | "inactive"
+        )
 }
 
 /// The words from `start` to `end` as written (for messages).
