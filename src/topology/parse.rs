@@ -155,14 +155,13 @@ pub fn parse(
     path: &Path,
     catalog: &Catalog,
 ) -> Result<Topology, TopologyError> {
-    let root: Node = match toml::from_str(&src.text) {
-        Ok(n) => n,
+    let top = match super::node::parse(&src.text) {
+        Ok(t) => t,
         Err(e) => {
-            let span = e.span().unwrap_or(0..0);
             return Err(TopologyError::at(
                 &src,
-                span,
-                format!("invalid TOML: {}", e.message().trim()),
+                e.span,
+                format!("invalid TOML: {}", e.message),
                 "here",
             ));
         }
@@ -171,12 +170,6 @@ pub fn parse(
         src: Arc::clone(&src),
         catalog,
         errors: Vec::new(),
-    };
-    let Node::Table(top) = root else {
-        return Err(TopologyError::file_error(
-            &src.name,
-            "a topology is a TOML table",
-        ));
     };
     cx.check_keys(&top, TOP_KEYS, "a topology");
     let settings = get(&top, "settings")
