@@ -96,9 +96,6 @@ impl fmt::Display for TopologyError {
         } else {
             write!(f, "{}: {}", self.file, self.message)?;
         }
-        if let Some(h) = &self.help {
-            write!(f, " ({h})")?;
-        }
         Ok(())
     }
 }

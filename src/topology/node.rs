@@ -37,14 +37,18 @@ impl Node {
     }
 }
 
+/// The entries of a table, keys in document order.
+pub type Entries = Vec<(Spanned<String>, Spanned<Node>)>;
+
 /// A syntax error: message and span.
+#[derive(Debug)]
 pub struct SyntaxError {
     pub message: String,
     pub span: Range<usize>,
 }
 
 /// Parse `text` into a spanned tree (the root table).
-pub fn parse(text: &str) -> Result<Vec<(Spanned<String>, Spanned<Node>)>, SyntaxError> {
+pub fn parse(text: &str) -> Result<Entries, SyntaxError> {
     let doc = ImDocument::parse(text).map_err(|e| SyntaxError {
         message: e.message().trim().to_string(),
         span: e.span().unwrap_or(0..0),
@@ -52,7 +56,7 @@ pub fn parse(text: &str) -> Result<Vec<(Spanned<String>, Spanned<Node>)>, Syntax
     Ok(table_entries(doc.as_table(), 0..0))
 }
 
-fn table_entries(t: &EditTable, fallback: Range<usize>) -> Vec<(Spanned<String>, Spanned<Node>)> {
+fn table_entries(t: &EditTable, fallback: Range<usize>) -> Entries {
     let mut out = Vec::new();
     for (k, item) in t.iter() {
         let kspan = t

@@ -3,6 +3,8 @@
 //! All errors in the file are collected; the first is returned with the others
 //! attached.
 
+#![allow(clippy::result_large_err)]
+
 use super::addr::parse_addr;
 use super::error::{did_you_mean, TopologyError};
 use super::node::Node;
@@ -197,7 +199,6 @@ pub fn parse(
         .unwrap_or_default();
     if !cx.errors.is_empty() {
         let mut errs = std::mem::take(&mut cx.errors);
-        errs.sort_by_key(|e| e.span.as_ref().map(|s| s.start).unwrap_or(0));
         let mut first = errs.remove(0);
         first.others = errs;
         return Err(first);
