@@ -116,10 +116,13 @@ fn seed_semantics_are_kept() {
     }
     // ConfigMgr: `<-->` sections are bidirectional; remote-SQL installation ports are setup-only.
     let cm = cat.profile("configmgr").unwrap();
-    assert!(cm.flows.iter().any(|f| f.from == "configmgr.site-server"
-        && f.to == "configmgr.management-point"
-        && f.bidirectional
-        && f.ports == PortSpec::RpcDynamic));
+    assert!(cm
+        .flows
+        .iter()
+        .any(|f| f.from == "configmgr.management-point"
+            && f.to == "configmgr.site-server"
+            && f.bidirectional
+            && f.ports == PortSpec::RpcDynamic));
     assert!(cm.flows.iter().any(|f| f.from == "configmgr.site-server"
         && f.to == "configmgr.sql-server"
         && f.ports == PortSpec::RpcDynamic

@@ -377,6 +377,16 @@ fn parse_hosts(cx: &mut Ctx, v: &Spanned<Node>, groups: &[Group]) -> Vec<Host> {
                 Vec::new()
             }
         };
+        if addrs.is_empty()
+            && matches!(get(ht, "address").map(|a| a.get_ref()), Some(Node::Array(a)) if a.is_empty())
+        {
+            cx.error(
+                get(ht, "address").unwrap().span(),
+                format!("host `{name}` has no address"),
+                "empty list",
+                None,
+            );
+        }
         let mut roles = Vec::new();
         if let Some(r) = get(ht, "roles") {
             for (role, span) in cx.strings(r, "roles") {
