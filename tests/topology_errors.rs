@@ -241,3 +241,46 @@ fn fwlint_catalog_topology_reports_errors_with_exit_2() {
         .iter()
         .any(|f| f["from"] == "clients" && f["to"] == "crm01" && f["ports"] == "5555"));
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        /// Arbitrary text: an error or a topology, never a panic.
+        #[test]
+        fn arbitrary_text(text in "\\PC{0,200}") {
+            let _ = topology::parse_str("t.toml", &text, Path::new("t.toml"), builtin());
+        }
+
+        /// The example with one byte range cut out: errors point inside the text.
+        #[test]
+        fn damaged_example(start in 0usize..1800, len in 0usize..40) {
+            let text = std::fs::read_to_string(EXAMPLE).unwrap();
+            let start = start.min(text.len());
+            let end = (start + len).min(text.len());
+            if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                return Ok(());
+            }
+            let damaged = format!("{}{}", &text[..start], &text[end..]);
+            match topology::parse_str("t.toml", &damaged, Path::new("t.toml"), builtin()) {
+                Ok(t) => { let _ = t.required_flows(builtin()); }
+                Err(e) => {
+                    if let Some(span) = &e.span {
+                        prop_assert!(span.end <= damaged.len());
+                    }
+                    let _ = e.render(false);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let text = format!("a = {}{}", "[".repeat(5000), "]".repeat(5000));
+        let e = error(&text);
+        assert!(e.message.starts_with("invalid TOML"), "{}", e.message);
+    }
+}
