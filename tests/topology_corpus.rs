@@ -113,3 +113,28 @@ fn configmgr_sample_bidirectional_site_system_flows() {
     // Remote SQL installation flows only in setup.
     assert!(!flows.iter().any(|f| f.phase == Phase::Setup));
 }
+
+#[test]
+fn a_group_playing_both_ends_talks_to_itself() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/corpus/topology/skype-pool.toml"
+    );
+    let t = topology::load(std::path::Path::new(path)).unwrap();
+    let flows = t.required_flows(builtin());
+    // Peer-to-peer client media: users -> users, both ways collapse into one flow per protocol.
+    let p2p: Vec<_> = flows
+        .iter()
+        .filter(|f| {
+            f.from_name == "users" && f.to_name == "users" && f.ports.to_string() == "1024-65535"
+        })
+        .collect();
+    assert_eq!(p2p.len(), 2, "{p2p:#?}");
+    // A host never needs a flow to itself (front-end -> front-end within fe01).
+    assert!(!flows
+        .iter()
+        .any(|f| f.from_name == "fe01" && f.to_name == "fe01"));
+    assert!(flows
+        .iter()
+        .any(|f| f.from_name == "fe01" && f.to_name == "fe02" && f.ports.contains(444)));
+}

@@ -2,8 +2,8 @@
 //! firewalls stand in each flow's path.
 //!
 //! A catalog flow `A -> B` becomes one [`RequiredFlow`] for every member (host or
-//! group) playing role `A` and every member playing role `B`, except a member to
-//! itself. A bidirectional flow (`<-->` in the seeds) also yields `B -> A`. A
+//! group) playing role `A` and every member playing role `B`, except a host to
+//! itself (a group to itself is kept: its members talk to each other). A bidirectional flow (`<-->` in the seeds) also yields `B -> A`. A
 //! `[[flows]]` entry yields one flow per (from, to, service). Ports are resolved
 //! here: a destination host's `ports` override replaces a service's default port,
 //! and `rpc-dynamic` becomes `settings.rpc-dynamic`.
@@ -93,7 +93,7 @@ pub(super) fn required_flows(topo: &Topology, catalog: &Catalog) -> Vec<Required
                 continue;
             }
             let mut emit = |s: &Member, d: &Member, from_role: &str, to_role: &str| {
-                if s.name == d.name
+                if (s.name == d.name && s.host.is_some())
                     || !seen.insert((
                         s.name.to_string(),
                         d.name.to_string(),
@@ -123,7 +123,7 @@ pub(super) fn required_flows(topo: &Topology, catalog: &Catalog) -> Vec<Required
         }
         for from in &spec.from {
             for to in &spec.to {
-                if from == to {
+                if from == to && topo.host(from).is_some() {
                     continue;
                 }
                 for svc in &spec.services {
