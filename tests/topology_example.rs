@@ -244,3 +244,26 @@ fn firewalls_govern_the_flows_in_their_path() {
     let rdp = find(&flows, "admins", "sql01", proto::TCP, 3389)[0];
     assert!(core.governs(rdp, &t) && !crm_fw.governs(rdp, &t));
 }
+
+#[test]
+fn declared_flow_with_a_catalog_service_uses_the_override() {
+    let text = std::fs::read_to_string(EXAMPLE).unwrap().replace(
+        "service = [\"tcp/3389\"]",
+        "service = [\"tcp/3389\", \"dynamics-crm.web-http\", \"udp/137-138\", \"tcp/rpc-dynamic\", \"icmp\"]",
+    );
+    let t = topology::parse_str("svc.toml", &text, Path::new(EXAMPLE), builtin()).unwrap();
+    let flows = t.required_flows(builtin());
+    let web = find(&flows, "admins", "crm01", proto::TCP, 5555);
+    assert_eq!(web.len(), 1);
+    assert_eq!(web[0].service.as_deref(), Some("dynamics-crm.web-http"));
+    // sql01 has no override: the service's default port.
+    assert_eq!(find(&flows, "admins", "sql01", proto::TCP, 80).len(), 1);
+    let nb = find(&flows, "admins", "sql01", proto::UDP, 137);
+    assert_eq!(nb[0].ports.to_string(), "137-138");
+    let rpc = find(&flows, "admins", "sql01", proto::TCP, 50000);
+    assert!(rpc[0].rpc_dynamic && rpc[0].ports.to_string() == "49152-65535");
+    assert!(flows.iter().any(|f| f.from_name == "admins"
+        && f.to_name == "crm01"
+        && f.protocol == proto::ICMP
+        && f.ports.is_empty()));
+}

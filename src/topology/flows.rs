@@ -127,9 +127,9 @@ pub(super) fn required_flows(topo: &Topology, catalog: &Catalog) -> Vec<Required
                     continue;
                 }
                 for svc in &spec.services {
-                    out.push(declared_flow(topo, spec, index, from, to, svc));
+                    out.extend(declared_flow(topo, catalog, spec, index, from, to, svc));
                     if spec.bidirectional {
-                        out.push(declared_flow(topo, spec, index, to, from, svc));
+                        out.extend(declared_flow(topo, catalog, spec, index, to, from, svc));
                     }
                 }
             }
@@ -177,12 +177,13 @@ fn catalog_flow(
 
 fn declared_flow(
     topo: &Topology,
+    catalog: &Catalog,
     spec: &FlowSpec,
     index: usize,
     from: &str,
     to: &str,
     svc: &ServiceRef,
-) -> RequiredFlow {
+) -> Option<RequiredFlow> {
     let dst_host = topo.host(to);
     let (protocol, ports, rpc_dynamic, service) = match svc {
         ServiceRef::Ports { protocol, ports } => {
@@ -190,15 +191,15 @@ fn declared_flow(
             (*protocol, r, rpc, None)
         }
         ServiceRef::Catalog(id) => {
-            let def = crate::catalog::builtin()
-                .service(id)
-                .expect("service ids are validated at load");
+            // Validated against the catalog the topology was loaded with; a
+            // different catalog without this service yields no flow.
+            let def = catalog.service(id)?;
             let (r, rpc) = resolve_ports(topo, &def.default_ports, Some(id), dst_host);
             let p = proto::by_name(&def.protocol).unwrap_or(proto::TCP);
             (p, r, rpc, Some(id.clone()))
         }
     };
-    RequiredFlow {
+    Some(RequiredFlow {
         from_name: from.to_string(),
         to_name: to.to_string(),
         from_role: from.to_string(),
@@ -220,7 +221,7 @@ fn declared_flow(
         note: spec.reason.clone(),
         origin: spec.origin.clone(),
         source: FlowSource::Declared { index },
-    }
+    })
 }
 
 /// Does the list of member names `names` cover the flow end (`name`, `addrs`)?
