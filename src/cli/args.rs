@@ -150,6 +150,9 @@ pub enum FailOn {
 pub struct CatalogArgs {
     /// A profile: windows-core, dynamics-crm, configmgr or skype-for-business (default: all).
     pub profile: Option<String>,
+    /// Validate this topology and list the concrete flows it requires instead.
+    #[arg(long)]
+    pub topology: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
     pub format: CatalogFormat,
 }
