@@ -5,6 +5,7 @@
 //! → packet-set engine ([`space`]) → checks ([`check`]) → findings ([`finding`])
 //! → reporters ([`report`]). [`cli`] is the glue.
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod dialect;
@@ -12,4 +13,5 @@ pub mod finding;
 pub mod model;
 pub mod read;
 pub mod report;
+pub mod settings;
 pub mod space;

@@ -3,11 +3,13 @@
 use super::args::{CheckArgs, CheckFormat, FailOn};
 use super::load::load_paths;
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE};
-use crate::check::parse_problem;
+use crate::baseline::Baseline;
+use crate::check::{parse_problem, registry};
 use crate::finding::{Finding, Severity};
 use crate::model::IssueLevel;
 use crate::read::LoadError;
-use crate::report::{self, Summary};
+use crate::report::{self, Context, Summary};
+use crate::settings::Settings;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -17,6 +19,12 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
     } else {
         a.paths.clone()
     };
+    // Settings and baseline first: a bad one stops the run before any work.
+    let settings = match &a.config {
+        Some(p) => Settings::load(p)?,
+        None => Settings::default(),
+    };
+    let baseline = a.baseline.as_deref().map(Baseline::load).transpose()?;
     let loaded = load_paths(&paths, a.dialect);
     let mut findings: Vec<Finding> = loaded
         .errors
@@ -31,6 +39,16 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
             .iter()
             .any(|i| i.level == IssueLevel::Error);
 
+    let (mut findings, ignored) = settings.apply(findings);
+    let suppressed = match &baseline {
+        Some(b) => {
+            let (kept, n) = b.filter(findings);
+            findings = kept;
+            n
+        }
+        None => 0,
+    };
+
     findings.sort_by(|x, y| {
         (x.file_name(), x.line(), x.column(), x.code).cmp(&(
             y.file_name(),
@@ -43,18 +61,48 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
         files: loaded.files,
         filters: loaded.rules.filters.len(),
         rules: loaded.rules.filters.iter().map(|f| f.rules().count()).sum(),
+        suppressed,
+        ignored,
         ..Summary::default()
     };
     summary.count(&findings);
+    let threshold = match a.fail_on {
+        Some(FailOn::Error) => Some(Severity::Error),
+        Some(FailOn::Warning) => Some(Severity::Warning),
+        Some(FailOn::Note) => Some(Severity::Note),
+        Some(FailOn::Never) => None,
+        None => settings.fail_on.unwrap_or(Some(Severity::Warning)),
+    };
+    let ctx = Context {
+        summary: summary.clone(),
+        checks: registry()
+            .into_iter()
+            .filter(|c| a.topology.is_some() || !c.needs_topology)
+            .filter(|c| !settings.ignore.iter().any(|i| i.code == c.code))
+            .collect(),
+        files: files_read(&loaded),
+        fail_on: threshold,
+    };
 
     let color = a.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
     let out = match a.format {
-        CheckFormat::Human => report::human::render(&findings, &summary, color),
+        CheckFormat::Human => {
+            let mut s = report::human::render(&findings, &summary, color);
+            if suppressed + ignored > 0 {
+                s.push_str(&format!("fwlint: {}\n", summary.line()));
+            }
+            s
+        }
         CheckFormat::Concise => report::human::render_concise(&findings),
         CheckFormat::Json => report::json::render(&findings, &summary),
-        other => return Err(format!("--format {other:?} is not available yet").to_lowercase()),
+        CheckFormat::Sarif => report::sarif::render(&findings, &ctx),
+        CheckFormat::Github => report::github::render(&findings, &ctx),
+        CheckFormat::Gitlab => report::gitlab::render(&findings),
+        CheckFormat::Junit => report::junit::render(&findings, &ctx)?,
+        CheckFormat::Markdown => report::markdown::render(&findings, &ctx),
+        CheckFormat::Html => report::html::render(&findings, &ctx),
     };
     match &a.output {
         Some(p) => {
@@ -65,14 +113,27 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
     if could_not_read {
         return Ok(EXIT_TROUBLE);
     }
-    let threshold = match a.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Note => Some(Severity::Note),
-        FailOn::Never => None,
-    };
     let failing = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The files that were read (or failed to), as the user named them.
+fn files_read(loaded: &super::load::Loaded) -> Vec<String> {
+    let mut files: Vec<String> = loaded.errors.iter().map(|e| e.file.clone()).collect();
+    for f in &loaded.rules.filters {
+        files.extend(f.origin.iter().map(|o| o.file_name().to_string()));
+        files.extend(f.rules().map(|r| r.origin.file_name().to_string()));
+    }
+    files.extend(
+        loaded
+            .rules
+            .issues
+            .iter()
+            .map(|i| i.origin.file_name().to_string()),
+    );
+    files.sort();
+    files.dedup();
+    files
 }
 
 /// A load error as a rendered diagnostic, for subcommands that stop on one.

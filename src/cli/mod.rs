@@ -4,6 +4,7 @@
 
 mod args;
 mod check;
+mod explain;
 mod load;
 mod parse;
 mod query;
@@ -36,6 +37,7 @@ pub fn main() -> i32 {
         Command::Query(a) => query::run(a),
         Command::Parse(a) => parse::run(a),
         Command::Check(a) => check::run(a),
+        Command::Explain(a) => explain::run(a),
     };
     match result {
         Ok(code) => code,
