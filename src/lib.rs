@@ -6,6 +6,7 @@
 //! → reporters ([`report`]). [`cli`] is the glue.
 
 pub mod baseline;
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod dialect;
@@ -15,3 +16,5 @@ pub mod read;
 pub mod report;
 pub mod settings;
 pub mod space;
+pub mod suggest;
+pub mod topology;

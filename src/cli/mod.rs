@@ -3,11 +3,13 @@
 //! not do the job.
 
 mod args;
+mod catalog;
 mod check;
 mod explain;
 mod load;
 mod parse;
 mod query;
+mod site;
 
 pub use args::{Cli, Command};
 use clap::Parser;
@@ -38,6 +40,7 @@ pub fn main() -> i32 {
         Command::Parse(a) => parse::run(a),
         Command::Check(a) => check::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Catalog(a) => catalog::run(a),
     };
     match result {
         Ok(code) => code,
