@@ -112,7 +112,7 @@ pub fn gates(
         FirewallKind::Host { hosts } => {
             let addrs: Vec<AddrPattern> = hosts
                 .iter()
-                .flat_map(|h| topo.addresses_of(h).unwrap_or_default())
+                .flat_map(|h| topo.addresses(h).map(<[_]>::to_vec).unwrap_or_default())
                 .collect();
             let is_windows = rules.filters.iter().any(|f| f.dialect.starts_with("winfw"));
             let profile = def.profile.as_deref();
@@ -169,11 +169,11 @@ pub fn gates(
                 })?;
             let src: Vec<AddrPattern> = from
                 .iter()
-                .flat_map(|n| topo.addresses_of(n).unwrap_or_default())
+                .flat_map(|n| topo.addresses(n).map(<[_]>::to_vec).unwrap_or_default())
                 .collect();
             let dst: Vec<AddrPattern> = to
                 .iter()
-                .flat_map(|n| topo.addresses_of(n).unwrap_or_default())
+                .flat_map(|n| topo.addresses(n).map(<[_]>::to_vec).unwrap_or_default())
                 .collect();
             let scope = space.src_addr(&src).intersect(&space.dst_addr(&dst));
             let crossing: Vec<(usize, PacketSet)> = flows

@@ -25,7 +25,13 @@ pub struct SiteOutcome {
 pub fn check_site(path: &Path) -> Result<SiteOutcome, String> {
     let topo = crate::topology::load(path).map_err(|e| render_topology_error(&e))?;
     let catalog = crate::catalog::builtin();
-    let flows = topo.required_flows(catalog);
+    // Setup-only flows are expanded too, so that `unneeded-rule` can say a rule
+    // serves only setup-time flows; `Site::is_active` filters them by phase.
+    let flows = {
+        let mut all_phases = topo.clone();
+        all_phases.settings.phase = crate::catalog::Phase::Setup;
+        all_phases.required_flows(catalog)
+    };
 
     let mut findings = Vec::new();
     let mut trouble = false;
