@@ -139,7 +139,7 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
         Some(p) => {
             std::fs::write(p, out).map_err(|e| format!("cannot write {}: {e}", p.display()))?
         }
-        None => print!("{out}"),
+        None => super::explain::write_stdout(&out)?,
     }
     if could_not_read {
         return Ok(EXIT_TROUBLE);

@@ -8,13 +8,25 @@ use serde_json::{json, Value};
 
 pub fn run(a: ExplainArgs) -> Result<i32, String> {
     if a.list {
-        print!("{}", list(a.format));
+        write_stdout(&list(a.format))?;
         return Ok(EXIT_OK);
     }
     let code = a.code.unwrap_or_default();
     let info = lookup(code.trim()).ok_or_else(|| unknown(&code))?;
-    print!("{}", explain(info, a.format));
+    write_stdout(&explain(info, a.format))?;
     Ok(EXIT_OK)
+}
+
+/// Write a report to standard output; a closed pipe (`| head`) is not an error.
+pub fn write_stdout(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {e}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn info_value(c: &CheckInfo) -> Value {

@@ -6,7 +6,8 @@
 //! case passes when the check found nothing at or above `--fail-on` in that
 //! file; otherwise it has one `<failure>` whose `type` is the highest severity,
 //! whose `message` is the finding's message (or `N findings`), and whose text
-//! lists every finding as `FILE:LINE:COL: severity[CODE] message` with its help,
+//! lists every finding as `FILE:LINE:COL: severity[CODE] message` (`FILE:` alone
+//! when it has no position) with its help,
 //! notes and witness. Findings below `--fail-on` go into the passing test
 //! case's `<system-out>`. Findings with no file go into a suite named `fwlint`.
 
@@ -16,11 +17,12 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::collections::BTreeMap;
 
 fn describe(f: &Finding) -> String {
+    let place = match &f.origin {
+        Some(o) => format!("{}:{}:{}", display_path(f.file_name()), o.line, o.column),
+        None => display_path(f.file_name()),
+    };
     let mut s = format!(
-        "{}:{}:{}: {}[{}] {}",
-        display_path(f.file_name()),
-        f.line(),
-        f.column(),
+        "{place}: {}[{}] {}",
         f.severity.as_str(),
         f.code,
         f.message
