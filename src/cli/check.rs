@@ -141,11 +141,21 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
         }
         None => super::explain::write_stdout(&out)?,
     }
+    Ok(exit_code(&findings, threshold, could_not_read))
+}
+
+/// 2 when an input could not be read, else 1 when a finding is at or above
+/// `fail_on` (`None`: never), else 0.
+fn exit_code(findings: &[Finding], fail_on: Option<Severity>, could_not_read: bool) -> i32 {
     if could_not_read {
-        return Ok(EXIT_TROUBLE);
+        return EXIT_TROUBLE;
     }
-    let failing = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
-    Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
+    let failing = fail_on.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    if failing {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }
 
 /// The files that were read (or failed to), as the user named them.
@@ -180,4 +190,24 @@ pub fn render_load_error(e: &LoadError) -> String {
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::parse_problem::UNMODELLED_CONSTRUCT;
+
+    #[test]
+    fn exit_code_follows_fail_on() {
+        let warn = vec![Finding::new(&UNMODELLED_CONSTRUCT, "w")];
+        let note = vec![Finding::new(&UNMODELLED_CONSTRUCT, "n").severity(Severity::Note)];
+        assert_eq!(exit_code(&warn, Some(Severity::Error), false), EXIT_OK);
+        assert_eq!(exit_code(&warn, Some(Severity::Warning), false), EXIT_FINDINGS);
+        assert_eq!(exit_code(&warn, Some(Severity::Note), false), EXIT_FINDINGS);
+        assert_eq!(exit_code(&note, Some(Severity::Warning), false), EXIT_OK);
+        assert_eq!(exit_code(&note, Some(Severity::Note), false), EXIT_FINDINGS);
+        assert_eq!(exit_code(&warn, None, false), EXIT_OK);
+        assert_eq!(exit_code(&[], Some(Severity::Note), false), EXIT_OK);
+        assert_eq!(exit_code(&[], None, true), EXIT_TROUBLE);
+    }
 }
