@@ -51,7 +51,10 @@ impl Baseline {
         let mut b = Baseline::default();
         for (i, f) in findings.iter().enumerate() {
             let key = key_from_json(f).ok_or_else(|| {
-                format!("finding #{} has no `code` (is this a fwlint JSON report?)", i + 1)
+                format!(
+                    "finding #{} has no `code` (is this a fwlint JSON report?)",
+                    i + 1
+                )
             })?;
             *b.counts.entry(key).or_default() += 1;
             b.len += 1;

@@ -159,7 +159,10 @@ impl Settings {
         for (pat, codes) in &raw.per_path_ignores {
             let glob = Glob::new(pat.get_ref())
                 .map_err(|e| SettingsError::at(pat.span(), format!("bad glob: {e}")))?;
-            let checks = codes.iter().map(check_named).collect::<Result<Vec<_>, _>>()?;
+            let checks = codes
+                .iter()
+                .map(check_named)
+                .collect::<Result<Vec<_>, _>>()?;
             s.per_path_ignores
                 .push((pat.get_ref().clone(), glob.compile_matcher(), checks));
         }
@@ -227,7 +230,10 @@ mod tests {
         let e = Settings::parse(text).unwrap_err();
         assert_eq!(&text[e.span.clone().unwrap()], "fail_on");
         let r = e.render("fwlint.toml", text);
-        assert!(r.starts_with("fwlint.toml:2:1: unknown key `fail_on`"), "{r}");
+        assert!(
+            r.starts_with("fwlint.toml:2:1: unknown key `fail_on`"),
+            "{r}"
+        );
         assert!(r.contains("2 | fail_on = \"note\"\n  | ^^^^^^^"), "{r}");
     }
 

@@ -5,7 +5,10 @@ use serde_json::Value;
 use std::process::{Command, Output};
 
 fn fwlint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fwlint")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_fwlint"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn stdout(o: &Output) -> String {
@@ -15,11 +18,19 @@ fn stdout(o: &Output) -> String {
 #[test]
 fn explains_every_check_by_code_and_name_in_any_case() {
     for c in registry() {
-        for typed in [c.code.to_string(), c.code.to_lowercase(), c.name.to_string(), c.name.to_uppercase()] {
+        for typed in [
+            c.code.to_string(),
+            c.code.to_lowercase(),
+            c.name.to_string(),
+            c.name.to_uppercase(),
+        ] {
             let o = fwlint(&["explain", &typed]);
             assert_eq!(o.status.code(), Some(0), "{typed}");
             let out = stdout(&o);
-            assert!(out.starts_with(&format!("{} {}\n", c.code, c.name)), "{typed}: {out}");
+            assert!(
+                out.starts_with(&format!("{} {}\n", c.code, c.name)),
+                "{typed}: {out}"
+            );
             assert!(out.contains(&format!("  kind: {}\n", c.kind.as_str())));
             assert!(out.contains(&format!("  default severity: {}\n", c.severity.as_str())));
             assert!(out.contains(&doc_text(c)), "{typed}: the whole doc text");
@@ -33,9 +44,16 @@ fn unknown_code_exits_2_with_a_suggestion_and_the_list() {
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("unknown check `FW0001`; did you mean `FW001` (unreadable-input)?"), "{err}");
+    assert!(
+        err.contains("unknown check `FW0001`; did you mean `FW001` (unreadable-input)?"),
+        "{err}"
+    );
     for c in registry() {
-        assert!(err.contains(c.code) && err.contains(c.name), "{} listed", c.code);
+        assert!(
+            err.contains(c.code) && err.contains(c.name),
+            "{} listed",
+            c.code
+        );
     }
     let o = fwlint(&["explain", "syntax-eror"]);
     assert_eq!(o.status.code(), Some(2));
@@ -54,7 +72,9 @@ fn list_names_every_check() {
     assert_eq!(out.lines().count(), reg.len());
     for (line, c) in out.lines().zip(&reg) {
         assert!(line.starts_with(c.code), "{line}");
-        assert!(line.contains(c.name) && line.contains(c.summary) && line.contains(c.severity.as_str()));
+        assert!(
+            line.contains(c.name) && line.contains(c.summary) && line.contains(c.severity.as_str())
+        );
     }
     let o = fwlint(&["explain", "--list", "--format", "json"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();

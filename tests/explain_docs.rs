@@ -33,14 +33,28 @@ fn rules_md_documents_every_check() {
     let doc = fwlint::report::rules_doc::render();
     for c in registry() {
         let heading = format!("\n## {} {}\n", c.code, c.name);
-        let at = doc.find(&heading).unwrap_or_else(|| panic!("{} has no section", c.code));
+        let at = doc
+            .find(&heading)
+            .unwrap_or_else(|| panic!("{} has no section", c.code));
         let section = &doc[at..];
         assert!(section.contains(&format!("- kind: `{}`", c.kind.as_str())));
         assert!(section.contains(&format!("- default severity: `{}`", c.severity.as_str())));
         // The check's documentation is there, headings one level down.
-        let first_line = fwlint::check::doc_text(c).lines().next().unwrap_or("").to_string();
-        let expect = if first_line.starts_with('#') { format!("#{first_line}") } else { first_line };
+        let first_line = fwlint::check::doc_text(c)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let expect = if first_line.starts_with('#') {
+            format!("#{first_line}")
+        } else {
+            first_line
+        };
         assert!(section.contains(&expect), "{}: {expect}", c.code);
-        assert!(doc.contains(&format!("| [`{}`](#", c.code)), "{} in the index", c.code);
+        assert!(
+            doc.contains(&format!("| [`{}`](#", c.code)),
+            "{} in the index",
+            c.code
+        );
     }
 }

@@ -67,9 +67,15 @@ fn baseline_reports_new_and_duplicated_rules() {
 
 #[test]
 fn baseline_rejects_what_is_not_a_report() {
-    assert!(Baseline::from_json("{").unwrap_err().contains("not a JSON report"));
-    assert!(Baseline::from_json("{\"x\": 1}").unwrap_err().contains("findings"));
-    assert!(Baseline::from_json("[{\"file\": \"a\"}]").unwrap_err().contains("no `code`"));
+    assert!(Baseline::from_json("{")
+        .unwrap_err()
+        .contains("not a JSON report"));
+    assert!(Baseline::from_json("{\"x\": 1}")
+        .unwrap_err()
+        .contains("findings"));
+    assert!(Baseline::from_json("[{\"file\": \"a\"}]")
+        .unwrap_err()
+        .contains("no `code`"));
     assert_eq!(Baseline::from_json("[]").unwrap().len, 0);
 }
 
@@ -89,10 +95,16 @@ fn config_ignores_and_overrides_severity() {
     ];
     let (kept, ignored) = s.apply(input);
     assert_eq!(ignored, 3);
-    let got: Vec<(&str, &str, Severity)> = kept.iter().map(|f| (f.code, f.file_name(), f.severity)).collect();
+    let got: Vec<(&str, &str, Severity)> = kept
+        .iter()
+        .map(|f| (f.code, f.file_name(), f.severity))
+        .collect();
     assert_eq!(
         got,
-        [("FW003", "a.nft", Severity::Note), ("FW001", "b.nft", Severity::Error)]
+        [
+            ("FW003", "a.nft", Severity::Note),
+            ("FW001", "b.nft", Severity::Error)
+        ]
     );
 }
 
@@ -111,7 +123,10 @@ fn config_errors_name_the_span() {
     let text = "[severty]\nFW001 = \"note\"\n";
     let e = Settings::parse(text).unwrap_err();
     assert!(e.message.contains("unknown key `severty`"), "{}", e.message);
-    assert_eq!(e.render("f.toml", text).lines().next().unwrap(), format!("f.toml:1:2: {}", e.message));
+    assert_eq!(
+        e.render("f.toml", text).lines().next().unwrap(),
+        format!("f.toml:1:2: {}", e.message)
+    );
 }
 
 // ------------------------------------------------------------------ CLI
@@ -149,7 +164,17 @@ fn exit_codes_with_fail_on() {
     let d = workdir();
     // A named unreadable file: exit 2 whatever --fail-on says, with the report written.
     for fail_on in ["error", "warning", "note", "never"] {
-        let o = fwlint(d.path(), &["check", "bin.conf", "--format", "json", "--fail-on", fail_on]);
+        let o = fwlint(
+            d.path(),
+            &[
+                "check",
+                "bin.conf",
+                "--format",
+                "json",
+                "--fail-on",
+                fail_on,
+            ],
+        );
         assert_eq!(o.status.code(), Some(2), "--fail-on {fail_on}");
         let v = json_of(&o);
         assert_eq!(v["findings"][0]["code"], "FW001");
@@ -158,8 +183,16 @@ fn exit_codes_with_fail_on() {
     let empty = tempfile::tempdir().unwrap();
     std::fs::write(empty.path().join("notes.txt"), b"\0binary\0").unwrap();
     for fail_on in ["error", "warning", "note", "never"] {
-        let o = fwlint(empty.path(), &["check", ".", "--format", "junit", "--fail-on", fail_on]);
-        assert_eq!(o.status.code(), Some(0), "--fail-on {fail_on}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = fwlint(
+            empty.path(),
+            &["check", ".", "--format", "junit", "--fail-on", fail_on],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "--fail-on {fail_on}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         assert!(String::from_utf8_lossy(&o.stdout).contains("failures=\"0\""));
     }
     // A bad --fail-on value is a usage error.
@@ -170,28 +203,69 @@ fn exit_codes_with_fail_on() {
 #[test]
 fn every_format_runs_from_the_cli() {
     let d = workdir();
-    for format in ["human", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown", "html"] {
+    for format in [
+        "human", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown", "html",
+    ] {
         let out = d.path().join(format!("report.{format}"));
         let o = fwlint(
             d.path(),
-            &["check", "bin.conf", "--format", format, "--output", out.to_str().unwrap()],
+            &[
+                "check",
+                "bin.conf",
+                "--format",
+                format,
+                "--output",
+                out.to_str().unwrap(),
+            ],
         );
-        assert_eq!(o.status.code(), Some(2), "{format}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let text = std::fs::read_to_string(&out).unwrap();
         assert!(text.contains("FW001"), "{format}: {text}");
-        assert!(o.stdout.is_empty(), "{format}: --output leaves stdout empty");
+        assert!(
+            o.stdout.is_empty(),
+            "{format}: --output leaves stdout empty"
+        );
     }
 }
 
 #[test]
 fn baseline_from_the_cli() {
     let d = workdir();
-    let o = fwlint(d.path(), &["check", "bin.conf", "sub/bin2.conf", "--format", "json", "--output", "base.json"]);
+    let o = fwlint(
+        d.path(),
+        &[
+            "check",
+            "bin.conf",
+            "sub/bin2.conf",
+            "--format",
+            "json",
+            "--output",
+            "base.json",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
-    let base: Value = serde_json::from_str(&std::fs::read_to_string(d.path().join("base.json")).unwrap()).unwrap();
+    let base: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("base.json")).unwrap())
+            .unwrap();
     assert_eq!(base["findings"].as_array().unwrap().len(), 2);
 
-    let o = fwlint(d.path(), &["check", "bin.conf", "sub/bin2.conf", "--format", "json", "--baseline", "base.json"]);
+    let o = fwlint(
+        d.path(),
+        &[
+            "check",
+            "bin.conf",
+            "sub/bin2.conf",
+            "--format",
+            "json",
+            "--baseline",
+            "base.json",
+        ],
+    );
     let v = json_of(&o);
     assert_eq!(v["findings"].as_array().unwrap().len(), 0);
     assert_eq!(v["summary"]["suppressed"], 2);
@@ -203,9 +277,25 @@ fn baseline_from_the_cli() {
 
     // A third unreadable file is new.
     std::fs::write(d.path().join("new.conf"), b"\0").unwrap();
-    let o = fwlint(d.path(), &["check", "bin.conf", "new.conf", "--format", "json", "--baseline", "base.json"]);
+    let o = fwlint(
+        d.path(),
+        &[
+            "check",
+            "bin.conf",
+            "new.conf",
+            "--format",
+            "json",
+            "--baseline",
+            "base.json",
+        ],
+    );
     let v = json_of(&o);
-    let files: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
     assert_eq!(files, ["new.conf"]);
     assert_eq!(v["summary"]["suppressed"], 1);
 
@@ -224,13 +314,38 @@ fn config_from_the_cli() {
     let d = workdir();
     let cfg = d.path().join("fwlint.toml");
     std::fs::write(&cfg, "ignore = [\"unreadable-input\"]\n").unwrap();
-    let o = fwlint(d.path(), &["check", "bin.conf", "--format", "json", "--config", "fwlint.toml"]);
+    let o = fwlint(
+        d.path(),
+        &[
+            "check",
+            "bin.conf",
+            "--format",
+            "json",
+            "--config",
+            "fwlint.toml",
+        ],
+    );
     let v = json_of(&o);
     assert_eq!(v["findings"].as_array().unwrap().len(), 0);
     assert_eq!(v["summary"]["ignored"], 1);
 
-    std::fs::write(&cfg, "[severity]\nFW001 = \"note\"\n[per-path-ignores]\n\"sub/*\" = [\"fw001\"]\n").unwrap();
-    let o = fwlint(d.path(), &["check", "bin.conf", "sub/bin2.conf", "--format", "json", "--config", "fwlint.toml"]);
+    std::fs::write(
+        &cfg,
+        "[severity]\nFW001 = \"note\"\n[per-path-ignores]\n\"sub/*\" = [\"fw001\"]\n",
+    )
+    .unwrap();
+    let o = fwlint(
+        d.path(),
+        &[
+            "check",
+            "bin.conf",
+            "sub/bin2.conf",
+            "--format",
+            "json",
+            "--config",
+            "fwlint.toml",
+        ],
+    );
     let v = json_of(&o);
     let fs = v["findings"].as_array().unwrap();
     assert_eq!(fs.len(), 1);
@@ -244,7 +359,10 @@ fn config_from_the_cli() {
     let o = fwlint(d.path(), &["check", "bin.conf", "--config", "fwlint.toml"]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("fwlint.toml:2:1: unknown key `fail_on`"), "{err}");
+    assert!(
+        err.contains("fwlint.toml:2:1: unknown key `fail_on`"),
+        "{err}"
+    );
     assert!(err.contains("2 | fail_on = \"note\"\n  | ^^^^^^^"), "{err}");
     assert!(o.stdout.is_empty(), "no report after a bad config");
 }

@@ -27,8 +27,14 @@ fn fixture_with(prefix: &str) -> Vec<Finding> {
     let syntax = lookup("FW002").unwrap();
     let unmodelled = lookup("FW003").unwrap();
     let unreadable = lookup("FW001").unwrap();
-    let line3 = edge.origin(span_of(&edge_text, "    tcp dport { 22, 3389 } accept comment \"<script>alert('x')</script>\"\n"));
-    let line4 = edge.origin(span_of(&edge_text, "    meta mark 0x1 accept # règle ✓ `tick`\n"));
+    let line3 = edge.origin(span_of(
+        &edge_text,
+        "    tcp dport { 22, 3389 } accept comment \"<script>alert('x')</script>\"\n",
+    ));
+    let line4 = edge.origin(span_of(
+        &edge_text,
+        "    meta mark 0x1 accept # règle ✓ `tick`\n",
+    ));
     let other_rule = other.line_origin(2);
     vec![
         Finding::new(syntax, "100% wrong: a, b\nsecond line <b>bold</b> & `code`")
@@ -54,8 +60,11 @@ fn fixture_with(prefix: &str) -> Vec<Finding> {
             });
             f
         },
-        Finding::new(unreadable, "cannot read: binary file, NUL at byte 3").in_file("bin/ünï code.conf"),
-        Finding::new(unmodelled, "note-level construct").at(&line4).severity(Severity::Note),
+        Finding::new(unreadable, "cannot read: binary file, NUL at byte 3")
+            .in_file("bin/ünï code.conf"),
+        Finding::new(unmodelled, "note-level construct")
+            .at(&line4)
+            .severity(Severity::Note),
     ]
 }
 
@@ -72,7 +81,11 @@ fn ctx() -> Context {
     };
     s.count(&fixture());
     let mut c = Context::new(s);
-    c.files = vec!["fw/edge.nft".into(), "bin/ünï code.conf".into(), "fw/clean.nft".into()];
+    c.files = vec![
+        "fw/edge.nft".into(),
+        "bin/ünï code.conf".into(),
+        "fw/clean.nft".into(),
+    ];
     c
 }
 
@@ -84,8 +97,14 @@ fn sarif_validates_against_the_oasis_schema() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("out.sarif");
     std::fs::write(&log, &out).unwrap();
-    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/schemas/sarif-schema-2.1.0.json");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/sarif_validate.py");
+    let schema = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/schemas/sarif-schema-2.1.0.json"
+    );
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/oracle/sarif_validate.py"
+    );
     let res = std::process::Command::new("python3")
         .args([script, schema])
         .arg(&log)
@@ -105,7 +124,11 @@ fn sarif_validates_against_the_oasis_schema() {
         .arg(&log)
         .output()
         .unwrap();
-    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
 }
 
 #[test]
@@ -114,7 +137,10 @@ fn sarif_rules_come_from_the_registry() {
     let driver = &v["runs"][0]["tool"]["driver"];
     assert_eq!(driver["name"], "fwlint");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
-    assert!(driver["informationUri"].as_str().unwrap().starts_with("https://"));
+    assert!(driver["informationUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
     let rules = driver["rules"].as_array().unwrap();
     let reg = registry();
     assert_eq!(rules.len(), reg.len());
@@ -138,7 +164,10 @@ fn sarif_results_have_regions_related_locations_and_properties() {
     let v = report::sarif::to_value(&fixture(), &ctx());
     let results = v["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 4);
-    let levels: Vec<&str> = results.iter().map(|r| r["level"].as_str().unwrap()).collect();
+    let levels: Vec<&str> = results
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
     assert_eq!(levels, ["error", "warning", "error", "note"]);
 
     let r0 = &results[0];
@@ -149,15 +178,27 @@ fn sarif_results_have_regions_related_locations_and_properties() {
     let region = &loc["region"];
     assert_eq!(region["startLine"], 3);
     assert_eq!(region["startColumn"], 1);
-    assert_eq!(region["endLine"], 3, "the trailing newline stays out of the region");
+    assert_eq!(
+        region["endLine"], 3,
+        "the trailing newline stays out of the region"
+    );
     let line3 = "    tcp dport { 22, 3389 } accept comment \"<script>alert('x')</script>\"";
     assert_eq!(region["endColumn"], line3.chars().count() + 1);
     assert_eq!(region["snippet"]["text"], line3);
-    assert!(r0["message"]["text"].as_str().unwrap().starts_with("100% wrong: a, b\nsecond line"));
+    assert!(r0["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("100% wrong: a, b\nsecond line"));
     let rel = &r0["relatedLocations"][0];
-    assert_eq!(rel["physicalLocation"]["artifactLocation"]["uri"], "fw/other.nft");
+    assert_eq!(
+        rel["physicalLocation"]["artifactLocation"]["uri"],
+        "fw/other.nft"
+    );
     assert_eq!(rel["physicalLocation"]["region"]["startLine"], 2);
-    assert_eq!(rel["message"]["text"], "also opened here: <script>alert(2)</script>");
+    assert_eq!(
+        rel["message"]["text"],
+        "also opened here: <script>alert(2)</script>"
+    );
 
     // Columns count code points: the unicode line ends where its characters end.
     let r1 = &results[1];
@@ -165,14 +206,20 @@ fn sarif_results_have_regions_related_locations_and_properties() {
     let reg1 = &r1["locations"][0]["physicalLocation"]["region"];
     assert_eq!(reg1["endColumn"], line4.chars().count() + 1);
     assert_eq!(r1["properties"]["kind"], "parse");
-    assert_eq!(r1["properties"]["witness"], "tcp 192.0.2.5:40000 198.51.100.10:22");
+    assert_eq!(
+        r1["properties"]["witness"],
+        "tcp 192.0.2.5:40000 198.51.100.10:22"
+    );
     assert_eq!(r1["properties"]["flow"]["from"], "web.client");
     assert_eq!(r1["properties"]["flow"]["ports"], "22");
 
     // No position: a location with the file and no region.
     let r2 = &results[2];
     let loc2 = &r2["locations"][0]["physicalLocation"];
-    assert_eq!(loc2["artifactLocation"]["uri"], "bin/%C3%BCn%C3%AF%20code.conf");
+    assert_eq!(
+        loc2["artifactLocation"]["uri"],
+        "bin/%C3%BCn%C3%AF%20code.conf"
+    );
     assert!(loc2.get("region").is_none());
 
     // Fingerprints: present, distinct here.
@@ -190,8 +237,13 @@ fn sarif_results_have_regions_related_locations_and_properties() {
 fn fingerprints_survive_line_shifts_but_not_rule_edits() {
     let a = report::sarif::to_value(&fixture(), &ctx());
     let b = report::sarif::to_value(&fixture_with("# two new\n# lines above\n"), &ctx());
-    let fp = |v: &Value, i: usize| v["runs"][0]["results"][i]["partialFingerprints"]["fwlint/v1"].clone();
-    let line = |v: &Value, i: usize| v["runs"][0]["results"][i]["locations"][0]["physicalLocation"]["region"]["startLine"].clone();
+    let fp = |v: &Value, i: usize| {
+        v["runs"][0]["results"][i]["partialFingerprints"]["fwlint/v1"].clone()
+    };
+    let line = |v: &Value, i: usize| {
+        v["runs"][0]["results"][i]["locations"][0]["physicalLocation"]["region"]["startLine"]
+            .clone()
+    };
     for i in 0..4 {
         assert_eq!(fp(&a, i), fp(&b, i), "finding {i}");
     }
@@ -199,7 +251,10 @@ fn fingerprints_survive_line_shifts_but_not_rule_edits() {
     assert_eq!(line(&b, 0), 5);
     let mut edited = fixture();
     edited[0].rule.as_mut().unwrap().text = "tcp dport 23 accept".into();
-    assert_ne!(report::fingerprint(&edited[0]), report::fingerprint(&fixture()[0]));
+    assert_ne!(
+        report::fingerprint(&edited[0]),
+        report::fingerprint(&fixture()[0])
+    );
 }
 
 // ---------------------------------------------------------------- GitHub
@@ -209,14 +264,21 @@ fn github_commands_escape_data_and_properties() {
     let out = report::github::render(&fixture(), &ctx());
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 5, "{out}");
-    let line3_end = "    tcp dport { 22, 3389 } accept comment \"<script>alert('x')</script>\"".chars().count() + 1;
+    let line3_end = "    tcp dport { 22, 3389 } accept comment \"<script>alert('x')</script>\""
+        .chars()
+        .count()
+        + 1;
     assert_eq!(
         lines[0],
         format!(
             "::error file=fw/edge.nft,line=3,col=1,endLine=3,endColumn={line3_end},title=FW002 syntax-error::100%25 wrong: a, b%0Asecond line <b>bold</b> & `code`%0Aalso opened here: <script>alert(2)</script> (fw/other.nft:2)%0Ahelp: write `accept` <script>alert(3)</script>"
         )
     );
-    assert!(lines[1].starts_with("::warning file=fw/edge.nft,line=4,col=1,"), "{}", lines[1]);
+    assert!(
+        lines[1].starts_with("::warning file=fw/edge.nft,line=4,col=1,"),
+        "{}",
+        lines[1]
+    );
     assert!(lines[1].contains("%0Aexample packet: tcp 192.0.2.5:40000 198.51.100.10:22"));
     assert_eq!(
         lines[2],
@@ -230,8 +292,14 @@ fn github_commands_escape_data_and_properties() {
 
 #[test]
 fn github_property_escaping_follows_the_runner() {
-    assert_eq!(report::github::escape_property("a:b,c%d\r\ne"), "a%3Ab%2Cc%25d%0D%0Ae");
-    assert_eq!(report::github::escape_data("a:b,c%d\r\ne"), "a:b,c%25d%0D%0Ae");
+    assert_eq!(
+        report::github::escape_property("a:b,c%d\r\ne"),
+        "a%3Ab%2Cc%25d%0D%0Ae"
+    );
+    assert_eq!(
+        report::github::escape_data("a:b,c%d\r\ne"),
+        "a:b,c%25d%0D%0Ae"
+    );
     let mut f = fixture().remove(2);
     f.file = Some("odd:name,1.conf".into());
     assert!(report::github::line(&f).starts_with("::error file=odd%3Aname%2C1.conf,title="));
@@ -248,13 +316,22 @@ fn gitlab_code_quality_objects() {
     let sev: Vec<&str> = a.iter().map(|x| x["severity"].as_str().unwrap()).collect();
     assert_eq!(sev, ["critical", "major", "critical", "minor"]);
     assert_eq!(a[0]["check_name"], "FW002 syntax-error");
-    assert_eq!(a[0]["description"], "100% wrong: a, b\nsecond line <b>bold</b> & `code`");
+    assert_eq!(
+        a[0]["description"],
+        "100% wrong: a, b\nsecond line <b>bold</b> & `code`"
+    );
     assert_eq!(a[0]["location"]["path"], "fw/edge.nft");
     assert_eq!(a[0]["location"]["lines"]["begin"], 3);
     assert_eq!(a[2]["location"]["path"], "bin/ünï code.conf");
     assert_eq!(a[2]["location"]["lines"]["begin"], 1, "no position: line 1");
-    assert!(a[1]["content"]["body"].as_str().unwrap().contains("example packet"));
-    let mut fps: Vec<&str> = a.iter().map(|x| x["fingerprint"].as_str().unwrap()).collect();
+    assert!(a[1]["content"]["body"]
+        .as_str()
+        .unwrap()
+        .contains("example packet"));
+    let mut fps: Vec<&str> = a
+        .iter()
+        .map(|x| x["fingerprint"].as_str().unwrap())
+        .collect();
     fps.sort();
     fps.dedup();
     assert_eq!(fps.len(), 4);
@@ -262,7 +339,12 @@ fn gitlab_code_quality_objects() {
     let mut twice = fixture();
     twice.push(fixture().remove(0));
     let v: Value = serde_json::from_str(&report::gitlab::render(&twice)).unwrap();
-    let mut fps: Vec<String> = v.as_array().unwrap().iter().map(|x| x["fingerprint"].as_str().unwrap().to_string()).collect();
+    let mut fps: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["fingerprint"].as_str().unwrap().to_string())
+        .collect();
     fps.sort();
     fps.dedup();
     assert_eq!(fps.len(), 5);
@@ -331,9 +413,17 @@ fn junit_is_xml_with_a_suite_per_file_and_a_case_per_check() {
     assert!(edge_fw003.contains("fw/edge.nft:4:1: warning[FW003]"));
     assert!(edge_fw003.contains("fw/edge.nft:4:1: note[FW003] note-level construct"));
     let edge_fw002 = texts.iter().find(|t| t.contains("FW002")).unwrap();
-    assert!(edge_fw002.contains("<script>alert(3)</script>"), "text round-trips: {edge_fw002}");
-    assert!(!xml.contains("<script>"), "markup from the input is escaped");
-    assert!(texts.iter().any(|t| t.starts_with("bin/ünï code.conf: error[FW001]")));
+    assert!(
+        edge_fw002.contains("<script>alert(3)</script>"),
+        "text round-trips: {edge_fw002}"
+    );
+    assert!(
+        !xml.contains("<script>"),
+        "markup from the input is escaped"
+    );
+    assert!(texts
+        .iter()
+        .any(|t| t.starts_with("bin/ünï code.conf: error[FW001]")));
 }
 
 #[test]
@@ -352,7 +442,10 @@ fn junit_passes_when_clean_and_respects_fail_on() {
     let xml = report::junit::render(&fixture(), &c).unwrap();
     let (_, _, failures, _) = parse_junit(&xml);
     assert_eq!(failures, 2);
-    assert!(xml.contains("<system-out>fw/edge.nft:4:1: warning[FW003]"), "{xml}");
+    assert!(
+        xml.contains("<system-out>fw/edge.nft:4:1: warning[FW003]"),
+        "{xml}"
+    );
 }
 
 // ---------------------------------------------------------------- Markdown
@@ -371,19 +464,25 @@ fn markdown_report_for_auditors() {
     // Rule text in a fence, verbatim.
     assert!(md.contains("```text\n    tcp dport { 22, 3389 } accept comment \"<script>alert('x')</script>\"\n```"), "{md}");
     // Messages: markup escaped, code spans kept, newline folded.
-    assert!(md.contains("100% wrong: a, b second line &lt;b&gt;bold&lt;/b&gt; &amp; `code`"), "{md}");
-    assert!(md.contains("> **help:** write `accept` &lt;script&gt;alert\\(3\\)&lt;/script&gt;"), "{md}");
+    assert!(
+        md.contains("100% wrong: a, b second line &lt;b&gt;bold&lt;/b&gt; &amp; `code`"),
+        "{md}"
+    );
+    assert!(
+        md.contains("> **help:** write `accept` &lt;script&gt;alert\\(3\\)&lt;/script&gt;"),
+        "{md}"
+    );
     assert!(md.contains("- example packet: `tcp 192.0.2.5:40000 198.51.100.10:22`"));
     assert!(md.contains("- flow: `web.client` → `web.server` tcp/22 (service `windows-core`), phase operation, source: seed: &lt;a href=x&gt;doc&lt;/a&gt;"), "{md}");
-    assert!(md.contains("also opened here: &lt;script&gt;alert\\(2\\)&lt;/script&gt; — fw/other.nft:2:"));
+    assert!(md
+        .contains("also opened here: &lt;script&gt;alert\\(2\\)&lt;/script&gt; — fw/other.nft:2:"));
     // Outside code, no raw tag from the input survives.
-    let outside_code: String = md
-        .split("```")
-        .step_by(2)
-        .collect::<Vec<_>>()
-        .join("");
+    let outside_code: String = md.split("```").step_by(2).collect::<Vec<_>>().join("");
     assert!(!outside_code.contains("<script"), "{outside_code}");
-    assert!(md.contains("### Error `FW001` unreadable-input\n"), "no position, no line: {md}");
+    assert!(
+        md.contains("### Error `FW001` unreadable-input\n"),
+        "no position, no line: {md}"
+    );
 }
 
 // ---------------------------------------------------------------- HTML

@@ -202,7 +202,10 @@ mod tests {
         let warn = vec![Finding::new(&UNMODELLED_CONSTRUCT, "w")];
         let note = vec![Finding::new(&UNMODELLED_CONSTRUCT, "n").severity(Severity::Note)];
         assert_eq!(exit_code(&warn, Some(Severity::Error), false), EXIT_OK);
-        assert_eq!(exit_code(&warn, Some(Severity::Warning), false), EXIT_FINDINGS);
+        assert_eq!(
+            exit_code(&warn, Some(Severity::Warning), false),
+            EXIT_FINDINGS
+        );
         assert_eq!(exit_code(&warn, Some(Severity::Note), false), EXIT_FINDINGS);
         assert_eq!(exit_code(&note, Some(Severity::Warning), false), EXIT_OK);
         assert_eq!(exit_code(&note, Some(Severity::Note), false), EXIT_FINDINGS);

@@ -154,7 +154,10 @@ mod tests {
     fn suggests_close_codes_and_names() {
         assert_eq!(suggest("FW0001").map(|c| c.code), Some("FW001"));
         assert_eq!(suggest("syntax").map(|c| c.code), Some("FW002"));
-        assert_eq!(suggest("unmodeled-construct").map(|c| c.code), Some("FW003"));
+        assert_eq!(
+            suggest("unmodeled-construct").map(|c| c.code),
+            Some("FW003")
+        );
         assert!(suggest("zzzzzzzzzzzzzz").is_none());
     }
 }

@@ -123,7 +123,11 @@ fn finding_html(f: &Finding, id: usize, out: &mut String) {
         } else {
             String::new()
         };
-        let _ = writeln!(out, r#"<p class="where"><code>{}{pos}</code></p>"#, esc(&file));
+        let _ = writeln!(
+            out,
+            r#"<p class="where"><code>{}{pos}</code></p>"#,
+            esc(&file)
+        );
     }
     let _ = writeln!(out, r#"<p class="msg">{}</p>"#, esc(&f.message));
     let mut dl = String::new();
@@ -153,7 +157,11 @@ fn finding_html(f: &Finding, id: usize, out: &mut String) {
         let _ = write!(dl, "<dt>flow</dt><dd>{s}</dd>");
     }
     if let Some(w) = &f.witness {
-        let _ = write!(dl, "<dt>example packet</dt><dd><code>{}</code></dd>", esc(w));
+        let _ = write!(
+            dl,
+            "<dt>example packet</dt><dd><code>{}</code></dd>",
+            esc(w)
+        );
     }
     if !dl.is_empty() {
         let _ = writeln!(out, "<dl>{dl}</dl>");
@@ -215,10 +223,18 @@ pub fn render(findings: &[Finding], ctx: &Context) -> String {
         s.notes
     );
     if s.suppressed > 0 {
-        let _ = writeln!(out, "<p>{} finding(s) suppressed by the baseline.</p>", s.suppressed);
+        let _ = writeln!(
+            out,
+            "<p>{} finding(s) suppressed by the baseline.</p>",
+            s.suppressed
+        );
     }
     if s.ignored > 0 {
-        let _ = writeln!(out, "<p>{} finding(s) ignored by the configuration.</p>", s.ignored);
+        let _ = writeln!(
+            out,
+            "<p>{} finding(s) ignored by the configuration.</p>",
+            s.ignored
+        );
     }
     out.push_str("</header>\n<main>\n");
     if findings.is_empty() {
@@ -230,7 +246,10 @@ pub fn render(findings: &[Finding], ctx: &Context) -> String {
     let mut counts: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     for f in findings {
         let k = KINDS.iter().position(|k| *k == f.kind).unwrap_or(0);
-        let v = SEVERITIES.iter().position(|v| *v == f.severity).unwrap_or(0);
+        let v = SEVERITIES
+            .iter()
+            .position(|v| *v == f.severity)
+            .unwrap_or(0);
         *counts.entry((k, v)).or_default() += 1;
     }
     out.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n<table>\n<thead><tr><th>kind</th><th>errors</th><th>warnings</th><th>notes</th><th>total</th></tr></thead>\n<tbody>\n");

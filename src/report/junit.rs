@@ -21,12 +21,7 @@ fn describe(f: &Finding) -> String {
         Some(o) => format!("{}:{}:{}", display_path(f.file_name()), o.line, o.column),
         None => display_path(f.file_name()),
     };
-    let mut s = format!(
-        "{place}: {}[{}] {}",
-        f.severity.as_str(),
-        f.code,
-        f.message
-    );
+    let mut s = format!("{place}: {}[{}] {}", f.severity.as_str(), f.code, f.message);
     if let Some(r) = &f.rule {
         s.push_str(&format!("\n    rule: {}", r.text));
     }
@@ -60,7 +55,11 @@ fn test_case(suite: &str, name: String, found: &[&Finding], fail_on: Option<Seve
         TestCaseStatus::success()
     } else {
         let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
-        let worst = failing.iter().map(|f| f.severity).max().unwrap_or(Severity::Note);
+        let worst = failing
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::Note);
         st.set_type(worst.as_str());
         if failing.len() == 1 {
             st.set_message(failing[0].message.as_str());
@@ -98,7 +97,11 @@ pub fn to_report(findings: &[Finding], ctx: &Context) -> Report {
         .collect();
     for f in findings {
         let file = display_path(f.file_name());
-        let key = if file.is_empty() { "fwlint".into() } else { file };
+        let key = if file.is_empty() {
+            "fwlint".into()
+        } else {
+            file
+        };
         by_file.entry(key).or_default().push(f);
     }
     let mut report = Report::new("fwlint");
@@ -113,8 +116,14 @@ pub fn to_report(findings: &[Finding], ctx: &Context) -> Report {
         }
         codes.sort();
         for (code, name) in codes {
-            let of_check: Vec<&Finding> = found.iter().copied().filter(|f| f.code == code).collect();
-            suite.add_test_case(test_case(file, format!("{code} {name}"), &of_check, ctx.fail_on));
+            let of_check: Vec<&Finding> =
+                found.iter().copied().filter(|f| f.code == code).collect();
+            suite.add_test_case(test_case(
+                file,
+                format!("{code} {name}"),
+                &of_check,
+                ctx.fail_on,
+            ));
         }
         report.add_test_suite(suite);
     }

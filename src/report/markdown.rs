@@ -133,7 +133,12 @@ fn summary_table(findings: &[Finding], out: &mut String) {
         te += e;
         tw += w;
         tn += n;
-        let _ = writeln!(out, "| {} | {e} | {w} | {n} | {} |", kind.as_str(), e + w + n);
+        let _ = writeln!(
+            out,
+            "| {} | {e} | {w} | {n} | {} |",
+            kind.as_str(),
+            e + w + n
+        );
     }
     let _ = writeln!(out, "| **total** | {te} | {tw} | {tn} | {} |", te + tw + tn);
 }
@@ -226,10 +231,18 @@ pub fn render(findings: &[Finding], ctx: &Context) -> String {
         s.notes
     );
     if s.suppressed > 0 {
-        let _ = writeln!(out, "{} finding(s) were suppressed by the baseline.", s.suppressed);
+        let _ = writeln!(
+            out,
+            "{} finding(s) were suppressed by the baseline.",
+            s.suppressed
+        );
     }
     if s.ignored > 0 {
-        let _ = writeln!(out, "{} finding(s) were ignored by the configuration.", s.ignored);
+        let _ = writeln!(
+            out,
+            "{} finding(s) were ignored by the configuration.",
+            s.ignored
+        );
     }
     out.push('\n');
     if findings.is_empty() {
@@ -242,7 +255,10 @@ pub fn render(findings: &[Finding], ctx: &Context) -> String {
 
     let mut by_file: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
     for f in findings {
-        by_file.entry(display_path(f.file_name())).or_default().push(f);
+        by_file
+            .entry(display_path(f.file_name()))
+            .or_default()
+            .push(f);
     }
     for (file, fs) in &by_file {
         let title = if file.is_empty() {
@@ -283,7 +299,10 @@ mod tests {
 
     #[test]
     fn inline_escaping_keeps_code_spans() {
-        assert_eq!(escape_inline("`meta mark` <b>*x*"), "`meta mark` &lt;b&gt;\\*x\\*");
+        assert_eq!(
+            escape_inline("`meta mark` <b>*x*"),
+            "`meta mark` &lt;b&gt;\\*x\\*"
+        );
         assert_eq!(escape_inline("a ` b"), "a \\` b");
         assert_eq!(code_span("a`b"), "``a`b``");
         assert_eq!(code_span("`x"), "`` `x ``");

@@ -243,6 +243,9 @@ mod tests {
 
     #[test]
     fn whitespace_is_normalized() {
-        assert_eq!(normalize_ws("  tcp   dport 22\taccept \n"), "tcp dport 22 accept");
+        assert_eq!(
+            normalize_ws("  tcp   dport 22\taccept \n"),
+            "tcp dport 22 accept"
+        );
     }
 }

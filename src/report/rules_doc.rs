@@ -100,7 +100,11 @@ mod tests {
     fn every_check_has_a_section() {
         let doc = render();
         for c in registry() {
-            assert!(doc.contains(&format!("\n## {} {}\n", c.code, c.name)), "{}", c.code);
+            assert!(
+                doc.contains(&format!("\n## {} {}\n", c.code, c.name)),
+                "{}",
+                c.code
+            );
         }
     }
 }
