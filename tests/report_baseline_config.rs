@@ -274,6 +274,12 @@ fn baseline_from_the_cli() {
     let o = fwlint(d.path(), &["check", "bin.conf", "--baseline", "base.json"]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("0 error(s), 0 warning(s), 0 note(s) in 1 file(s), 0 filter(s), 0 rule(s); 1 suppressed by the baseline"), "{text}");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unreadable input stays exit 2 even when baselined"
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the check is incomplete"));
 
     // A third unreadable file is new.
     std::fs::write(d.path().join("new.conf"), b"\0").unwrap();

@@ -122,6 +122,10 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
         CheckFormat::Human => {
             let mut s = report::human::render(&findings, &summary, color);
             if suppressed + ignored > 0 {
+                // Replace the closing summary line with one that counts them.
+                let body = s.trim_end_matches('\n');
+                let cut = body.rfind("\nfwlint: ").map_or(0, |i| i + 1);
+                s.truncate(cut);
                 s.push_str(&format!("fwlint: {}\n", summary.line()));
             }
             s
@@ -140,6 +144,16 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
             std::fs::write(p, out).map_err(|e| format!("cannot write {}: {e}", p.display()))?
         }
         None => super::explain::write_stdout(&out)?,
+    }
+    if could_not_read
+        && !findings
+            .iter()
+            .any(|f| f.kind == crate::finding::Kind::Parse)
+    {
+        eprintln!(
+            "fwlint: error: some input could not be read or parsed; its findings are hidden by \
+             the baseline or the config, but the check is incomplete"
+        );
     }
     Ok(exit_code(&findings, threshold, could_not_read))
 }
