@@ -372,3 +372,181 @@ fn config_from_the_cli() {
     assert!(err.contains("2 | fail_on = \"note\"\n  | ^^^^^^^"), "{err}");
     assert!(o.stdout.is_empty(), "no report after a bad config");
 }
+
+/// An IOS ACL with a duplicated entry: whatever the checks say about it, the
+/// exit code must follow `--fail-on` and the baseline must survive a line shift.
+const ACL: &str = "ip access-list extended EDGE\n permit tcp any host 10.0.0.1 eq 22\n permit tcp any host 10.0.0.1 eq 22\n deny ip any any\n";
+
+#[test]
+fn exit_codes_follow_fail_on_for_real_findings() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("edge.ios"), ACL).unwrap();
+    let base = [
+        "check",
+        "edge.ios",
+        "--dialect",
+        "cisco-ios",
+        "--format",
+        "json",
+    ];
+    let o = fwlint(d.path(), &[&base[..], &["--fail-on", "never"]].concat());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = json_of(&o);
+    let sevs: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
+    assert!(!sevs.is_empty(), "a duplicated ACE should give a finding");
+    let rank = |s: &str| {
+        ["note", "warning", "error"]
+            .iter()
+            .position(|x| *x == s)
+            .unwrap()
+    };
+    let worst = sevs.iter().map(|s| rank(s)).max().unwrap();
+    for (i, fail_on) in ["note", "warning", "error"].iter().enumerate() {
+        let o = fwlint(d.path(), &[&base[..], &["--fail-on", fail_on]].concat());
+        let want = if worst >= i { 1 } else { 0 };
+        assert_eq!(
+            o.status.code(),
+            Some(want),
+            "--fail-on {fail_on} with {sevs:?}"
+        );
+    }
+    // fail-on from fwlint.toml applies when the command line says nothing,
+    // and the command line wins.
+    std::fs::write(d.path().join("fwlint.toml"), "fail-on = \"never\"\n").unwrap();
+    let o = fwlint(
+        d.path(),
+        &[&base[..], &["--config", "fwlint.toml"]].concat(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let o = fwlint(
+        d.path(),
+        &[&base[..], &["--config", "fwlint.toml", "--fail-on", "note"]].concat(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn cli_baseline_survives_lines_added_above() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = d.path().join("edge.ios");
+    std::fs::write(&cfg, ACL).unwrap();
+    let args = [
+        "check",
+        "edge.ios",
+        "--dialect",
+        "cisco-ios",
+        "--format",
+        "json",
+    ];
+    let o = fwlint(d.path(), &[&args[..], &["--output", "base.json"]].concat());
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let base: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("base.json")).unwrap())
+            .unwrap();
+    let n = base["findings"].as_array().unwrap().len();
+    assert!(n > 0);
+
+    std::fs::write(
+        &cfg,
+        format!("! edited\n! by someone\nhostname edge\n{ACL}"),
+    )
+    .unwrap();
+    let o = fwlint(
+        d.path(),
+        &[&args[..], &["--baseline", "base.json", "--fail-on", "note"]].concat(),
+    );
+    let v = json_of(&o);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{v}");
+    assert_eq!(v["summary"]["suppressed"], n);
+    assert_eq!(o.status.code(), Some(0));
+
+    // A new duplicated entry is reported.
+    std::fs::write(
+        &cfg,
+        format!("{ACL} permit udp any host 10.0.0.1 eq 53\n permit udp any host 10.0.0.1 eq 53\n"),
+    )
+    .unwrap();
+    let o = fwlint(
+        d.path(),
+        &[&args[..], &["--baseline", "base.json"]].concat(),
+    );
+    let v = json_of(&o);
+    let texts: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"]["text"].as_str())
+        .collect();
+    assert!(
+        !texts.is_empty() && texts.iter().all(|t| t.contains("udp")),
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn sarif_of_a_real_config_validates() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("edge ü.ios"), ACL).unwrap();
+    let o = fwlint(
+        d.path(),
+        &[
+            "check",
+            "edge ü.ios",
+            "--dialect",
+            "cisco-ios",
+            "--format",
+            "sarif",
+            "--output",
+            "out.sarif",
+        ],
+    );
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let schema = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/schemas/sarif-schema-2.1.0.json"
+    );
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/oracle/sarif_validate.py"
+    );
+    let res = Command::new("python3")
+        .args([script, schema])
+        .arg(d.path().join("out.sarif"))
+        .output()
+        .expect("python3 is needed: run scripts/test");
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("out.sarif")).unwrap())
+            .unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "edge%20%C3%BC.ios");
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 2);
+    }
+}
