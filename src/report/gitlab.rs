@@ -9,6 +9,7 @@
 //! notes) and `location` (`path` relative to the current directory,
 //! `lines.begin`; 1 for findings with no position).
 
+use super::markdown::code_span;
 use super::{display_path, unique_fingerprints};
 use crate::finding::{Finding, Kind, Severity};
 use serde_json::{json, Value};
@@ -33,10 +34,10 @@ fn category(k: Kind) -> &'static str {
 fn body(f: &Finding) -> String {
     let mut parts = Vec::new();
     if let Some(r) = &f.rule {
-        parts.push(format!("rule: `{}`", r.text));
+        parts.push(format!("rule: {}", code_span(&r.text)));
     }
     if let Some(w) = &f.witness {
-        parts.push(format!("example packet: `{w}`"));
+        parts.push(format!("example packet: {}", code_span(w)));
     }
     for r in &f.related {
         parts.push(format!(
