@@ -515,7 +515,10 @@ fn html_is_self_contained_and_escapes_input() {
     let notes = html.find("<h2>Notes (1)</h2>").unwrap();
     assert!(errors < warnings && warnings < notes);
     assert!(html.contains("règle ✓"));
-    assert!(html.contains("<summary>About FW002 syntax-error</summary>"));
+    assert!(html.contains(r##"<a href="#check-FW002">About FW002 syntax-error</a>"##));
+    // Each check's documentation once, at the end.
+    assert_eq!(html.matches("<details id=\"check-").count(), 3);
+    assert!(html.contains("<details id=\"check-FW002\"><summary><code>FW002</code> syntax-error (parse, default error)"));
     assert_eq!(html.matches("<article class=\"finding").count(), 4);
 }
 

@@ -7,7 +7,8 @@
 //! filter controls (severity, kind, free text) driven by a small inline script;
 //! then the findings grouped by severity, each with its code, name, kind,
 //! position, message, filter, flow, witness, the rule's text, related
-//! locations, notes, help and the check's documentation.
+//! locations, notes, help and a link to the check's documentation, which
+//! follows once per check at the end.
 
 use super::{display_path, Context};
 use crate::check::{doc_text, lookup};
@@ -68,7 +69,7 @@ dl { display: grid; grid-template-columns: max-content auto; gap: .1rem 1rem; ma
 details summary { cursor: pointer; color: var(--muted); }
 "#;
 
-const SCRIPT: &str = r#"
+const SCRIPT: &str = r##"
 (function () {
   var boxes = Array.prototype.slice.call(document.querySelectorAll('input[data-filter]'));
   var q = document.getElementById('q');
@@ -89,9 +90,15 @@ const SCRIPT: &str = r#"
     document.getElementById('shown').textContent = String(shown);
   }
   boxes.forEach(function (b) { b.addEventListener('change', apply); });
+  document.querySelectorAll('a[href^="#check-"]').forEach(function (a) {
+    a.addEventListener('click', function () {
+      var d = document.getElementById(a.getAttribute('href').slice(1));
+      if (d) { d.open = true; }
+    });
+  });
   q.addEventListener('input', apply);
 })();
-"#;
+"##;
 
 fn sev_plural(s: Severity) -> &'static str {
     match s {
@@ -190,15 +197,12 @@ fn finding_html(f: &Finding, id: usize, out: &mut String) {
     if let Some(h) = &f.help {
         let _ = writeln!(out, r#"<p class="help">help: {}</p>"#, esc(h));
     }
-    if let Some(info) = lookup(f.code) {
-        let _ = writeln!(
-            out,
-            "<details><summary>About {} {}</summary><pre>{}</pre></details>",
-            esc(info.code),
-            esc(info.name),
-            esc(&doc_text(info))
-        );
-    }
+    let _ = writeln!(
+        out,
+        r##"<p class="meta"><a href="#check-{0}">About {0} {1}</a></p>"##,
+        esc(f.code),
+        esc(f.name)
+    );
     out.push_str("</article>\n");
 }
 
@@ -333,7 +337,27 @@ pub fn render(findings: &[Finding], ctx: &Context) -> String {
         }
         out.push_str("</section>\n");
     }
-    out.push_str("</main>\n<script>");
+    // Each check's documentation, once.
+    let mut codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+    codes.sort();
+    codes.dedup();
+    out.push_str("<section id=\"checks\">\n<h2>Checks</h2>\n");
+    for code in codes {
+        if let Some(info) = lookup(code) {
+            let _ = writeln!(
+                out,
+                "<details id=\"check-{}\"><summary><code>{}</code> {} ({}, default {}): {}</summary><pre>{}</pre></details>",
+                esc(info.code),
+                esc(info.code),
+                esc(info.name),
+                info.kind.as_str(),
+                info.severity.as_str(),
+                esc(info.summary),
+                esc(&doc_text(info))
+            );
+        }
+    }
+    out.push_str("</section>\n</main>\n<script>");
     out.push_str(SCRIPT);
     out.push_str("</script>\n</body>\n</html>\n");
     out
