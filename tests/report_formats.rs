@@ -530,3 +530,95 @@ fn html_and_markdown_handle_no_findings() {
     let md = report::markdown::render(&[], &Context::default());
     assert!(md.contains("No findings."));
 }
+
+/// Every element the HTML report opens is closed, in order (void elements
+/// aside), so text from the input cannot have broken the structure.
+#[test]
+fn html_elements_are_balanced() {
+    let html = report::html::render(&fixture(), &ctx());
+    let body = &html[html.find("<html").unwrap()..];
+    let (script_start, script_end) = (
+        body.find("<script>").unwrap(),
+        body.find("</script>").unwrap(),
+    );
+    let (style_start, style_end) = (
+        body.find("<style>").unwrap(),
+        body.find("</style>").unwrap(),
+    );
+    let mut stack: Vec<String> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = body[i..].find('<') {
+        let at = i + off;
+        if (at > script_start && at < script_end) || (at > style_start && at < style_end) {
+            i = at + 1;
+            continue;
+        }
+        let end = at + body[at..].find('>').expect("tag closes");
+        let tag = &body[at + 1..end];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        assert!(
+            !name.is_empty(),
+            "stray `<` at {at}: {}",
+            &body[at..end.min(at + 40)]
+        );
+        if tag.starts_with('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "at {at}");
+        } else if !["meta", "input", "br"].contains(&name.as_str()) {
+            stack.push(name);
+        }
+        i = end + 1;
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+mod arbitrary_text {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn finding_with(text: &str) -> Vec<Finding> {
+        let src = format!("{text}\n");
+        let file = SourceFile::new(format!("d/{}.nft", text.len()), src.clone());
+        let o = file.origin(0..src.len());
+        vec![Finding::new(lookup("FW002").unwrap(), text)
+            .at_rule(&o)
+            .label(text)
+            .help(text)
+            .note(text)
+            .related(&o, text)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the input text, the HTML keeps exactly our one script,
+        /// GitHub commands stay one a line, Markdown lets no raw `<` out of
+        /// code, and the JSON formats parse.
+        #[test]
+        fn escaping_holds_for_any_text(text in "[a-z<>&\"'`%:,\\\\\n\r\t|*_#!\\[\\]() \u{0}é✓]{0,40}") {
+            let fs = finding_with(&text);
+            let html = report::html::render(&fs, &Context::default());
+            prop_assert_eq!(html.matches("<script").count(), 1);
+            prop_assert_eq!(html.matches("</script").count(), 1);
+            let gh = report::github::render(&fs, &Context::default());
+            prop_assert_eq!(gh.lines().count(), 2);
+            prop_assert!(!gh.contains('\r'));
+            let md = report::markdown::render(&fs, &Context::default());
+            let outside: String = md.split("```").step_by(2).collect();
+            let outside_spans: String = outside.split('`').step_by(2).collect();
+            prop_assert!(!outside_spans.contains('<'), "{}", md);
+            let sarif: Value = serde_json::from_str(&report::sarif::render(&fs, &Context::default())).unwrap();
+            prop_assert!(sarif["runs"][0]["results"][0]["message"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with(text.as_str()));
+            let gl: Value = serde_json::from_str(&report::gitlab::render(&fs)).unwrap();
+            prop_assert_eq!(gl[0]["description"].as_str().unwrap(), text.as_str());
+            let xml = report::junit::render(&fs, &Context::default()).unwrap();
+            parse_junit(&xml);
+        }
+    }
+}
