@@ -1,6 +1,15 @@
-//! Windows Firewall exports. (Being built on branch `winfw`.)
+//! Windows Firewall exports: `.reg` exports and bare rule strings (`winfw-reg`),
+//! `.wfw` hives from `netsh advfirewall export` (`winfw-wfw`), netsh scripts
+//! (`winfw-netsh`) and PowerShell exports (`winfw-ps`). Every reader produces
+//! [`ast::WinRule`]s and [`ast::ProfileSettings`]; [`lower::lower`] applies
+//! Windows precedence.
+pub mod ast;
+pub mod keywords;
+pub mod lower;
+
 use crate::model::RuleSet;
 use crate::read::{Input, LoadError};
+
 pub fn load_reg(input: &Input) -> Result<RuleSet, LoadError> {
     Err(LoadError::new(&input.name, "winfw-reg is not built yet"))
 }
