@@ -48,7 +48,7 @@ pub struct QueryArgs {
     pub config: PathBuf,
     /// Dialect of the config (auto detects from extension and content).
     #[arg(long, default_value = "auto", value_parser = dialect_arg)]
-    pub dialect: Option<crate::dialect::Dialect>,
+    pub dialect: std::option::Option<crate::dialect::Dialect>,
     /// nftables hook (input, forward, output), Cisco ACL name, or Windows direction (in, out).
     #[arg(long)]
     pub filter: Option<String>,
@@ -83,7 +83,7 @@ pub struct ParseArgs {
     #[arg(required = true)]
     pub configs: Vec<PathBuf>,
     #[arg(long, default_value = "auto", value_parser = dialect_arg)]
-    pub dialect: Option<crate::dialect::Dialect>,
+    pub dialect: std::option::Option<crate::dialect::Dialect>,
     #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
     pub format: ParseFormat,
 }
@@ -102,7 +102,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub topology: Option<PathBuf>,
     #[arg(long, default_value = "auto", value_parser = dialect_arg)]
-    pub dialect: Option<crate::dialect::Dialect>,
+    pub dialect: std::option::Option<crate::dialect::Dialect>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// Write the report here instead of standard output.

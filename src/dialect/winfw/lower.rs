@@ -179,9 +179,6 @@ fn lower_rule(r: &WinRule, file: &Arc<SourceFile>) -> (Rank, Rule) {
 
     let rank = match r.action.as_ref().map(|a| a.value) {
         Some(WinAction::Bypass) => {
-            conds.push(Cond::Opaque {
-                what: "IPsec-authenticated (bypass)".into(),
-            });
             notes.push(
                 "bypass rule: allows only IPsec-authenticated traffic, over block rules".into(),
             );
@@ -312,6 +309,15 @@ fn lower_rule(r: &WinRule, file: &Arc<SourceFile>) -> (Rank, Rule) {
         let s: Vec<&str> = r.ttk.iter().map(|s| s.value.as_str()).collect();
         conds.push(Cond::Opaque {
             what: format!("trust tuple {}", s.join(", ")),
+        });
+    }
+    if r.action
+        .as_ref()
+        .is_some_and(|a| a.value == WinAction::Bypass)
+    {
+        // Last, so that header conditions decide first.
+        conds.push(Cond::Opaque {
+            what: "IPsec-authenticated (bypass)".into(),
         });
     }
     for t in &r.unknown {

@@ -153,7 +153,10 @@ impl Reader<'_> {
                 continue;
             }
             if rule_string::looks_like_rule(line) {
-                self.bare_rule(line, span, false);
+                // A bare rule string is unescaped unless it doubles its
+                // backslashes as `.reg` files (and the MS-GPFAS sample) do.
+                let escaped = line.contains("\\\\");
+                self.bare_rule(line, span, escaped);
                 continue;
             }
             match &self.key {
@@ -296,7 +299,7 @@ impl Reader<'_> {
             );
             return;
         };
-        if !rule_string::looks_like_rule(inner) {
+        if !rule_string::looks_like_rule(inner) && !(inner.contains('|') && inner.contains('=')) {
             self.issue(
                 IssueLevel::Warning,
                 format!(
