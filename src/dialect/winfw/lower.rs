@@ -395,10 +395,16 @@ fn port_cond(
                         ));
                     }
                 }
-                None => alts.push(Match::any().and(Cond::Symbolic {
-                    field,
-                    keyword: k.canonical().to_string(),
-                })),
+                None => {
+                    let m = Match::any().and(Cond::Symbolic {
+                        field,
+                        keyword: k.canonical().to_string(),
+                    });
+                    // `IPTLSIn` and `IPHTTPSIn` name the same keyword.
+                    if !alts.contains(&m) {
+                        alts.push(m)
+                    }
+                }
             },
             PortSpec::Invalid(s) => alts.push(Match::any().and(Cond::Opaque {
                 what: format!("unreadable {side} port `{s}`"),
