@@ -20,7 +20,12 @@ fn rule(i: usize) -> String {
         _ => "Profile=Public|",
     };
     let extra = match i % 5 {
-        0 => format!("RA4=10.{}.{}.0/24|RA6=2001:db8:{:x}::/48|", i % 250, (i / 250) % 250, i),
+        0 => format!(
+            "RA4=10.{}.{}.0/24|RA6=2001:db8:{:x}::/48|",
+            i % 250,
+            (i / 250) % 250,
+            i
+        ),
         1 => "RA4=LocalSubnet|RA6=LocalSubnet|".to_string(),
         2 => format!("App=C:\\Program Files\\App{i}\\app{i}.exe|"),
         3 => "LPort=RPC|Svc=*|".to_string(),
@@ -41,7 +46,9 @@ fn reg_utf16() -> Vec<u8> {
     );
     for i in 0..RULES {
         let r = rule(i).replace('\\', "\\\\");
-        t.push_str(&format!("\"{{{i:08X}-0000-4000-8000-000000000000}}\"=\"{r}\"\r\n"));
+        t.push_str(&format!(
+            "\"{{{i:08X}-0000-4000-8000-000000000000}}\"=\"{r}\"\r\n"
+        ));
     }
     t.push_str("\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\DomainProfile]\r\n\"EnableFirewall\"=dword:00000001\r\n");
     let mut b = vec![0xFF, 0xFE];
@@ -61,7 +68,10 @@ fn wfw() -> Vec<u8> {
     hive::write::hive(
         "FirewallPolicy",
         &[
-            ("DomainProfile", vec![("EnableFirewall".into(), hive::write::Data::Dword(1))]),
+            (
+                "DomainProfile",
+                vec![("EnableFirewall".into(), hive::write::Data::Dword(1))],
+            ),
             ("FirewallRules", rules),
         ],
     )
@@ -81,8 +91,12 @@ fn bench(c: &mut Criterion) {
     }
     let mut g = c.benchmark_group("winfw_parse_20k");
     g.sample_size(10);
-    g.bench_function("reg_utf16_load", |b| b.iter(|| black_box(winfw::load_reg(&reg).unwrap())));
-    g.bench_function("wfw_load", |b| b.iter(|| black_box(winfw::load_wfw(&wfw).unwrap())));
+    g.bench_function("reg_utf16_load", |b| {
+        b.iter(|| black_box(winfw::load_reg(&reg).unwrap()))
+    });
+    g.bench_function("wfw_load", |b| {
+        b.iter(|| black_box(winfw::load_wfw(&wfw).unwrap()))
+    });
     g.bench_function("hive_dump_only", |b| {
         b.iter(|| black_box(hive::Hive::open(&wfw.bytes).unwrap().dump()))
     });
