@@ -12,7 +12,9 @@ const OURS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/winfw");
 
 /// Every corpus file read as winfw-reg, with the findings it is expected to
 /// give (level, part of the message) and the number of rules it holds.
-const EXPECTED: &[(&str, &[(IssueLevel, &str)], usize)] = &[
+type Expectation = (&'static str, &'static [(IssueLevel, &'static str)], usize);
+
+const EXPECTED: &[Expectation] = &[
     ("malton33__CyberPatriot-windows__Firewall.reg", &[], 0),
     (
         "yossidoctor__Windows-Setup-Automation-for-Security-and-Privacy__FirewallRules.reg",

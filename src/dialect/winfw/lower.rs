@@ -210,7 +210,8 @@ fn lower_rule(r: &WinRule, file: &Arc<SourceFile>) -> (Rank, Rule) {
         conds.push(port_cond(&r.rports, rfield, protocol, "remote", &mut notes));
     }
     if let Some(p) = protocol {
-        if !(r.lports.is_empty() && r.rports.is_empty()) && !proto::has_ports(p as u8) {
+        let has_ports = !r.lports.is_empty() || !r.rports.is_empty();
+        if has_ports && !proto::has_ports(p as u8) {
             notes.push(format!(
                 "ports given with protocol {p}, which has no ports: the rule matches nothing"
             ));

@@ -297,7 +297,8 @@ impl Reader<'_> {
             );
             return;
         };
-        if !rule_string::looks_like_rule(inner) && !(inner.contains('|') && inner.contains('=')) {
+        let rule_like = inner.contains('|') && inner.contains('=');
+        if !rule_string::looks_like_rule(inner) && !rule_like {
             self.issue(
                 IssueLevel::Warning,
                 format!(
