@@ -360,3 +360,33 @@ fn hivex_built_wfw_answers_queries() {
         .unwrap()
         .starts_with("\"{B}\"=\"v2.30|Action=Block"));
 }
+
+#[test]
+fn big_data_values_agree_with_regipy() {
+    // hivex stores long values in one cell; Windows (format 1.4+) splits values
+    // over 16344 bytes into `db` segments. fwlint's test writer does that.
+    use fwlint::dialect::winfw::hive::write::{hive, Data};
+    let big = "v2.30|Action=Allow|Active=TRUE|Dir=In|".to_string() + &"Desc=x|".repeat(5000);
+    let h = hive(
+        "ROOT",
+        &[(
+            "FirewallRules",
+            vec![
+                ("{BIG}".into(), Data::Sz(big.clone())),
+                ("small".into(), Data::Dword(3)),
+            ],
+        )],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big.wfw");
+    std::fs::write(&p, &h).unwrap();
+    let (mine, errors) = ours(&h).unwrap();
+    assert_eq!(errors, 0);
+    let theirs = regipy(&p);
+    let (m, t) = (flat(&mine), flat(&theirs));
+    assert!(m == t, "{}", diff(&m, &t));
+    assert_eq!(
+        m[&("FirewallRules".to_string(), "{BIG}".to_string())].1,
+        json!(big)
+    );
+}
