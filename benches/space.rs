@@ -33,13 +33,13 @@ impl Rng {
 /// An address from a few site blocks, as real ACLs have them.
 fn prefix(rng: &mut Rng) -> AddrPattern {
     let base: u32 = match rng.below(4) {
-        0 => 0x0a00_0000,          // 10/8
-        1 => 0xac10_0000,          // 172.16/12
-        2 => 0xc0a8_0000,          // 192.168/16
-        _ => rng.next() as u32,    // public space
+        0 => 0x0a00_0000,       // 10/8
+        1 => 0xac10_0000,       // 172.16/12
+        2 => 0xc0a8_0000,       // 192.168/16
+        _ => rng.next() as u32, // public space
     };
     let len = match rng.below(10) {
-        0 => 8 + rng.below(8) as u8,   // /8–/15
+        0 => 8 + rng.below(8) as u8,      // /8–/15
         1..=3 => 16 + rng.below(8) as u8, // /16–/23
         4..=6 => 24 + rng.below(8) as u8, // /24–/31
         _ => 32,                          // hosts
@@ -125,7 +125,11 @@ fn bench(c: &mut Criterion) {
     // One run up front, with the sizes worth reporting.
     let t = Instant::now();
     let an = analyze(&space, &filter, &NoSymbols);
-    let shadowed = an.rules.iter().filter(|r| r.effective.may.is_empty()).count();
+    let shadowed = an
+        .rules
+        .iter()
+        .filter(|r| r.effective.may.is_empty())
+        .count();
     let nodes: usize = an.rules.iter().map(|r| r.effective.must.node_count()).sum();
     let reached: usize = an.rules.iter().map(|r| r.reached.must.node_count()).sum();
     println!(

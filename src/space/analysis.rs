@@ -17,11 +17,11 @@
 use super::compile::{compile_match, SymbolCache, Universe};
 use super::overlap::Summary;
 use super::{PacketSet, Space, Tri};
-use biodivine_lib_bdd::Bdd;
-use std::sync::Arc;
 use crate::model::eval::Symbols;
 use crate::model::{Action, Effect, Filter, FilterBody, FirstMatch, Pipeline, Rule};
+use biodivine_lib_bdd::Bdd;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// The kernel's limit on nested jumps (as [`crate::model::eval`] has it).
 const MAX_JUMP_DEPTH: usize = 64;
@@ -301,7 +301,8 @@ impl Exec<'_> {
                 continue;
             }
             let rest = cur.minus(&m);
-            let target_ok = |t: usize, path: &Vec<usize>| t < self.p.chains.len() && !path.contains(&t);
+            let target_ok =
+                |t: usize, path: &Vec<usize>| t < self.p.chains.len() && !path.contains(&t);
             match &self.p.chains[chain].rules[i].effect {
                 Effect::Allow => {
                     or_into(&mut accepted, &eff);
@@ -400,8 +401,7 @@ fn pipeline(u: &Universe, p: &Pipeline, cache: &SymbolCache) -> FilterAnalysis {
         .enumerate()
         .flat_map(|(chain, rs)| {
             rs.into_iter().enumerate().map(move |(index, r)| {
-                let (reached, effective) =
-                    r.unwrap_or_else(|| (u.none(), u.none()));
+                let (reached, effective) = r.unwrap_or_else(|| (u.none(), u.none()));
                 RuleRegion {
                     chain,
                     index,
@@ -418,4 +418,3 @@ fn pipeline(u: &Universe, p: &Pipeline, cache: &SymbolCache) -> FilterAnalysis {
         by_default: denied_by_policy.or(&by_policy),
     }
 }
-

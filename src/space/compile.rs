@@ -7,12 +7,12 @@
 
 use super::layout::Field;
 use super::{PacketSet, Space, Tri};
-use biodivine_lib_bdd::Bdd;
-use std::sync::Arc;
 use crate::model::eval::Symbols;
 use crate::model::rule::SymbolicField;
 use crate::model::{Cond, Match, Rule};
+use biodivine_lib_bdd::Bdd;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Symbols resolving to symbols: stop (as opaque) past this depth.
 const MAX_SYMBOL_DEPTH: u32 = 16;
@@ -54,11 +54,17 @@ impl<'s> Universe<'s> {
     }
 
     pub(crate) fn none(&self) -> Tri {
-        Tri::exact(PacketSet::new(self.space.vars().mk_false(), Arc::clone(&self.valid)))
+        Tri::exact(PacketSet::new(
+            self.space.vars().mk_false(),
+            Arc::clone(&self.valid),
+        ))
     }
 
     pub(crate) fn all(&self) -> Tri {
-        Tri::exact(PacketSet::new((*self.valid).clone(), Arc::clone(&self.valid)))
+        Tri::exact(PacketSet::new(
+            (*self.valid).clone(),
+            Arc::clone(&self.valid),
+        ))
     }
 
     pub(crate) fn unknown(&self) -> Tri {
@@ -210,16 +216,17 @@ mod tests {
     struct Lan;
     impl Symbols for Lan {
         fn resolve(&self, field: SymbolicField, keyword: &str) -> Option<Cond> {
-            (field == SymbolicField::DstAddr && keyword == "LocalSubnet").then(|| {
-                Cond::DstAddr(vec![AddrPattern::prefix("10.0.0.0".parse().unwrap(), 8)])
-            })
+            (field == SymbolicField::DstAddr && keyword == "LocalSubnet")
+                .then(|| Cond::DstAddr(vec![AddrPattern::prefix("10.0.0.0".parse().unwrap(), 8)]))
         }
     }
 
     #[test]
     fn opaque_and_negation() {
         let s = Space::new(Vec::new());
-        let op = Cond::Opaque { what: "mark".into() };
+        let op = Cond::Opaque {
+            what: "mark".into(),
+        };
         let t = s.cond(&op, &NoSymbols);
         assert!(t.must.is_empty() && t.may.is_all());
         let n = s.cond(&Cond::Not(Box::new(op.clone())), &NoSymbols);
@@ -236,7 +243,9 @@ mod tests {
     #[test]
     fn ports_imply_port_protocols() {
         let s = Space::new(Vec::new());
-        let p = s.cond(&Cond::DstPort(Ranges::range(0, 65535)), &NoSymbols).must;
+        let p = s
+            .cond(&Cond::DstPort(Ranges::range(0, 65535)), &NoSymbols)
+            .must;
         let gre = s.protocol(&Ranges::single(proto::GRE as u16));
         assert!(!p.intersects(&gre));
         let tcp = s.protocol(&Ranges::single(proto::TCP as u16));
