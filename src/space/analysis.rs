@@ -14,12 +14,14 @@
 //! reaching a rule, the rule takes effect on `r ∧ m` and lets `r ∧ ¬m =
 //! (r.must ∖ m.may, r.may ∖ m.must)` through.
 
-use super::compile::{compile_match, SymbolCache};
+use super::compile::{compile_match, SymbolCache, Universe};
 use super::overlap::Summary;
-use super::{Space, Tri};
+use super::{PacketSet, Space, Tri};
 use crate::model::eval::Symbols;
 use crate::model::{Action, Effect, Filter, FilterBody, FirstMatch, Pipeline, Rule};
+use biodivine_lib_bdd::Bdd;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// The kernel's limit on nested jumps (as [`crate::model::eval`] has it).
 const MAX_JUMP_DEPTH: usize = 64;
@@ -52,26 +54,40 @@ pub struct FilterAnalysis {
 /// Analyse one filter.
 pub fn analyze(space: &Space, filter: &Filter, symbols: &dyn Symbols) -> FilterAnalysis {
     let cache = SymbolCache::new(filter.rules(), symbols);
-    match &filter.body {
-        FilterBody::FirstMatch(fm) => first_match(space, fm, &cache),
-        FilterBody::Pipeline(p) => pipeline(space, p, &cache),
+    let u = Universe::raw(space);
+    let raw = match &filter.body {
+        FilterBody::FirstMatch(fm) => first_match(&u, fm, &cache),
+        FilterBody::Pipeline(p) => pipeline(&u, p, &cache),
+    };
+    // Everything above ran without the validity constraint; add it once.
+    let rules = raw
+        .rules
+        .into_par_iter()
+        .map(|r| RuleRegion {
+            reached: u.finish(&r.reached),
+            effective: u.finish(&r.effective),
+            ..r
+        })
+        .collect();
+    FilterAnalysis {
+        rules,
+        permitted: u.finish(&raw.permitted),
+        denied: u.finish(&raw.denied),
+        by_default: u.finish(&raw.by_default),
     }
 }
 
 /// Compile every rule's match in parallel (disabled rules: `None`).
-fn compile_rules(space: &Space, rules: &[Rule], cache: &SymbolCache) -> Vec<Option<Tri>> {
+fn compile_rules(u: &Universe, rules: &[Rule], cache: &SymbolCache) -> Vec<Option<Tri>> {
     rules
         .par_iter()
-        .map(|r| {
-            r.enabled
-                .then(|| compile_match(space, &r.matches, cache, 0))
-        })
+        .map(|r| r.enabled.then(|| compile_match(u, &r.matches, cache, 0)))
         .collect()
 }
 
-fn first_match(space: &Space, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnalysis {
+fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnalysis {
     let n = fm.rules.len();
-    let matches = compile_rules(space, &fm.rules, cache);
+    let matches = compile_rules(u, &fm.rules, cache);
     let decisive: Vec<bool> = fm
         .rules
         .iter()
@@ -90,7 +106,7 @@ fn first_match(space: &Space, fm: &FirstMatch, cache: &SymbolCache) -> FilterAna
         .into_par_iter()
         .map(|i| {
             let Some(m) = &matches[i] else {
-                return Tri::none(space);
+                return u.none();
             };
             let mine = Summary::of(&fm.rules[i].matches);
             let mut must = m.must.clone();
@@ -122,21 +138,13 @@ fn first_match(space: &Space, fm: &FirstMatch, cache: &SymbolCache) -> FilterAna
         })
         .collect();
 
-    // Reached sets: one sweep (each is "everything not decided above").
-    let mut reached: Vec<Tri> = Vec::with_capacity(n);
-    let mut rest = Tri::all(space);
-    for i in 0..n {
-        match &matches[i] {
-            None => reached.push(Tri::none(space)),
-            Some(m) => {
-                reached.push(rest.clone());
-                if decisive[i] {
-                    rest = rest.minus(m);
-                }
-            }
-        }
-    }
-    let by_default = rest;
+    // Packets no rule decides: all ∖ ∪ matches, as a balanced union.
+    let decisive_matches: Vec<Tri> = (0..n)
+        .filter(|&i| decisive[i])
+        .filter_map(|i| matches[i].clone())
+        .collect();
+    let by_default = u.all().minus(&Tri::union_all(u, decisive_matches));
+    let reached = lazy_reached(u.space, &matches, &decisive);
 
     let verdict = |a: Action| {
         let mut parts: Vec<Tri> = (0..n)
@@ -146,7 +154,7 @@ fn first_match(space: &Space, fm: &FirstMatch, cache: &SymbolCache) -> FilterAna
         if fm.default == a {
             parts.push(by_default.clone());
         }
-        Tri::union_all(space, parts)
+        Tri::union_all(u, parts)
     };
     let permitted = verdict(Action::Allow);
     let denied = verdict(Action::Deny);
@@ -176,6 +184,69 @@ fn first_match(space: &Space, fm: &FirstMatch, cache: &SymbolCache) -> FilterAna
     }
 }
 
+/// The sets reaching each rule of a first-match list, built on first use:
+/// `all ∖ ∪_{j<i} match_j` over the earlier decisive rules (`must` subtracts the
+/// `may` bounds and conversely). Each is a large diagram that few checks need,
+/// so a 10,000-rule list does not pay for 10,000 of them up front.
+fn lazy_reached(space: &Space, matches: &[Option<Tri>], decisive: &[bool]) -> Vec<Tri> {
+    let bounds = |pick: fn(&Tri) -> &PacketSet| -> Arc<Vec<Option<Bdd>>> {
+        Arc::new(
+            matches
+                .iter()
+                .zip(decisive)
+                .map(|(m, &d)| m.as_ref().filter(|_| d).map(|t| pick(t).bdd().clone()))
+                .collect(),
+        )
+    };
+    let mays = bounds(|t| &t.may);
+    let musts = bounds(|t| &t.must);
+    let valid = Arc::clone(&space.valid);
+    let make = |sub: &Arc<Vec<Option<Bdd>>>, i: usize| {
+        let (sub, valid2) = (Arc::clone(sub), Arc::clone(&valid));
+        PacketSet::lazy(
+            move || {
+                let above: Vec<&Bdd> = sub[..i].iter().flatten().collect();
+                match union_bdds(&above) {
+                    Some(u) => valid2.and_not(&u),
+                    None => (*valid2).clone(),
+                }
+            },
+            Arc::clone(&valid),
+        )
+    };
+    let mut exact_so_far = true;
+    let mut out = Vec::with_capacity(matches.len());
+    for (i, m) in matches.iter().enumerate() {
+        out.push(match m {
+            None => Tri::none(space),
+            Some(_) if exact_so_far => Tri::exact(make(&mays, i)),
+            Some(_) => Tri {
+                must: make(&mays, i),
+                may: make(&musts, i),
+            },
+        });
+        if let Some(m) = m {
+            exact_so_far &= !decisive[i] || m.is_trivially_exact();
+        }
+    }
+    out
+}
+
+/// Balanced union of diagrams.
+fn union_bdds(v: &[&Bdd]) -> Option<Bdd> {
+    match v {
+        [] => None,
+        [one] => Some((*one).clone()),
+        _ => {
+            let (a, b) = v.split_at(v.len() / 2);
+            match (union_bdds(a), union_bdds(b)) {
+                (Some(a), Some(b)) => Some(a.or(&b)),
+                (a, b) => a.or(b),
+            }
+        }
+    }
+}
+
 /// Where the packets entering a chain end up.
 struct Outcome {
     accepted: Tri,
@@ -186,7 +257,7 @@ struct Outcome {
 
 /// Symbolic execution of a pipeline on sets.
 struct Exec<'a> {
-    space: &'a Space,
+    u: &'a Universe<'a>,
     p: &'a Pipeline,
     matches: Vec<Vec<Option<Tri>>>,
     /// Accumulated `(reached, effective)` per chain and rule.
@@ -205,7 +276,7 @@ impl Exec<'_> {
     /// kernel does; gotos do not push); `path` holds every chain being run, to
     /// stop at cycles (a model the kernel would refuse).
     fn run(&mut self, chain: usize, input: Tri, jumps: usize, path: &mut Vec<usize>) -> Outcome {
-        let space = self.space;
+        let u = self.u;
         let mut accepted: Option<Tri> = None;
         let mut denied: Option<Tri> = None;
         let mut returned: Option<Tri> = None;
@@ -274,7 +345,7 @@ impl Exec<'_> {
             }
         }
         or_into(&mut returned, &cur);
-        let none = || Tri::none(space);
+        let none = || u.none();
         Outcome {
             accepted: accepted.unwrap_or_else(none),
             denied: denied.unwrap_or_else(none),
@@ -283,32 +354,32 @@ impl Exec<'_> {
     }
 }
 
-fn pipeline(space: &Space, p: &Pipeline, cache: &SymbolCache) -> FilterAnalysis {
+fn pipeline(u: &Universe, p: &Pipeline, cache: &SymbolCache) -> FilterAnalysis {
     let matches: Vec<Vec<Option<Tri>>> = p
         .chains
         .iter()
-        .map(|c| compile_rules(space, &c.rules, cache))
+        .map(|c| compile_rules(u, &c.rules, cache))
         .collect();
     let regions = p.chains.iter().map(|c| vec![None; c.rules.len()]).collect();
     let mut exec = Exec {
-        space,
+        u,
         p,
         matches,
         regions,
     };
     // Packets still going, split by what let them through last: a rule's accept
     // or a policy (or no base chain at all), for `by_default`.
-    let mut by_rule = Tri::none(space);
-    let mut by_policy = Tri::all(space);
-    let mut denied = Tri::none(space);
-    let mut denied_by_policy = Tri::none(space);
+    let mut by_rule = u.none();
+    let mut by_policy = u.all();
+    let mut denied = u.none();
+    let mut denied_by_policy = u.none();
     for base in &p.base {
         if base.chain >= p.chains.len() {
             continue;
         }
         let fam = match base.family {
-            Some(f) => space.family(f),
-            None => space.all(),
+            Some(f) => u.exact(u.space.raw_family(f)).must,
+            None => u.all().must,
         };
         let input = by_rule.or(&by_policy).restrict(&fam);
         let skip = fam.complement();
@@ -330,8 +401,7 @@ fn pipeline(space: &Space, p: &Pipeline, cache: &SymbolCache) -> FilterAnalysis 
         .enumerate()
         .flat_map(|(chain, rs)| {
             rs.into_iter().enumerate().map(move |(index, r)| {
-                let (reached, effective) =
-                    r.unwrap_or_else(|| (Tri::none(space), Tri::none(space)));
+                let (reached, effective) = r.unwrap_or_else(|| (u.none(), u.none()));
                 RuleRegion {
                     chain,
                     index,

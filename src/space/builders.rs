@@ -59,15 +59,15 @@ impl Space {
         let ids = ifaces.count() as u128 - 1;
         valid = valid.and(&layout.range(&vars, Field::InIface, 0, ids));
         valid = valid.and(&layout.range(&vars, Field::OutIface, 0, ids));
-        let port_protos = port_protos.and(&valid);
-        let icmp_protos = icmp_protos.and(&valid);
         Space {
             vars,
             layout,
             ifaces,
+            port_protos: port_protos.and(&valid),
+            icmp_protos: icmp_protos.and(&valid),
+            port_protos_raw: port_protos,
+            icmp_protos_raw: icmp_protos,
             valid: Arc::new(valid),
-            port_protos,
-            icmp_protos,
             protocols,
         }
     }
@@ -86,11 +86,15 @@ impl Space {
 
     /// Packets of one address family.
     pub fn family(&self, f: Family) -> PacketSet {
+        self.set(self.raw_family(f))
+    }
+
+    pub(crate) fn raw_family(&self, f: Family) -> Bdd {
         let v = match f {
             Family::Ipv4 => 0,
             Family::Ipv6 => 1,
         };
-        self.set(self.layout.eq(&self.vars, Field::Family, v))
+        self.layout.eq(&self.vars, Field::Family, v)
     }
 
     fn ranges(&self, f: Field, r: &crate::model::Ranges) -> Bdd {
@@ -103,12 +107,18 @@ impl Space {
 
     /// Protocol number in `r`.
     pub fn protocol(&self, r: &crate::model::Ranges) -> PacketSet {
-        self.set(self.ranges(Field::Protocol, r))
+        self.set(self.raw_protocol(r))
     }
 
-    fn addr(&self, f: Field, pats: &[AddrPattern]) -> PacketSet {
+    pub(crate) fn raw_protocol(&self, r: &crate::model::Ranges) -> Bdd {
+        self.ranges(Field::Protocol, r)
+    }
+
+    /// Address patterns on `f` (`Field::SrcAddr` or `Field::DstAddr`), without
+    /// the validity constraint.
+    pub(crate) fn raw_addr(&self, f: Field, pats: &[AddrPattern]) -> Bdd {
         let l = &self.layout;
-        let b = pats.iter().fold(self.vars.mk_false(), |acc, p| {
+        pats.iter().fold(self.vars.mk_false(), |acc, p| {
             let fam = match p.family() {
                 Family::Ipv4 => 0,
                 Family::Ipv6 => 1,
@@ -134,62 +144,74 @@ impl Space {
                 }
             };
             acc.or(&one)
-        });
-        self.set(b)
+        })
     }
 
     /// Source address in any of the patterns (each pattern implies its family).
     pub fn src_addr(&self, pats: &[AddrPattern]) -> PacketSet {
-        self.addr(Field::SrcAddr, pats)
+        self.set(self.raw_addr(Field::SrcAddr, pats))
     }
 
     pub fn dst_addr(&self, pats: &[AddrPattern]) -> PacketSet {
-        self.addr(Field::DstAddr, pats)
+        self.set(self.raw_addr(Field::DstAddr, pats))
     }
 
     /// Source port in `r`; only port-carrying protocols.
     pub fn src_port(&self, r: &crate::model::Ranges) -> PacketSet {
-        PacketSet::new(
-            self.ranges(Field::SrcPort, r).and(&self.port_protos),
-            Arc::clone(&self.valid),
-        )
+        self.set(self.raw_l4(Field::SrcPort, r))
     }
 
     pub fn dst_port(&self, r: &crate::model::Ranges) -> PacketSet {
-        PacketSet::new(
-            self.ranges(Field::DstPort, r).and(&self.port_protos),
-            Arc::clone(&self.valid),
-        )
+        self.set(self.raw_l4(Field::DstPort, r))
     }
 
     /// ICMP/ICMPv6 type in `r`; only ICMP protocols.
     pub fn icmp_type(&self, r: &crate::model::Ranges) -> PacketSet {
-        PacketSet::new(
-            self.ranges(Field::IcmpType, r).and(&self.icmp_protos),
-            Arc::clone(&self.valid),
-        )
+        self.set(self.raw_l4(Field::IcmpType, r))
     }
 
     pub fn icmp_code(&self, r: &crate::model::Ranges) -> PacketSet {
-        PacketSet::new(
-            self.ranges(Field::IcmpCode, r).and(&self.icmp_protos),
-            Arc::clone(&self.valid),
-        )
+        self.set(self.raw_l4(Field::IcmpCode, r))
+    }
+
+    /// Ports or ICMP type/code in `r`, implying the protocols that have them.
+    pub(crate) fn raw_l4(&self, f: Field, r: &crate::model::Ranges) -> Bdd {
+        let protos = match f {
+            Field::SrcPort | Field::DstPort => &self.port_protos_raw,
+            _ => &self.icmp_protos_raw,
+        };
+        self.ranges(f, r).and(protos)
     }
 
     /// Packets whose ct state is one of `s`.
     pub fn ct_state(&self, s: CtStates) -> PacketSet {
-        let b = CtStates::NAMES
+        self.set(self.raw_ct(s))
+    }
+
+    pub(crate) fn raw_ct(&self, s: CtStates) -> Bdd {
+        CtStates::NAMES
             .iter()
             .enumerate()
             .filter(|(_, (_, st))| s.0 & st.0 != 0)
             .fold(self.vars.mk_false(), |acc, (i, _)| {
                 acc.or(&self.layout.eq(&self.vars, Field::Ct, i as u128))
-            });
-        self.set(b)
+            })
     }
 
     fn iface(&self, f: Field, names: &[String]) -> Tri {
+        let (must, may) = self.raw_iface(f, names);
+        if must == may {
+            Tri::exact(self.set(must))
+        } else {
+            Tri {
+                must: self.set(must),
+                may: self.set(may),
+            }
+        }
+    }
+
+    /// `(must, may)` of an interface condition on `f`, without validity.
+    pub(crate) fn raw_iface(&self, f: Field, names: &[String]) -> (Bdd, Bdd) {
         let ids = |v: &[u32]| {
             v.iter().fold(self.vars.mk_false(), |acc, id| {
                 acc.or(&self.layout.eq(&self.vars, f, *id as u128))
@@ -205,14 +227,7 @@ impl Space {
         must.dedup();
         may.sort_unstable();
         may.dedup();
-        if must == may {
-            Tri::exact(self.set(ids(&must)))
-        } else {
-            Tri {
-                must: self.set(ids(&must)),
-                may: self.set(ids(&may)),
-            }
-        }
+        (ids(&must), ids(&may))
     }
 
     /// Input interface is one of `names` (exact for interned names and

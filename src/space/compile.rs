@@ -5,19 +5,100 @@
 //! (complemented within the valid packets), conjunctions and `AnyOf` compose
 //! componentwise. Port and ICMP conditions imply their protocols by construction.
 
-use super::{Space, Tri};
+use super::layout::Field;
+use super::{PacketSet, Space, Tri};
 use crate::model::eval::Symbols;
 use crate::model::rule::SymbolicField;
 use crate::model::{Cond, Match, Rule};
+use biodivine_lib_bdd::Bdd;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Symbols resolving to symbols: stop (as opaque) past this depth.
 const MAX_SYMBOL_DEPTH: u32 = 16;
 
-pub(crate) fn compile_match(space: &Space, m: &Match, symbols: &dyn Symbols, depth: u32) -> Tri {
+/// Where compiled sets live: the valid packets (public API), or the raw
+/// Boolean space (analysis: no validity constraint until the end, which keeps
+/// every intermediate diagram small; restricting to the valid packets commutes
+/// with every Boolean operation, so the final result is the same).
+pub(crate) struct Universe<'s> {
+    pub space: &'s Space,
+    valid: Arc<Bdd>,
+    raw: bool,
+}
+
+impl<'s> Universe<'s> {
+    pub(crate) fn valid(space: &'s Space) -> Self {
+        Universe {
+            space,
+            valid: Arc::clone(&space.valid),
+            raw: false,
+        }
+    }
+
+    pub(crate) fn raw(space: &'s Space) -> Self {
+        Universe {
+            space,
+            valid: Arc::new(space.vars().mk_true()),
+            raw: true,
+        }
+    }
+
+    pub(crate) fn set(&self, b: Bdd) -> PacketSet {
+        let b = if self.raw { b } else { b.and(&self.valid) };
+        PacketSet::new(b, Arc::clone(&self.valid))
+    }
+
+    pub(crate) fn exact(&self, b: Bdd) -> Tri {
+        Tri::exact(self.set(b))
+    }
+
+    pub(crate) fn none(&self) -> Tri {
+        Tri::exact(PacketSet::new(
+            self.space.vars().mk_false(),
+            Arc::clone(&self.valid),
+        ))
+    }
+
+    pub(crate) fn all(&self) -> Tri {
+        Tri::exact(PacketSet::new(
+            (*self.valid).clone(),
+            Arc::clone(&self.valid),
+        ))
+    }
+
+    pub(crate) fn unknown(&self) -> Tri {
+        Tri {
+            must: self.none().must,
+            may: self.all().may,
+        }
+    }
+
+    /// A raw set restricted to the valid packets, as the public API hands out.
+    pub(crate) fn finish_set(&self, s: &PacketSet) -> PacketSet {
+        if self.raw && !Arc::ptr_eq(&s.valid, &self.space.valid) {
+            self.space.set(s.bdd().clone())
+        } else {
+            s.clone()
+        }
+    }
+
+    pub(crate) fn finish(&self, t: &Tri) -> Tri {
+        if t.is_trivially_exact() {
+            Tri::exact(self.finish_set(&t.must))
+        } else {
+            Tri {
+                must: self.finish_set(&t.must),
+                may: self.finish_set(&t.may),
+            }
+        }
+    }
+}
+
+pub(crate) fn compile_match(u: &Universe, m: &Match, symbols: &dyn Symbols, depth: u32) -> Tri {
     let mut acc: Option<Tri> = None;
     for c in &m.conds {
-        let t = compile_cond(space, c, symbols, depth);
+        let t = compile_cond(u, c, symbols, depth);
         acc = Some(match acc {
             None => t,
             Some(a) => a.and(&t),
@@ -26,41 +107,55 @@ pub(crate) fn compile_match(space: &Space, m: &Match, symbols: &dyn Symbols, dep
             break;
         }
     }
-    acc.unwrap_or_else(|| Tri::all(space))
+    acc.unwrap_or_else(|| u.all())
 }
 
-pub(crate) fn compile_cond(space: &Space, c: &Cond, symbols: &dyn Symbols, depth: u32) -> Tri {
-    let exact = Tri::exact;
+pub(crate) fn compile_cond(u: &Universe, c: &Cond, symbols: &dyn Symbols, depth: u32) -> Tri {
+    let s = u.space;
     match c {
-        Cond::Family(f) => exact(space.family(*f)),
-        Cond::Protocol(r) => exact(space.protocol(r)),
-        Cond::SrcAddr(p) => exact(space.src_addr(p)),
-        Cond::DstAddr(p) => exact(space.dst_addr(p)),
-        Cond::SrcPort(r) => exact(space.src_port(r)),
-        Cond::DstPort(r) => exact(space.dst_port(r)),
-        Cond::IcmpType(r) => exact(space.icmp_type(r)),
-        Cond::IcmpCode(r) => exact(space.icmp_code(r)),
-        Cond::CtState(s) => exact(space.ct_state(*s)),
-        Cond::InIface(n) => space.in_iface(n),
-        Cond::OutIface(n) => space.out_iface(n),
-        Cond::Not(inner) => compile_cond(space, inner, symbols, depth).not(),
+        Cond::Family(f) => u.exact(s.raw_family(*f)),
+        Cond::Protocol(r) => u.exact(s.raw_protocol(r)),
+        Cond::SrcAddr(p) => u.exact(s.raw_addr(Field::SrcAddr, p)),
+        Cond::DstAddr(p) => u.exact(s.raw_addr(Field::DstAddr, p)),
+        Cond::SrcPort(r) => u.exact(s.raw_l4(Field::SrcPort, r)),
+        Cond::DstPort(r) => u.exact(s.raw_l4(Field::DstPort, r)),
+        Cond::IcmpType(r) => u.exact(s.raw_l4(Field::IcmpType, r)),
+        Cond::IcmpCode(r) => u.exact(s.raw_l4(Field::IcmpCode, r)),
+        Cond::CtState(st) => u.exact(s.raw_ct(*st)),
+        Cond::InIface(n) | Cond::OutIface(n) => {
+            let f = if matches!(c, Cond::InIface(_)) {
+                Field::InIface
+            } else {
+                Field::OutIface
+            };
+            let (must, may) = s.raw_iface(f, n);
+            if must == may {
+                u.exact(must)
+            } else {
+                Tri {
+                    must: u.set(must),
+                    may: u.set(may),
+                }
+            }
+        }
+        Cond::Not(inner) => compile_cond(u, inner, symbols, depth).not(),
         Cond::AnyOf(ms) => {
-            let mut acc = Tri::none(space);
+            let mut acc = u.none();
             for m in ms {
-                acc = acc.or(&compile_match(space, m, symbols, depth));
+                acc = acc.or(&compile_match(u, m, symbols, depth));
             }
             acc
         }
         Cond::Symbolic { field, keyword } => {
             if depth >= MAX_SYMBOL_DEPTH {
-                return Tri::unknown(space);
+                return u.unknown();
             }
             match symbols.resolve(*field, keyword) {
-                Some(resolved) => compile_cond(space, &resolved, symbols, depth + 1),
-                None => Tri::unknown(space),
+                Some(resolved) => compile_cond(u, &resolved, symbols, depth + 1),
+                None => u.unknown(),
             }
         }
-        Cond::Opaque { .. } => Tri::unknown(space),
+        Cond::Opaque { .. } => u.unknown(),
     }
 }
 

@@ -28,15 +28,15 @@ pub struct Measure {
 impl Space {
     /// Sizes of `s`.
     pub fn measure(&self, s: &PacketSet) -> Measure {
-        let ports = s.bdd.and(&self.port_protos);
-        let icmp = s.bdd.and(&self.icmp_protos);
+        let ports = s.bdd().and(&self.port_protos);
+        let icmp = s.bdd().and(&self.icmp_protos);
         Measure {
-            packets: s.bdd.cardinality(),
-            src_addrs: self.count(&s.bdd, &[Field::Family, Field::SrcAddr]),
-            dst_addrs: self.count(&s.bdd, &[Field::Family, Field::DstAddr]),
+            packets: s.bdd().cardinality(),
+            src_addrs: self.count(&s.bdd(), &[Field::Family, Field::SrcAddr]),
+            dst_addrs: self.count(&s.bdd(), &[Field::Family, Field::DstAddr]),
             src_ports: self.count(&ports, &[Field::SrcPort]),
             dst_ports: self.count(&ports, &[Field::DstPort]),
-            protocols: self.count(&s.bdd, &[Field::Protocol]),
+            protocols: self.count(&s.bdd(), &[Field::Protocol]),
             icmp_types: self.count(&icmp, &[Field::IcmpType]),
         }
     }

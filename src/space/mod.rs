@@ -49,6 +49,9 @@ pub struct Space {
     /// Protocols that carry ports / ICMP type and code (within the valid packets).
     port_protos: Bdd,
     icmp_protos: Bdd,
+    /// The same, without the validity constraint (for raw compilation).
+    port_protos_raw: Bdd,
+    icmp_protos_raw: Bdd,
     /// Small test layouts restrict the protocols to a handful.
     protocols: Option<Vec<u8>>,
 }
@@ -124,12 +127,12 @@ impl Space {
 
     /// Compile a match (a conjunction; empty = every packet).
     pub fn compile(&self, m: &Match, symbols: &dyn crate::model::eval::Symbols) -> Tri {
-        compile::compile_match(self, m, symbols, 0)
+        compile::compile_match(&compile::Universe::valid(self), m, symbols, 0)
     }
 
     /// Compile one condition.
     pub fn cond(&self, c: &Cond, symbols: &dyn crate::model::eval::Symbols) -> Tri {
-        compile::compile_cond(self, c, symbols, 0)
+        compile::compile_cond(&compile::Universe::valid(self), c, symbols, 0)
     }
 
     /// Number of interface classes (see [`iface`]); mostly for tests.

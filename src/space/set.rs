@@ -4,83 +4,125 @@ use super::Space;
 use crate::model::Packet;
 use biodivine_lib_bdd::Bdd;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A set of valid packets of one [`Space`]. Sets of different spaces must not be
 /// mixed. Every operation stays within the space's valid packets, so
 /// [`complement`](PacketSet::complement) needs no space argument.
 #[derive(Clone)]
 pub struct PacketSet {
-    pub(crate) bdd: Bdd,
+    repr: Repr,
     /// The validity constraint of the space the set belongs to.
     pub(crate) valid: Arc<Bdd>,
 }
 
+/// A diagram, or the recipe for one, built on first use (the sets reaching
+/// each rule of a long list are large and rarely all needed; see
+/// [`analysis`](super::analysis)).
+#[derive(Clone)]
+enum Repr {
+    Ready(Bdd),
+    Lazy(Arc<Lazy>),
+}
+
+struct Lazy {
+    cell: OnceLock<Bdd>,
+    make: Box<dyn Fn() -> Bdd + Send + Sync>,
+}
+
 impl PacketSet {
     pub(crate) fn new(bdd: Bdd, valid: Arc<Bdd>) -> PacketSet {
-        PacketSet { bdd, valid }
-    }
-
-    fn with(&self, bdd: Bdd) -> PacketSet {
         PacketSet {
-            bdd,
-            valid: Arc::clone(&self.valid),
+            repr: Repr::Ready(bdd),
+            valid,
         }
     }
 
+    /// A set computed by `make` when first used; `make` must return a subset of
+    /// `valid`.
+    pub(crate) fn lazy(make: impl Fn() -> Bdd + Send + Sync + 'static, valid: Arc<Bdd>) -> Self {
+        PacketSet {
+            repr: Repr::Lazy(Arc::new(Lazy {
+                cell: OnceLock::new(),
+                make: Box::new(make),
+            })),
+            valid,
+        }
+    }
+
+    pub(crate) fn bdd(&self) -> &Bdd {
+        match &self.repr {
+            Repr::Ready(b) => b,
+            Repr::Lazy(l) => l.cell.get_or_init(|| (l.make)()),
+        }
+    }
+
+    /// Same representation (cheap, forces nothing): a sufficient test for equality.
+    pub(crate) fn same_repr(&self, other: &PacketSet) -> bool {
+        match (&self.repr, &other.repr) {
+            (Repr::Lazy(a), Repr::Lazy(b)) => Arc::ptr_eq(a, b),
+            (Repr::Ready(a), Repr::Ready(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    fn with(&self, bdd: Bdd) -> PacketSet {
+        PacketSet::new(bdd, Arc::clone(&self.valid))
+    }
+
     pub fn union(&self, other: &PacketSet) -> PacketSet {
-        self.with(self.bdd.or(&other.bdd))
+        self.with(self.bdd().or(other.bdd()))
     }
 
     pub fn intersect(&self, other: &PacketSet) -> PacketSet {
-        self.with(self.bdd.and(&other.bdd))
+        self.with(self.bdd().and(other.bdd()))
     }
 
     /// `self ∖ other`.
     pub fn minus(&self, other: &PacketSet) -> PacketSet {
-        self.with(self.bdd.and_not(&other.bdd))
+        self.with(self.bdd().and_not(other.bdd()))
     }
 
     /// Every valid packet not in `self`.
     pub fn complement(&self) -> PacketSet {
-        self.with(self.valid.and_not(&self.bdd))
+        self.with(self.valid.and_not(self.bdd()))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.bdd.is_false()
+        self.bdd().is_false()
     }
 
     /// True when `self` is every valid packet.
     pub fn is_all(&self) -> bool {
-        self.valid.and_not(&self.bdd).is_false()
+        self.valid.and_not(self.bdd()).is_false()
     }
 
     pub fn is_subset_of(&self, other: &PacketSet) -> bool {
-        self.bdd.and_not(&other.bdd).is_false()
+        self.bdd().and_not(other.bdd()).is_false()
     }
 
     /// Do the sets share a packet?
     pub fn intersects(&self, other: &PacketSet) -> bool {
-        !self.bdd.and(&other.bdd).is_false()
+        !self.bdd().and(other.bdd()).is_false()
     }
 
     /// Same packets (BDDs are canonical up to node order, so this is one XOR).
     pub fn equals(&self, other: &PacketSet) -> bool {
-        self.bdd == other.bdd || self.bdd.xor(&other.bdd).is_false()
+        self.same_repr(other) || self.bdd().xor(other.bdd()).is_false()
     }
 
     /// Is the concrete packet in the set? (A packet the space cannot represent,
     /// such as one outside a small test layout, is in no set.)
     pub fn contains(&self, space: &Space, p: &Packet) -> bool {
         match space.valuation(p) {
-            Some(v) => self.bdd.eval_in(&v),
+            Some(v) => self.bdd().eval_in(&v),
             None => false,
         }
     }
 
     /// Size of the decision diagram, for diagnostics and benchmarks.
     pub fn node_count(&self) -> usize {
-        self.bdd.size()
+        self.bdd().size()
     }
 
     /// Union of many sets, as a balanced tree (much cheaper than a left fold when
@@ -120,7 +162,7 @@ impl fmt::Debug for PacketSet {
         if self.is_empty() {
             f.write_str("PacketSet(∅)")
         } else {
-            write!(f, "PacketSet({} nodes)", self.bdd.size())
+            write!(f, "PacketSet({} nodes)", self.bdd().size())
         }
     }
 }

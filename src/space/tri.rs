@@ -44,7 +44,7 @@ impl Tri {
     /// True when the bounds coincide (structurally: cheap, may say `false` for
     /// equal sets built along different paths; see [`Tri::is_exact`]).
     pub(crate) fn is_trivially_exact(&self) -> bool {
-        self.must.bdd == self.may.bdd
+        self.must.same_repr(&self.may)
     }
 
     /// True when `must` and `may` are the same set.
@@ -111,15 +111,15 @@ impl Tri {
     }
 
     /// Balanced union of many three-valued sets.
-    pub(crate) fn union_all(space: &Space, ts: Vec<Tri>) -> Tri {
+    pub(crate) fn union_all(u: &super::compile::Universe, ts: Vec<Tri>) -> Tri {
         if ts.iter().all(Tri::is_trivially_exact) {
             let s = PacketSet::union_all(ts.into_iter().map(|t| t.must).collect());
-            return Tri::exact(s.unwrap_or_else(|| space.none()));
+            return Tri::exact(s.unwrap_or_else(|| u.none().must));
         }
         let (musts, mays): (Vec<_>, Vec<_>) = ts.into_iter().map(|t| (t.must, t.may)).unzip();
         Tri {
-            must: PacketSet::union_all(musts).unwrap_or_else(|| space.none()),
-            may: PacketSet::union_all(mays).unwrap_or_else(|| space.none()),
+            must: PacketSet::union_all(musts).unwrap_or_else(|| u.none().must),
+            may: PacketSet::union_all(mays).unwrap_or_else(|| u.none().may),
         }
     }
 }

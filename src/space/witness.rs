@@ -15,7 +15,7 @@ impl Space {
         if s.is_empty() {
             return None;
         }
-        let mut cur = s.bdd.clone();
+        let mut cur = s.bdd().clone();
         self.prefer(&mut cur, Field::Ct, &[0]);
         self.prefer(
             &mut cur,

@@ -1,0 +1,153 @@
+//! `analyze` on a generated 10,000-rule first-match filter with realistic
+//! prefixes (/8–/32, many hosts) and port ranges (mostly single ports, some
+//! ranges, some any).
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use fwlint::model::eval::NoSymbols;
+use fwlint::model::values::proto;
+use fwlint::model::{
+    Action, AddrPattern, Cond, Effect, Filter, FilterBody, FirstMatch, Match, Ranges, Rule,
+    SourceFile,
+};
+use fwlint::space::{analyze, Space};
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Instant;
+
+/// xorshift64*: deterministic, no dependency.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// An address from a few site blocks, as real ACLs have them.
+fn prefix(rng: &mut Rng) -> AddrPattern {
+    let base: u32 = match rng.below(4) {
+        0 => 0x0a00_0000,       // 10/8
+        1 => 0xac10_0000,       // 172.16/12
+        2 => 0xc0a8_0000,       // 192.168/16
+        _ => rng.next() as u32, // public space
+    };
+    let len = match rng.below(10) {
+        0 => 8 + rng.below(8) as u8,      // /8–/15
+        1..=3 => 16 + rng.below(8) as u8, // /16–/23
+        4..=6 => 24 + rng.below(8) as u8, // /24–/31
+        _ => 32,                          // hosts
+    };
+    let addr = base | (rng.next() as u32 & 0x00ff_ffff);
+    AddrPattern::prefix(IpAddr::V4(Ipv4Addr::from(addr)), len)
+}
+
+const COMMON: [u16; 16] = [
+    22, 25, 53, 80, 110, 123, 143, 161, 389, 443, 445, 636, 993, 3306, 3389, 8080,
+];
+
+fn ports(rng: &mut Rng) -> Option<Ranges> {
+    match rng.below(10) {
+        0..=4 => Some(Ranges::single(COMMON[rng.below(16) as usize])),
+        5..=6 => Some(Ranges::single(1 + rng.below(65535) as u16)),
+        7..=8 => {
+            let lo = rng.below(60000) as u16;
+            Some(Ranges::range(lo, lo + rng.below(5000) as u16))
+        }
+        _ => None,
+    }
+}
+
+pub fn generate(n: usize, seed: u64) -> Filter {
+    let file = SourceFile::new("bench.acl", "permit\n");
+    let origin = file.line_origin(1);
+    let mut rng = Rng(seed | 1);
+    let rules = (0..n)
+        .map(|_| {
+            let mut conds = Vec::new();
+            let p = match rng.below(20) {
+                0..=11 => Some(proto::TCP),
+                12..=16 => Some(proto::UDP),
+                17 => Some(proto::ICMP),
+                _ => None,
+            };
+            if let Some(p) = p {
+                conds.push(Cond::Protocol(Ranges::single(p as u16)));
+            }
+            if !rng.chance(30) {
+                conds.push(Cond::SrcAddr(vec![prefix(&mut rng)]));
+            }
+            // "Any destination" is rare, and never for whole-IP rules (a
+            // `permit ip any any` would end the list early).
+            if p.is_none() || !rng.chance(5) {
+                conds.push(Cond::DstAddr(vec![prefix(&mut rng)]));
+            }
+            if matches!(p, Some(proto::TCP) | Some(proto::UDP)) {
+                if let Some(r) = ports(&mut rng) {
+                    conds.push(Cond::DstPort(r));
+                }
+                if rng.chance(5) {
+                    conds.push(Cond::SrcPort(Ranges::range(1024, 65535)));
+                }
+            }
+            let effect = if rng.chance(80) {
+                Effect::Allow
+            } else {
+                Effect::Deny
+            };
+            Rule::new(Match::new(conds), effect, origin.clone())
+        })
+        .collect();
+    Filter {
+        name: "bench".into(),
+        aliases: Vec::new(),
+        dialect: "cisco-ios".into(),
+        semantics: "first match".into(),
+        body: FilterBody::FirstMatch(FirstMatch {
+            rules,
+            default: Action::Deny,
+            default_origin: None,
+        }),
+        bindings: Vec::new(),
+        origin: None,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let space = Space::new(Vec::new());
+    let filter = generate(10_000, 0x5eed);
+    // One run up front, with the sizes worth reporting.
+    let t = Instant::now();
+    let an = analyze(&space, &filter, &NoSymbols);
+    let shadowed = an
+        .rules
+        .iter()
+        .filter(|r| r.effective.may.is_empty())
+        .count();
+    let nodes: usize = an.rules.iter().map(|r| r.effective.must.node_count()).sum();
+    let reached: usize = an.rules.iter().map(|r| r.reached.must.node_count()).sum();
+    println!(
+        "10000 rules: first analyze {:?}; {} fully shadowed; effective nodes {}; reached nodes {}; permitted {} nodes; by_default {} nodes",
+        t.elapsed(),
+        shadowed,
+        nodes,
+        reached,
+        an.permitted.must.node_count(),
+        an.by_default.must.node_count()
+    );
+    let mut g = c.benchmark_group("space");
+    g.sample_size(10);
+    g.bench_function("analyze_first_match_10k", |b| {
+        b.iter(|| analyze(&space, &filter, &NoSymbols))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
