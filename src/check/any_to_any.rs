@@ -28,7 +28,7 @@ declare_check! {
 
 pub fn run(cx: &Context, out: &mut Vec<Finding>) {
     let mut reported = std::collections::HashSet::new();
-    for (f, facts) in cx.rules.filters.iter().zip(&cx.facts) {
+    for (fi, (f, facts)) in cx.rules.filters.iter().zip(&cx.facts).enumerate() {
         if !cx.is_exposure_relevant(f) {
             continue;
         }
@@ -37,7 +37,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             if !rule.enabled
                 || rule.effect != crate::model::Effect::Allow
                 || region.effective.must.is_empty()
-                || !cx.is_catch_all(&facts.matches[pos])
+                || !cx.is_catch_all(fi, pos)
             {
                 continue;
             }

@@ -3,8 +3,9 @@
 
 use super::{rule_at, Context};
 use crate::finding::{Finding, Kind, Severity};
+use crate::model::bounds::Bounds;
 use crate::model::values::proto;
-use crate::model::{AddrPattern, CtStates, Effect, Ranges};
+use crate::model::{AddrPattern, Cond, CtStates, Effect, Match, Ranges};
 use crate::space::PacketSet;
 
 declare_check! {
@@ -173,50 +174,69 @@ const PRIVATE: &[(&str, u8)] = &[
     ("::", 128),
 ];
 
+/// One risky service found open in a filter.
+struct Opened {
+    what: String,
+    from_anywhere: bool,
+    witness: String,
+    wide_range: bool,
+}
+
 pub fn run(cx: &Context, out: &mut Vec<Finding>) {
     let private: Vec<AddrPattern> = PRIVATE
         .iter()
         .filter_map(|(a, l)| a.parse().ok().map(|ip| AddrPattern::prefix(ip, *l)))
         .collect();
-    let public_src = cx.space.src_addr(&private).complement();
-    let new = cx.space.ct_state(CtStates::NEW);
+    let public_new = cx
+        .space
+        .src_addr(&private)
+        .complement()
+        .intersect(&cx.space.ct_state(CtStates::NEW));
+    let services: Vec<(&Risky, PacketSet, Bounds)> = RISKY
+        .iter()
+        .map(|svc| {
+            let m = Match::new(vec![
+                Cond::Protocol(Ranges::single(svc.protocol as u16)),
+                Cond::DstPort(Ranges::range(svc.ports.0, svc.ports.1)),
+            ]);
+            let set = cx
+                .space
+                .protocol(&Ranges::single(svc.protocol as u16))
+                .intersect(&cx.space.dst_port(&Ranges::range(svc.ports.0, svc.ports.1)));
+            (svc, set, Bounds::of(&m))
+        })
+        .collect();
+    // Windows rules sit in one filter per profile: report each rule once.
     let mut reported = std::collections::HashSet::new();
     for (f, facts) in cx.rules.filters.iter().zip(&cx.facts) {
         if !cx.is_exposure_relevant(f) {
             continue;
         }
         let permitted = &facts.analysis.permitted.may;
-        for svc in RISKY {
-            let service = cx
-                .space
-                .protocol(&Ranges::single(svc.protocol as u16))
-                .intersect(&cx.space.dst_port(&Ranges::range(svc.ports.0, svc.ports.1)))
-                .intersect(&new);
-            let exposed = permitted.intersect(&service).intersect(&public_src);
+        let open_to_public = permitted.intersect(&public_new);
+        if open_to_public.is_empty() {
+            continue;
+        }
+        // Rule position (or None for the default) → what it opens.
+        let mut by_rule: Vec<(Option<usize>, Vec<Opened>)> = Vec::new();
+        for (svc, service, sbounds) in &services {
+            let exposed = open_to_public.intersect(service);
             if exposed.is_empty() {
                 continue;
             }
-            let m = cx.space.measure(&exposed);
-            if (m.dst_ports as u32) < svc.min_ports {
+            let wide_range = svc.min_ports > 1;
+            let ports_open = if wide_range {
+                cx.space.measure(&exposed).dst_ports
+            } else {
+                1.0
+            };
+            if (ports_open as u32) < svc.min_ports {
                 continue;
             }
-            // The allow rules that open it.
-            let openers: Vec<&crate::model::Rule> = facts
-                .analysis
-                .rules
-                .iter()
-                .map(|r| (r, rule_at(f, r.chain, r.index)))
-                .filter(|(r, rule)| {
-                    rule.enabled
-                        && rule.effect == Effect::Allow
-                        && r.effective.may.intersects(&exposed)
-                })
-                .map(|(_, rule)| rule)
-                .collect();
             let Some(witness) = cx.space.witness(&exposed) else {
                 continue;
             };
-            let from_anywhere = from_anywhere(cx, permitted, &service, &witness);
+            let from_anywhere = from_anywhere(cx, permitted, service, &witness);
             let what = if svc.ports.0 == svc.ports.1 {
                 format!(
                     "{} ({}/{})",
@@ -226,46 +246,80 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                 )
             } else {
                 format!(
-                    "{} ({}/{}-{}, {} ports open)",
+                    "{} ({}/{}-{}, {} ports)",
                     svc.name,
                     proto_name(svc.protocol),
                     svc.ports.0,
                     svc.ports.1,
-                    m.dst_ports as u64
+                    human_count(ports_open)
                 )
             };
-            let whom = if from_anywhere {
-                "from any address".to_string()
-            } else {
-                format!("from {} public source addresses", human_count(m.src_addrs))
+            let opener = facts.analysis.rules.iter().enumerate().find(|(pos, r)| {
+                let rule = rule_at(f, r.chain, r.index);
+                rule.enabled
+                    && rule.effect == Effect::Allow
+                    && facts.bounds[*pos].may_overlap(sbounds)
+                    && r.effective.may.intersects(&exposed)
+            });
+            let key = opener.map(|(pos, _)| pos);
+            let opened = Opened {
+                what,
+                from_anywhere,
+                witness: witness.to_string(),
+                wide_range,
             };
-            let primary = openers.first().map(|r| r.origin.clone());
-            let key = (
-                svc.name,
-                svc.protocol,
-                primary
-                    .as_ref()
-                    .map(|o| (o.file_name().to_string(), o.span.clone())),
-            );
-            if !reported.insert(key) {
+            match by_rule.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => v.push(opened),
+                None => by_rule.push((key, vec![opened])),
+            }
+        }
+        for (pos, opened) in by_rule {
+            let rule = pos.map(|p| {
+                let r = &facts.analysis.rules[p];
+                rule_at(f, r.chain, r.index)
+            });
+            let dedup_key = rule.map(|r| (r.origin.file_name().to_string(), r.origin.span.clone()));
+            if dedup_key.is_some() && !reported.insert(dedup_key) {
                 continue;
             }
+            let anywhere: Vec<&str> = opened
+                .iter()
+                .filter(|o| o.from_anywhere)
+                .map(|o| o.what.as_str())
+                .collect();
+            let some: Vec<&str> = opened
+                .iter()
+                .filter(|o| !o.from_anywhere)
+                .map(|o| o.what.as_str())
+                .collect();
+            let mut parts = Vec::new();
+            if !anywhere.is_empty() {
+                parts.push(format!("{} from any address", anywhere.join(", ")));
+            }
+            if !some.is_empty() {
+                parts.push(format!("{} from some public addresses", some.join(", ")));
+            }
+            let subject = if rule.is_some() {
+                "this rule exposes"
+            } else {
+                "the default action exposes"
+            };
             let mut finding = Finding::new(
                 &RISKY_SERVICE_EXPOSED,
-                format!("{what} is reachable {whom}"),
+                format!("{subject} {}", parts.join("; ")),
             )
             .filter(f.name.clone())
-            .severity(if from_anywhere {
-                Severity::Warning
-            } else {
+            .severity(if anywhere.is_empty() {
                 Severity::Note
+            } else {
+                Severity::Warning
             });
-            finding.witness = Some(witness.to_string());
-            match &primary {
-                Some(o) => {
+            finding.witness = opened.first().map(|o| o.witness.clone());
+            match rule {
+                Some(r) => {
                     finding = finding
-                        .at_rule(o)
-                        .label(format!("opens {} {whom}", svc.name))
+                        .at_rule(&r.origin)
+                        .label("reachable from public addresses")
                 }
                 None => {
                     if let Some(o) = &f.origin {
@@ -273,13 +327,10 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                     }
                 }
             }
-            for r in openers.iter().skip(1).take(5) {
-                finding = finding.related(&r.origin, "also opens it");
-            }
-            finding = finding.help(if svc.min_ports > 1 {
+            finding = finding.help(if opened.iter().any(|o| o.wide_range) {
                 "allow TCP 135 plus a restricted RPC range (HKLM\\Software\\Microsoft\\Rpc\\Internet, or `netsh int ipv4 set dynamicport`), or `LPort=RPC` on Windows hosts, and only from the networks that need it"
             } else {
-                "restrict the source to the networks that need this service"
+                "restrict the source to the networks that need these services"
             });
             out.push(finding);
         }

@@ -66,7 +66,7 @@ use crate::finding::Finding;
 use crate::model::bounds::Bounds;
 use crate::model::eval::Symbols;
 use crate::model::{CtStates, Family, Filter, FilterBody, Rule, RuleSet};
-use crate::space::{analyze, FilterAnalysis, Space, Tri};
+use crate::space::{analyze, FilterAnalysis, PacketSet, Space, Tri};
 
 /// What the engine computed for one filter, shared by the checks.
 pub struct FilterFacts {
@@ -84,6 +84,8 @@ pub struct Context<'a> {
     pub space: &'a Space,
     pub symbols: &'a dyn Symbols,
     pub facts: Vec<FilterFacts>,
+    /// New connections of IPv4, and of IPv6.
+    new_by_family: [PacketSet; 2],
 }
 
 impl<'a> Context<'a> {
@@ -104,20 +106,26 @@ impl<'a> Context<'a> {
             })
             .collect();
         timing("analysis", t);
+        let new = space.ct_state(CtStates::NEW);
         Context {
             rules,
             space,
             symbols,
             facts,
+            new_by_family: [Family::Ipv4, Family::Ipv6].map(|f| space.family(f).intersect(&new)),
         }
     }
 
-    /// Does this match surely hold for every new connection of some family?
-    pub fn is_catch_all(&self, m: &Tri) -> bool {
-        let new = self.space.ct_state(CtStates::NEW);
-        [Family::Ipv4, Family::Ipv6]
-            .into_iter()
-            .any(|f| self.space.family(f).intersect(&new).is_subset_of(&m.must))
+    /// Does rule `pos` of filter `fi` surely match every new connection of some
+    /// family (`permit ip any any`)? The bounding box rules most rules out
+    /// before the engine is asked.
+    pub fn is_catch_all(&self, fi: usize, pos: usize) -> bool {
+        let facts = &self.facts[fi];
+        if !facts.bounds[pos].is_unbounded() {
+            return false;
+        }
+        let m = &facts.matches[pos];
+        self.new_by_family.iter().any(|s| s.is_subset_of(&m.must))
     }
 
     /// Exposure is about traffic coming in: outbound filters are skipped.

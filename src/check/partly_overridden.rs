@@ -35,7 +35,6 @@ declare_check! {
 pub fn run(cx: &Context, out: &mut Vec<Finding>) {
     let mut reported = std::collections::HashSet::new();
     for (fi, (f, facts)) in cx.rules.filters.iter().zip(&cx.facts).enumerate() {
-        let _ = fi;
         let an = &facts.analysis;
         for (pos, region) in an.rules.iter().enumerate() {
             let rule = rule_at(f, region.chain, region.index);
@@ -47,7 +46,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             }
             let own = &facts.matches[pos];
             // A catch-all (`deny ip any any`) overlaps everything by design.
-            if cx.is_catch_all(own) {
+            if cx.is_catch_all(fi, pos) {
                 continue;
             }
             let overriding: Vec<usize> = (0..pos)

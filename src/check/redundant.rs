@@ -37,7 +37,7 @@ declare_check! {
 
 pub fn run(cx: &Context, out: &mut Vec<Finding>) {
     let mut reported = std::collections::HashSet::new();
-    for (f, facts) in cx.rules.filters.iter().zip(&cx.facts) {
+    for (fi, (f, facts)) in cx.rules.filters.iter().zip(&cx.facts).enumerate() {
         let FilterBody::FirstMatch(fm) = &f.body else {
             continue;
         };
@@ -53,7 +53,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             }
             // An explicit catch-all with the default's action (`deny ip any any
             // log`) states the default on purpose, usually to log it.
-            if action == fm.default && cx.is_catch_all(&compiled[i]) {
+            if action == fm.default && cx.is_catch_all(fi, i) {
                 continue;
             }
             // Follow the packets this rule decides down the list: if any of them

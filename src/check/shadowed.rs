@@ -75,7 +75,9 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             let Some(action) = rule.effect.action() else {
                 continue;
             };
-            if !rule.enabled || region.reached.may.is_empty() || !region.effective.may.is_empty() {
+            // Effective regions are ready; reached sets are built on demand, so
+            // look at them only for rules that decide nothing.
+            if !rule.enabled || !region.effective.may.is_empty() || region.reached.may.is_empty() {
                 continue;
             }
             // Windows rules sit in one filter per profile: report each once.

@@ -137,6 +137,20 @@ impl Bounds {
         }
     }
 
+    /// True when the box does not restrict protocol, ports, or the addresses of
+    /// at least one family: a necessary condition for a catch-all match.
+    pub fn is_unbounded(&self) -> bool {
+        let all = Bounds::all();
+        self.protocols == ALL_PROTOCOLS
+            && self.sport == all.sport
+            && self.dport == all.dport
+            && (0..2).any(|f| {
+                self.families & (1 << f) != 0
+                    && self.src[f] == all.src[f]
+                    && self.dst[f] == all.dst[f]
+            })
+    }
+
     /// False only when the two matches certainly share no packet.
     pub fn may_overlap(&self, o: &Bounds) -> bool {
         let m = self.meet(o);
