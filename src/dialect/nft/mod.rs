@@ -1,4 +1,9 @@
 //! nftables: `nft -f` text and `nft -j` JSON. (Being built on branch `nft`.)
+//!
+//! - [`ast`]: the nft syntax tree both readers produce.
+//! - `lower` (coming on branch `nft`): `lower::lower(&ast::Ruleset) -> RuleSet`.
+pub mod ast;
+
 use crate::model::RuleSet;
 use crate::read::{Input, LoadError};
 pub fn load_text(input: &Input) -> Result<RuleSet, LoadError> {
