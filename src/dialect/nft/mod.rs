@@ -3,6 +3,7 @@
 //! - [`ast`]: the nft syntax tree both readers produce.
 //! - `lower` (coming on branch `nft`): `lower::lower(&ast::Ruleset) -> RuleSet`.
 pub mod ast;
+pub mod json;
 
 use crate::model::RuleSet;
 use crate::read::{Input, LoadError};
