@@ -237,7 +237,7 @@ impl Gen<'_> {
     }
 
     /// The matches of one rule, consistent in L3 and L4.
-    fn matches(&mut self, l3: L3, named: &Named) -> Vec<String> {
+    fn matches(&mut self, l3: L3, named: &Named) -> (Vec<String>, &'static str) {
         let mut out = Vec::new();
         let n = self.rng.range(0, 3);
         // L4 context: tcp, udp, th (tcp or udp), icmp, or none.
@@ -304,7 +304,7 @@ impl Gen<'_> {
             let fam = if l3 == L3::V4 { Fam::V4 } else { Fam::V6 };
             out.push(self.addr_match(fam, named));
         }
-        out
+        (out, l4)
     }
 
     fn icmp_match(&mut self, l3: L3) -> String {
@@ -339,7 +339,7 @@ impl Gen<'_> {
     }
 
     /// The final statement(s) of a rule. `targets` are the chains it may jump to.
-    fn action(&mut self, targets: &[String], regular: bool, named: &Named, l3: L3) -> String {
+    fn action(&mut self, targets: &[String], regular: bool, named: &Named, l3: L3, l4: &str) -> String {
         let jump = |g: &mut Gen, kw: &str| format!("{kw} {}", g.rng.pick(targets));
         match self.rng.range(0, 99) {
             0..=24 => "accept".into(),
@@ -351,7 +351,7 @@ impl Gen<'_> {
             63..=75 if !targets.is_empty() => jump(self, "jump"),
             76..=83 if !targets.is_empty() => jump(self, "goto"),
             84..=87 if regular => "return".into(),
-            88..=99 => self.vmap(targets, regular, named, l3),
+            88..=99 => self.vmap(targets, regular, named, l3, l4),
             _ => "counter drop".into(),
         }
     }
@@ -366,17 +366,32 @@ impl Gen<'_> {
         }
     }
 
-    fn vmap(&mut self, targets: &[String], regular: bool, named: &Named, l3: L3) -> String {
+    /// A verdict map keyed by a field that fits the rule's L3/L4 context.
+    fn vmap(&mut self, targets: &[String], regular: bool, named: &Named, l3: L3, l4: &str) -> String {
         // The named vmap may jump to any regular chain: only base chains use it,
         // so that jumps stay acyclic.
-        if !regular && !named.vmap_port.is_empty() && self.rng.pct(30) {
+        if l4 == "tcp" && !regular && !named.vmap_port.is_empty() && self.rng.pct(30) {
             return format!("tcp dport vmap @{}", self.rng.pick(&named.vmap_port));
         }
+        let port_key = matches!(l4, "tcp" | "udp" | "th");
         let key_fam = match l3 {
-            L3::V4 if self.rng.pct(40) => Some(Fam::V4),
-            L3::V6 if self.rng.pct(40) => Some(Fam::V6),
+            L3::V4 if !port_key || self.rng.pct(40) => Some(Fam::V4),
+            L3::V6 if !port_key || self.rng.pct(40) => Some(Fam::V6),
             _ => None,
         };
+        if key_fam.is_none() && !port_key {
+            let mut es = Vec::new();
+            for p in ["tcp", "udp", "icmp", "icmpv6"] {
+                if self.rng.pct(60) {
+                    let v = self.verdict(targets);
+                    es.push(format!("{p} : {v}"));
+                }
+            }
+            if es.is_empty() {
+                es.push("esp : drop".into());
+            }
+            return format!("meta l4proto vmap {{ {} }}", es.join(", "));
+        }
         let n = self.rng.range(1, 4) as usize;
         let max = if key_fam.is_some() { UNIVERSE - 1 } else { PORT_HI };
         let iv = self.intervals(n, max, key_fam.is_some());
@@ -388,7 +403,12 @@ impl Gen<'_> {
         let key = match key_fam {
             Some(Fam::V4) => if self.rng.pct(50) { "ip saddr" } else { "ip daddr" }.to_string(),
             Some(Fam::V6) => if self.rng.pct(50) { "ip6 saddr" } else { "ip6 daddr" }.to_string(),
-            None => self.rng.pick(&["tcp dport", "udp dport", "tcp sport"]).to_string(),
+            None => {
+                let field = if self.rng.pct(75) { "dport" } else { "sport" };
+                // `th` has no implied protocol: guard it like real rulesets do.
+                let guard = if l4 == "th" { "meta l4proto { tcp, udp } " } else { "" };
+                format!("{guard}{l4} {field}")
+            }
         };
         format!("{key} vmap {{ {} }}", es.join(", "))
     }
@@ -482,8 +502,8 @@ pub fn ruleset(seed: u64, hook: &'static str) -> Case {
             let mut body = String::new();
             for _ in 0..g.rng.range(1, 5) {
                 let l3 = *g.rng.pick(l3s);
-                let ms = g.matches(l3, &named);
-                let a = g.action(&targets, true, &named, l3);
+                let (ms, l4) = g.matches(l3, &named);
+                let a = g.action(&targets, true, &named, l3, l4);
                 let _ = writeln!(body, "    {} {a}", ms.join(" "));
             }
             chains.push(format!("  chain {} {{\n{body}  }}\n", reg[i]));
@@ -495,8 +515,8 @@ pub fn ruleset(seed: u64, hook: &'static str) -> Case {
             let mut body = String::new();
             for _ in 0..g.rng.range(1, 6) {
                 let l3 = *g.rng.pick(l3s);
-                let ms = g.matches(l3, &named);
-                let a = g.action(&reg, false, &named, l3);
+                let (ms, l4) = g.matches(l3, &named);
+                let a = g.action(&reg, false, &named, l3, l4);
                 let _ = writeln!(body, "    {} {a}", ms.join(" "));
             }
             chains.push(format!(

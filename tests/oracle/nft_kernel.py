@@ -68,22 +68,28 @@ table inet fwlint_obs {
   set acc6 { typeof ip6 flowlabel; size 65536; flags dynamic; }
   chain pre {
     type filter hook prerouting priority -1000000; policy accept;
-    meta nfproto ipv4 add @pre4 { ip id }
-    meta nfproto ipv6 add @pre6 { ip6 flowlabel }
+    iifname "vs" meta nfproto ipv4 add @pre4 { ip id }
+    iifname "vs" meta nfproto ipv6 add @pre6 { ip6 flowlabel }
   }
   chain first {
     type filter hook HOOK priority -1000000; policy accept;
-    meta nfproto ipv4 add @seen4 { ip id }
-    meta nfproto ipv6 add @seen6 { ip6 flowlabel }
+    PROBE meta nfproto ipv4 add @seen4 { ip id }
+    PROBE meta nfproto ipv6 add @seen6 { ip6 flowlabel }
   }
   chain last {
     type filter hook HOOK priority 1000000; policy accept;
-    meta nfproto ipv4 add @acc4 { ip id }
-    meta nfproto ipv6 add @acc6 { ip6 flowlabel }
-    drop
+    PROBE meta nfproto ipv4 add @acc4 { ip id }
+    PROBE meta nfproto ipv6 add @acc6 { ip6 flowlabel }
+    PROBE drop
   }
 }
 """
+# Only probes are observed, never the replies that `reject` (or the ICMP stack)
+# sends: those are routed back into the server namespace through `lo`, with ids of
+# their own. Input probes come in on the veth; output probes carry a mark.
+PROBE_MARK = 0x46574C54
+PROBE = {"input": 'iifname "vs"', "output": "meta mark 0x%08x" % PROBE_MARK}
+SO_MARK = 36
 
 
 class HarnessError(Exception):
@@ -257,6 +263,8 @@ class Sockets:
         self.raw6 = self._in(ns.server, lambda: socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW))
         for s in (self.packet, self.raw4, self.raw6):
             s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+        for s in (self.raw4, self.raw6):
+            s.setsockopt(socket.SOL_SOCKET, SO_MARK, PROBE_MARK)
 
     @staticmethod
     def _setns(fd):
@@ -300,24 +308,26 @@ class Sockets:
 
 # ---------------------------------------------------------------- running cases
 
-def read_set(ns, name):
-    out = ns.nft(["-j", "list", "set", "inet", "fwlint_obs", name]).stdout
-    data = json.loads(out)
-    ids = set()
-    for item in data.get("nftables", []):
+def read_sets(ns):
+    """All observer sets in one `nft -j list table` call: name -> set of ids."""
+    out = ns.nft(["-j", "list", "table", "inet", "fwlint_obs"]).stdout
+    sets = {}
+    for item in json.loads(out).get("nftables", []):
         s = item.get("set")
         if s is None:
             continue
+        ids = set()
         for e in s.get("elem", []) or []:
             if isinstance(e, dict) and "elem" in e:
                 e = e["elem"].get("val")
             if isinstance(e, int):
                 ids.add(e)
-    return ids
+        sets[s["name"]] = ids
+    return sets
 
 
 def observer_for(hook):
-    return OBSERVER.replace("HOOK", hook)
+    return OBSERVER.replace("HOOK", hook).replace("PROBE", PROBE[hook])
 
 
 def run_case(ns, socks, case):
@@ -340,9 +350,12 @@ def run_case(ns, socks, case):
     verdicts = [None] * len(packets)
     for start in range(0, len(packets), BATCH):
         chunk = packets[start:start + BATCH]
-        ns.nft(["flush", "set", "inet", "fwlint_obs", "pre4"])
-        for name in ("pre6", "seen4", "seen6", "acc4", "acc6"):
-            ns.nft(["flush", "set", "inet", "fwlint_obs", name])
+        flush = "".join("flush set inet fwlint_obs %s\n" % n
+                        for n in ("pre4", "pre6", "seen4", "seen6", "acc4", "acc6"))
+        p = ns.load_file(flush)
+        if p.returncode != 0:
+            raise HarnessError("cannot flush the observer sets: " + p.stderr.strip())
+        sets = {}
         frames = [(i + 1, pk, ip_packet(pk, i + 1)) for i, pk in enumerate(chunk)]
         pending = frames
         for attempt in range(5):
@@ -351,20 +364,21 @@ def run_case(ns, socks, case):
                     socks.send_input(raw)
                 else:
                     socks.send_output(raw, pk["dst"])
-            seen4, seen6 = read_set(ns, "seen4"), read_set(ns, "seen6")
+            sets = read_sets(ns)
+            seen4, seen6 = sets.get("seen4", set()), sets.get("seen6", set())
             pending = [f for f in frames if f[0] not in (seen4 if f[1]["src"].version == 4 else seen6)]
             if hook == "input" and pending:
                 # seen at prerouting but not at input: dropped before input (e.g. by
                 # prerouting chains of the ruleset itself) -- a deny, not a loss.
-                pre4, pre6 = read_set(ns, "pre4"), read_set(ns, "pre6")
+                pre4, pre6 = sets.get("pre4", set()), sets.get("pre6", set())
                 pending = [f for f in pending if f[0] not in (pre4 if f[1]["src"].version == 4 else pre6)]
             if not pending:
                 break
             time.sleep(0.05 * (attempt + 1))
         if pending:
-            lost = ", ".join(chunk[uid - 1 and uid - 1]["src"].exploded for uid, _, _ in pending[:3])
+            lost = ", ".join(pk["src"].exploded for _, pk, _ in pending[:3])
             raise HarnessError("%d probe(s) never reached the %s hook (e.g. from %s)" % (len(pending), hook, lost))
-        acc4, acc6 = read_set(ns, "acc4"), read_set(ns, "acc6")
+        acc4, acc6 = sets.get("acc4", set()), sets.get("acc6", set())
         for uid, pk, _ in frames:
             acc = acc4 if pk["src"].version == 4 else acc6
             verdicts[start + uid - 1] = "allow" if uid in acc else "deny"

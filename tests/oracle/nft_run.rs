@@ -113,12 +113,9 @@ pub fn fwlint(
         .output()
         .map_err(|e| format!("cannot run fwlint: {e}"))?;
     if !out.status.success() {
-        return Err(format!(
-            "fwlint query failed ({}): {}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr),
-            String::from_utf8_lossy(&out.stdout)
-        ));
+        let err = String::from_utf8_lossy(&out.stderr);
+        let head: Vec<&str> = err.lines().take(4).collect();
+        return Err(format!("fwlint query failed ({}): {}", out.status, head.join(" | ")));
     }
     let v: Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("fwlint output is not JSON: {e}"))?;
     let arr = v.as_array().ok_or("fwlint output is not an array")?;

@@ -1000,7 +1000,7 @@ impl Walker {
             },
             "notrack" => StmtKind::Notrack,
             "xt" | "fwd" | "dup" | "tproxy" | "synproxy" | "flow" | "meter" | "ct helper"
-            | "ct timeout" | "ct expectation" | "ct count" | "secmark" | "last" | "inner" => {
+            | "ct timeout" | "ct expectation" | "ct count" | "secmark" | "last" | "inner" | "tunnel" => {
                 StmtKind::Other {
                     keyword: key.to_string(),
                 }
