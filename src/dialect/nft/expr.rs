@@ -200,8 +200,7 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
         "notrack" => Ok((after(), StmtKind::Notrack)),
         "set" | "add" | "update" | "delete" if sp(after()).starts_with('@') => {
             let (r, set) = setref(sp(after()))?;
-            let (r, key) = braced_expr(cx, r, 0)?;
-            // Element options inside the braces were consumed by braced_expr.
+            let (r, key) = update_key(cx, r)?;
             Ok((
                 r,
                 StmtKind::SetUpdate {
@@ -216,6 +215,26 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
             Ok((r, StmtKind::Other { keyword: w.to_string() }))
         }
         _ => match_stmt(cx, i),
+    }
+}
+
+/// `update_key := "{" lhs (token)* "}"` — the key of a set update is a packet
+/// expression, followed by element options (`timeout 10s`, `counter`, `limit ...`).
+fn update_key<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
+    let s = sp(i);
+    let Some(t) = s.strip_prefix('{') else {
+        return fail(s, "'{'");
+    };
+    let (mut r, key) = lhs(cx, t)?;
+    loop {
+        let u = super::lex::spnl(r);
+        if let Some(u2) = u.strip_prefix('}') {
+            return Ok((u2, key));
+        }
+        if u.is_empty() || u.starts_with(';') {
+            return fail(u, "'}'");
+        }
+        r = skip_token(u)?;
     }
 }
 
@@ -406,7 +425,10 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
     let (r, left) = lhs(cx, i)?;
     let s = sp(r);
     if let Ok((r, _)) = keyword("set")(s) {
-        let (r, value) = rhs(cx, r, 0)?;
+        let (r, value) = match lhs(cx, r) {
+            Ok(x) => x,
+            Err(_) => rhs(cx, r, 0)?,
+        };
         return Ok((r, StmtKind::Mangle { target: left, value }));
     }
     if let Ok((r, _)) = keyword("vmap")(s) {
@@ -872,16 +894,10 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
         return Ok((r, Expr::Verdict(v)));
     }
     match word(s) {
-        Ok((r, w)) => Ok((
-            r,
-            match w {
-                "accept" => Expr::Verdict(Verdict::Accept),
-                "drop" => Expr::Verdict(Verdict::Drop),
-                "continue" => Expr::Verdict(Verdict::Continue),
-                "return" => Expr::Verdict(Verdict::Return),
-                _ => Expr::Symbol(w.to_string()),
-            },
-        )),
+        Ok((_, w)) if STMT_WORDS.contains(&w) => {
+            fail(s, "a value (address, number, name, set or $variable)")
+        }
+        Ok((r, w)) => Ok((r, Expr::Symbol(w.to_string()))),
         Err(_) => fail(s, "a value (address, number, name, set or $variable)"),
     }
 }
