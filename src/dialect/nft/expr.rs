@@ -66,6 +66,12 @@ const STMT_WORDS: &[&str] = &[
     "synproxy",
 ];
 
+/// Statement words that can never be a value (`ct status dnat` is a value).
+const NOT_VALUES: &[&str] = &[
+    "accept", "drop", "continue", "return", "jump", "goto", "queue", "reject", "counter", "log",
+    "limit", "quota", "notrack", "comment", "meter",
+];
+
 /// Bare meta keys (`iifname eth0` means `meta iifname eth0`).
 const BARE_META: &[&str] = &[
     "iif",
@@ -95,7 +101,6 @@ const BARE_META: &[&str] = &[
     "secmark",
     "priority",
     "random",
-    "ipsec",
     "sdif",
     "sdifname",
     "time",
@@ -109,9 +114,12 @@ const PAYLOAD_PROTOS: &[&str] = &[
     "esp", "comp", "ether", "vlan", "arp", "gre", "ipcomp",
 ];
 
+/// `PROTO KIND NAME [FIELD]` expressions (options, chunks) kept opaque.
+const SUB_HEADERS: &[(&str, &str)] = &[("tcp", "option"), ("ip", "option"), ("sctp", "chunk")];
+
 /// Extension-header and other expressions with fields fwlint does not decode.
 const OPAQUE_EXPRS: &[&str] = &[
-    "rt", "frag", "hbh", "dst", "mh", "srh", "exthdr", "vxlan", "geneve", "gretap", "tunnel",
+    "rt", "frag", "hbh", "dst", "mh", "srh", "exthdr", "vxlan", "geneve", "gretap",
     "dccp",
 ];
 
@@ -159,6 +167,16 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
     let w = peek_word(i).unwrap_or("");
     let after = || word(i).map(|(r, _)| r).unwrap_or(i);
     match w {
+        "jump" | "goto" if sp(after()).starts_with('{') => {
+            let (r, rules) = anon_chain(cx, &sp(after())[1..])?;
+            Ok((
+                r,
+                StmtKind::AnonChain {
+                    goto: w == "goto",
+                    rules,
+                },
+            ))
+        }
         "accept" | "drop" | "continue" | "return" | "jump" | "goto" => {
             let (r, v) = verdict(i)?;
             Ok((r, StmtKind::Verdict(v)))
@@ -210,11 +228,39 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
                 },
             ))
         }
-        "meter" | "fwd" | "dup" | "tproxy" | "synproxy" | "xt" | "flow" => {
+        "ct" if peek_word(sp(after())) == Some("count") => {
+            let (r, _) = args(sp(after()))?;
+            Ok((r, StmtKind::Other { keyword: "ct count".into() }))
+        }
+        "meter" | "fwd" | "dup" | "tproxy" | "synproxy" | "xt" | "flow" | "tunnel" => {
             let (r, _) = args(after())?;
             Ok((r, StmtKind::Other { keyword: w.to_string() }))
         }
         _ => match_stmt(cx, i),
+    }
+}
+
+/// `anon_chain := "{" (rule blanks_sep)* "}"` (after `jump`/`goto`).
+fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Rule>> {
+    let mut out = Vec::new();
+    let mut i = i;
+    loop {
+        i = super::lex::spsep(i);
+        if let Some(r) = i.strip_prefix('}') {
+            return Ok((r, out));
+        }
+        if i.is_empty() {
+            return fail(i, "'}' closing the anonymous chain");
+        }
+        let start = i;
+        let (r, (stmts, comment)) = rule_body(cx, i)?;
+        out.push(Rule {
+            stmts,
+            comment,
+            handle: None,
+            origin: cx.origin(start, r),
+        });
+        i = r;
     }
 }
 
@@ -287,8 +333,12 @@ fn counter(i: &str) -> PResult<'_, StmtKind> {
                 i = r;
             }
             Some("name") => {
-                let (r, n) = name(sp(keyword("name")(s)?.0))?;
-                cname = Some(n.to_string());
+                let t = sp(keyword("name")(s)?.0);
+                let r = match name(t) {
+                    Ok((r, _)) if at_rule_end(r) || peek_word(sp(r)).is_some_and(|w| STMT_WORDS.contains(&w)) => r,
+                    _ => args(t)?.0,
+                };
+                cname = Some(t[..t.len() - r.len()].to_string());
                 i = r;
             }
             _ => break,
@@ -318,7 +368,10 @@ fn log(i: &str) -> PResult<'_, StmtKind> {
                 i = r;
             }
             Some("flags") => {
-                let r = sp(word(s)?.0);
+                let mut r = sp(word(s)?.0);
+                if let Some("ip" | "tcp") = peek_word(r) {
+                    r = sp(word(r)?.0);
+                }
                 let (r, v) = comma_words(r)?;
                 options.push(("flags".to_string(), v.to_string()));
                 i = r;
@@ -411,7 +464,7 @@ fn skip_token(s: &str) -> Result<&str, nom::Err<PErr<'_>>> {
                 .bytes()
                 .take_while(|c| {
                     !c.is_ascii_whitespace()
-                        && !matches!(c, b'{' | b'}' | b'(' | b')' | b';' | b'"' | b'#')
+                        && !matches!(c, b'{' | b'}' | b'(' | b')' | b';' | b'"' | b'#' | b',')
                 })
                 .count();
             Ok(&s[n.max(1).min(s.len())..])
@@ -502,12 +555,13 @@ pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
     loop {
         let s = sp(r);
         if let Some(t) = s.strip_prefix('.') {
-            if t.starts_with(|c: char| c.is_ascii_digit()) {
-                break;
+            match lhs_primary(t) {
+                Ok((r2, e)) => {
+                    parts.push(e);
+                    r = r2;
+                }
+                Err(_) => break,
             }
-            let (r2, e) = lhs_primary(t)?;
-            parts.push(e);
-            r = r2;
         } else {
             break;
         }
@@ -596,6 +650,10 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
             .count();
         return Ok((&s[n..], Expr::Unknown { text: s[..n].to_string() }));
     }
+    if s.starts_with('"') {
+        let (r, q) = quoted(s)?;
+        return Ok((r, Expr::String(q.to_string())));
+    }
     let (r, w) = match word(s) {
         Ok(x) => x,
         Err(_) => return fail(s, "a statement or a match expression"),
@@ -639,15 +697,14 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
                 },
             ))
         }
-        "tcp" | "ip" if peek_word(sp(r)) == Some("option") => {
+        _ if SUB_HEADERS
+            .iter()
+            .any(|(p, k)| *p == w && peek_word(sp(r)) == Some(k)) =>
+        {
             let (r2, _) = word(sp(r))?;
-            let (mut r2, _) = word(sp(r2))?;
+            let (mut r2, _) = name(sp(r2))?;
             if let Some(f) = peek_word(sp(r2)) {
-                if matches!(
-                    f,
-                    "kind" | "length" | "size" | "count" | "left" | "right" | "value" | "type"
-                        | "addr" | "ptr"
-                ) {
+                if !NOT_VALUES.contains(&f) && !is_value_word(f) && !matches!(f, "set" | "vmap") {
                     r2 = word(sp(r2))?.0;
                 }
             }
@@ -795,15 +852,15 @@ fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
     ))
 }
 
-/// `concat := range ("." range)*`
+/// `concat := bitor ("." bitor)*`
 pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
-    let (mut r, first) = range(cx, i, depth)?;
+    let (mut r, first) = bitor(cx, i, depth)?;
     let mut parts = vec![first];
     loop {
         let s = sp(r);
         match s.strip_prefix('.') {
             Some(t) => {
-                let (r2, e) = range(cx, t, depth)?;
+                let (r2, e) = bitor(cx, t, depth)?;
                 parts.push(e);
                 r = r2;
             }
@@ -818,6 +875,26 @@ pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
             Expr::Concat(parts)
         },
     ))
+}
+
+/// `bitor := range ("|" range)*` — flag values combined (`fin | ack`).
+fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    let (mut r, mut e) = range(cx, i, depth)?;
+    loop {
+        let s = sp(r);
+        match s.strip_prefix('|') {
+            Some(t) => {
+                let (r2, x) = range(cx, t, depth)?;
+                e = Expr::Binop {
+                    op: BinOp::Or,
+                    left: Box::new(e),
+                    right: Box::new(x),
+                };
+                r = r2;
+            }
+            None => return Ok((r, e)),
+        }
+    }
 }
 
 /// `range := prefix ["-" prefix]`
@@ -868,7 +945,7 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
             return Ok((r, Expr::SetRef(n.to_string())));
         }
         Some(b'(') => {
-            let (r, e) = concat(cx, &s[1..], depth + 1)?;
+            let (r, e) = list(cx, &s[1..], depth + 1)?;
             let t = sp(r);
             return match t.strip_prefix(')') {
                 Some(r2) => Ok((r2, e)),
@@ -894,7 +971,7 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
         return Ok((r, Expr::Verdict(v)));
     }
     match word(s) {
-        Ok((_, w)) if STMT_WORDS.contains(&w) => {
+        Ok((_, w)) if NOT_VALUES.contains(&w) => {
             fail(s, "a value (address, number, name, set or $variable)")
         }
         Ok((r, w)) => Ok((r, Expr::Symbol(w.to_string()))),
@@ -969,6 +1046,18 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem> {
                         "counter".to_string(),
                         t[..t.len() - r2.len()].trim().to_string(),
                     ));
+                    r = r2;
+                }
+                Some(k @ ("limit" | "quota")) => {
+                    let mut r2 = word(t)?.0;
+                    loop {
+                        let u = sp(r2);
+                        if u.is_empty() || u.starts_with([',', '}', ':', '\n']) {
+                            break;
+                        }
+                        r2 = skip_token(u)?;
+                    }
+                    options.push((k.to_string(), t[k.len()..t.len() - r2.len()].trim().to_string()));
                     r = r2;
                 }
                 _ => return Ok((r, ())),

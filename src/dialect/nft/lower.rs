@@ -508,11 +508,59 @@ impl St {
                 t.chains.len() - 1
             }
         };
-        for r in rules {
+        for mut r in rules {
+            self.lift_anon(ti, &mut r, 0);
             let t = &mut self.tables[ti];
             let handle = r.handle.unwrap_or(t.next_handle);
             t.next_handle = t.next_handle.max(handle + 1);
             t.chains[ci].rules.push(RuleSt { rule: r, handle });
+        }
+    }
+
+    /// Turn `jump { ... }` into a jump to a new regular chain of the table.
+    fn lift_anon(&mut self, ti: usize, r: &mut ast::Rule, depth: usize) {
+        for s in &mut r.stmts {
+            let StmtKind::AnonChain { goto, rules } = &mut s.kind else {
+                continue;
+            };
+            if depth > 16 {
+                let o = s.origin.clone();
+                self.issue(IssueLevel::Error, "anonymous chains nested too deeply", &o);
+                s.kind = StmtKind::Other {
+                    keyword: "nested anonymous chain".into(),
+                };
+                continue;
+            }
+            let name = format!("<anonymous chain at line {}>", s.origin.line);
+            let goto = *goto;
+            let inner: Vec<ast::Rule> = std::mem::take(rules);
+            let mut lowered = Vec::new();
+            for ir in &inner {
+                let mut x = self.subst_rule(ir);
+                self.lift_anon(ti, &mut x, depth + 1);
+                lowered.push(x);
+            }
+            self.reg += 1;
+            let t = &mut self.tables[ti];
+            let mut rs = Vec::new();
+            for x in lowered {
+                let handle = t.next_handle;
+                t.next_handle += 1;
+                rs.push(RuleSt { rule: x, handle });
+            }
+            t.chains.push(ChainSt {
+                name: name.clone(),
+                origin: s.origin.clone(),
+                hook: None,
+                policy: None,
+                rules: rs,
+                reg: self.reg,
+            });
+            s.kind = StmtKind::Verdict(if goto {
+                Verdict::Goto(name)
+            } else {
+                Verdict::Jump(name)
+            });
         }
     }
 
@@ -597,7 +645,8 @@ impl St {
             );
             return;
         };
-        let r = self.subst_rule(rule);
+        let mut r = self.subst_rule(rule);
+        self.lift_anon(ti, &mut r, 0);
         let t = &mut self.tables[ti];
         let handle = r.handle.unwrap_or(t.next_handle);
         t.next_handle = t.next_handle.max(handle + 1);
@@ -1052,11 +1101,15 @@ impl RuleCx<'_> {
                     notes.push(format!("sets {}", lm::describe(target)));
                 }
                 StmtKind::Notrack => notes.push("notrack".into()),
+                StmtKind::AnonChain { .. } => {
+                    // Lifted into named chains when commands are applied.
+                    notes.push("anonymous chain".into());
+                }
                 StmtKind::Other { keyword } => {
-                    if keyword == "meter" {
+                    if keyword == "meter" || keyword == "ct count" {
                         self.st.issue(
                             IssueLevel::Warning,
-                            "'meter' is not modelled: the rule matches only some packets",
+                            &format!("'{keyword}' is not modelled: the rule matches only some packets"),
                             &s.origin,
                         );
                         conds.push(Cond::Opaque {

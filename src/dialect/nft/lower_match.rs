@@ -172,6 +172,14 @@ pub fn members(e: &Expr, out: &mut Vec<Expr>) {
                 members(it, out);
             }
         }
+        Expr::Binop {
+            op: BinOp::Or,
+            left,
+            right,
+        } => {
+            members(left, out);
+            members(right, out);
+        }
         other => out.push(other.clone()),
     }
 }

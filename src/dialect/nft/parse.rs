@@ -638,8 +638,15 @@ impl Parser {
                         }
                         if let Some(t) = sp(r).strip_prefix(':') {
                             let u = sp(t);
-                            let (r2, d) = if peek_word(u) == Some("verdict") {
-                                (word(u)?.0, "verdict".to_string())
+                            let u = match keyword("interval")(u) {
+                                Ok((u2, _)) => sp(u2),
+                                Err(_) => u,
+                            };
+                            let (r2, d) = if let Some(
+                                k @ ("verdict" | "limit" | "counter" | "quota"),
+                            ) = peek_word(u)
+                            {
+                                (word(u)?.0, k.to_string())
                             } else {
                                 let (r2, _) = expr::lhs(cx, u)?;
                                 (r2, u[..u.len() - r2.len()].to_string())
