@@ -966,6 +966,12 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
     if let Ok((r, n)) = number(s) {
         return Ok((r, Expr::Number(n)));
     }
+    if let Some(t) = s.strip_prefix('-') {
+        // A negative number (priorities in defines): kept as text.
+        if let Ok((r, _)) = number(t) {
+            return Ok((r, Expr::Symbol(s[..s.len() - r.len()].to_string())));
+        }
+    }
     if matches!(peek_word(s), Some("jump" | "goto")) {
         let (r, v) = verdict(s)?;
         return Ok((r, Expr::Verdict(v)));
@@ -1048,7 +1054,7 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem> {
                     ));
                     r = r2;
                 }
-                Some(k @ ("limit" | "quota")) => {
+                Some(k @ ("limit" | "quota" | "ct")) => {
                     let mut r2 = word(t)?.0;
                     loop {
                         let u = sp(r2);

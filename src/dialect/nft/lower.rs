@@ -573,7 +573,10 @@ impl St {
             ast::PriorityBase::Variable(v) => {
                 match self.subst(&Expr::Variable(v.clone()), &h.priority.origin) {
                     Expr::Number(n) => i64::try_from(n).ok(),
-                    Expr::Symbol(s) => named_prio(family, &h.hook, &s).map(i64::from),
+                    Expr::Symbol(s) => match s.parse::<i64>() {
+                        Ok(n) => Some(n),
+                        Err(_) => named_prio(family, &h.hook, &s).map(i64::from),
+                    },
                     Expr::Variable(_) => return None,
                     _ => None,
                 }
@@ -1133,7 +1136,7 @@ impl RuleCx<'_> {
             }
         }
         let effect = effect.unwrap_or(Effect::Continue);
-        if out.is_empty() || !conds.is_empty() || effect != Effect::Continue {
+        if out.is_empty() || effect != Effect::Continue {
             out.push(mk(Match::new(conds), effect, &notes));
         }
         out

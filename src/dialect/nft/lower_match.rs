@@ -142,6 +142,9 @@ pub fn describe(e: &Expr) -> String {
         Expr::Symbol(s) => s.clone(),
         Expr::Variable(v) => format!("${v}"),
         Expr::SetRef(s) => format!("@{s}"),
+        Expr::String(s) => format!("constant \"{s}\""),
+        Expr::Number(n) => format!("constant {n}"),
+        Expr::Addr(a) => format!("constant {a}"),
         _ => "expression".into(),
     }
 }

@@ -784,14 +784,23 @@ pub fn resolve_include(pat: &str, from: Option<&Path>, search: &[PathBuf]) -> Ve
         if let Some(d) = from.and_then(Path::parent) {
             dirs.push(d.to_path_buf());
         }
+        if pat.starts_with("./") || pat.starts_with("../") {
+            // nft itself resolves these against the working directory.
+            dirs.push(PathBuf::from("."));
+        }
         dirs.extend(search.iter().cloned());
     }
     for d in dirs {
-        let full = if d.as_os_str().is_empty() {
+        let joined = if d.as_os_str().is_empty() {
             p.to_path_buf()
         } else {
             d.join(p)
         };
+        // Drop `.` components so that diagnostics show tidy paths.
+        let full: PathBuf = joined
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
         let found = if pat.contains(['*', '?', '[']) {
             glob_files(&full)
         } else if full.is_file() {
@@ -829,27 +838,78 @@ fn glob_files(full: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// `*` and `?` glob matching (linear-time two-pointer algorithm).
+/// One item of a glob pattern.
+enum GlobItem {
+    Star,
+    One(Box<dyn Fn(u8) -> bool>),
+}
+
+fn glob_items(p: &[u8]) -> Vec<GlobItem> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < p.len() {
+        match p[k] {
+            b'*' => out.push(GlobItem::Star),
+            b'?' => out.push(GlobItem::One(Box::new(|_| true))),
+            b'[' => {
+                if let Some(end) = p[k + 1..].iter().skip(1).position(|&c| c == b']') {
+                    let end = k + 2 + end;
+                    let mut body = p[k + 1..end].to_vec();
+                    let neg = matches!(body.first(), Some(b'!' | b'^'));
+                    if neg {
+                        body.remove(0);
+                    }
+                    let mut ranges = Vec::new();
+                    let mut j = 0;
+                    while j < body.len() {
+                        if j + 2 < body.len() && body[j + 1] == b'-' {
+                            ranges.push((body[j], body[j + 2]));
+                            j += 3;
+                        } else {
+                            ranges.push((body[j], body[j]));
+                            j += 1;
+                        }
+                    }
+                    out.push(GlobItem::One(Box::new(move |c| {
+                        ranges.iter().any(|&(a, b)| a <= c && c <= b) != neg
+                    })));
+                    k = end + 1;
+                    continue;
+                }
+                out.push(GlobItem::One(Box::new(|c| c == b'[')));
+            }
+            c => out.push(GlobItem::One(Box::new(move |x| x == c))),
+        }
+        k += 1;
+    }
+    out
+}
+
+/// `*`, `?` and `[...]` glob matching (linear-time two-pointer algorithm).
 pub fn glob_match(p: &[u8], s: &[u8]) -> bool {
+    let p = glob_items(p);
     let (mut pi, mut si) = (0, 0);
     let (mut star, mut mark) = (usize::MAX, 0);
     while si < s.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) {
-            pi += 1;
-            si += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = pi;
-            pi += 1;
-            mark = si;
-        } else if star != usize::MAX {
-            pi = star + 1;
-            mark += 1;
-            si = mark;
-        } else {
-            return false;
+        match p.get(pi) {
+            Some(GlobItem::One(f)) if f(s[si]) => {
+                pi += 1;
+                si += 1;
+            }
+            Some(GlobItem::Star) => {
+                star = pi;
+                pi += 1;
+                mark = si;
+            }
+            _ if star != usize::MAX => {
+                pi = star + 1;
+                mark += 1;
+                si = mark;
+            }
+            _ => return false,
         }
     }
-    while pi < p.len() && p[pi] == b'*' {
+    while matches!(p.get(pi), Some(GlobItem::Star)) {
         pi += 1;
     }
     pi == p.len()
@@ -1236,5 +1296,8 @@ mod tests {
         assert!(glob_match(b"*.nft", b"a.nft"));
         assert!(!glob_match(b"*.nft", b"a.conf"));
         assert!(glob_match(b"a?c*", b"abcdef"));
+        assert!(glob_match(b"[0-9]*-*.nft", b"10-ssh.nft"));
+        assert!(!glob_match(b"[0-9]*-*.nft", b"base.nft"));
+        assert!(glob_match(b"[!a]x", b"bx"));
     }
 }
