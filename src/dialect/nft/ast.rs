@@ -378,6 +378,8 @@ pub enum StmtKind {
     Mangle { target: Expr, value: Expr },
     /// `notrack`.
     Notrack,
+    /// `jump { rules }` / `goto { rules }`: an anonymous (bound) chain.
+    AnonChain { goto: bool, rules: Vec<Rule> },
     /// Anything else, kept as text: `fwd`, `dup`, `tproxy`, `synproxy`, `xt ...`,
     /// `flow add @ft`, `objref`... The keyword names it.
     Other { keyword: String },

@@ -11,7 +11,8 @@
 
 use super::ast::*;
 use crate::model::{Origin, SourceFile};
-use crate::read::LoadError;
+use crate::model::RuleSet;
+use crate::read::{Input, LoadError};
 use std::net::IpAddr;
 use std::ops::Range;
 use std::sync::Arc;
@@ -261,6 +262,14 @@ impl Scanner<'_> {
 }
 
 // ------------------------------------------------------------------ walk
+
+/// Read an `nft -j` document into the model: parse it into the nft syntax tree,
+/// then lower it exactly like the text reader does.
+pub fn load(input: &Input) -> Result<RuleSet, LoadError> {
+    let file = input.text()?;
+    let ast = parse(&file)?;
+    Ok(super::lower(&ast))
+}
 
 /// Parse a `nft -j` document into the syntax tree. A text that is not JSON at
 /// all, or has no `nftables` array, is unusable ([`LoadError`]); problems inside
