@@ -172,6 +172,7 @@ fn kernel_json_dumps_give_the_same_verdicts() {
         kcases.push(KernelCase {
             id: seed.to_string(),
             ruleset: case.ruleset.clone(),
+            path: None,
             hook: hook.into(),
             packets: packets(&case, &mut rng, PACKETS),
             dump_json: true,

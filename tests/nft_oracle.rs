@@ -60,6 +60,7 @@ fn random_rulesets_match_the_kernel() {
         kcases.push(KernelCase {
             id: seed.to_string(),
             ruleset: case.ruleset.clone(),
+            path: None,
             hook: hook.to_string(),
             packets: pk,
             dump_json: false,
@@ -188,6 +189,7 @@ fn feature_files_match_the_kernel() {
                 KernelCase {
                     id: format!("{}:{hook}", f.display()),
                     ruleset: text.clone(),
+                    path: Some(f.display().to_string()),
                     hook: hook.to_string(),
                     packets: pk.clone(),
                     dump_json: false,
@@ -200,6 +202,7 @@ fn feature_files_match_the_kernel() {
         .map(|(_, k)| KernelCase {
             id: k.id.clone(),
             ruleset: k.ruleset.clone(),
+            path: k.path.clone(),
             hook: k.hook.clone(),
             packets: k.packets.clone(),
             dump_json: false,

@@ -30,8 +30,8 @@ Usage:
                                           one verdict a line (`allow`/`deny`)
   nft_kernel.py --selftest                checks the harness against a known ruleset
 
-A job is {"cases": [{"id": any, "ruleset": TEXT, "hook": "input", "packets": [LINE...],
-"dump_json": bool}]}; packet lines are fwlint's: `PROTO SRC[:SPORT] DST[:DPORT]
+A job is {"cases": [{"id": any, "ruleset": TEXT (or "path": FILE, loaded in place so
+that its includes resolve), "hook": "input", "packets": [LINE...], "dump_json": bool}]}; packet lines are fwlint's: `PROTO SRC[:SPORT] DST[:DPORT]
 [ICMPTYPE[/CODE]]`. The answer is {"results": [{"id", "load_ok", "load_error",
 "verdicts": [...], "json_dump": TEXT|null}]}.
 """
@@ -242,6 +242,12 @@ class Netns:
     def nft(self, args, input_text=None, check=True):
         return run(["ip", "netns", "exec", self.server, "nft"] + args, check=check, input_text=input_text)
 
+    def load_path(self, path):
+        """Load a ruleset file in place, so that its relative includes resolve."""
+        d = os.path.dirname(os.path.abspath(path))
+        return subprocess.run(["ip", "netns", "exec", self.server, "nft", "-I", d, "-f", os.path.abspath(path)],
+                              capture_output=True, text=True, cwd=d)
+
     def load_file(self, text):
         with tempfile.NamedTemporaryFile("w", suffix=".nft", delete=False) as f:
             f.write(text)
@@ -337,7 +343,7 @@ def run_case(ns, socks, case):
     packets = [parse_line(l) for l in case["packets"]]
     result = {"id": case.get("id"), "load_ok": False, "load_error": None, "verdicts": [], "json_dump": None}
     ns.nft(["flush", "ruleset"])
-    p = ns.load_file(case["ruleset"])
+    p = ns.load_path(case["path"]) if case.get("path") else ns.load_file(case["ruleset"])
     if p.returncode != 0:
         result["load_error"] = p.stderr.strip()
         return result

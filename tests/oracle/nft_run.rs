@@ -34,6 +34,8 @@ pub fn require_oracle() {
 pub struct KernelCase {
     pub id: String,
     pub ruleset: String,
+    /// Load this file in place instead of `ruleset` (for includes).
+    pub path: Option<String>,
     pub hook: String,
     pub packets: Vec<String>,
     pub dump_json: bool,
@@ -50,7 +52,7 @@ pub struct KernelResult {
 pub fn kernel(cases: &[KernelCase], dir: &Path) -> Vec<KernelResult> {
     require_oracle();
     let job = json!({"cases": cases.iter().map(|c| json!({
-        "id": c.id, "ruleset": c.ruleset, "hook": c.hook, "packets": c.packets, "dump_json": c.dump_json,
+        "id": c.id, "ruleset": c.ruleset, "path": c.path, "hook": c.hook, "packets": c.packets, "dump_json": c.dump_json,
     })).collect::<Vec<_>>()});
     let job_path = dir.join("job.json");
     std::fs::write(&job_path, job.to_string()).unwrap();
