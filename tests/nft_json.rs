@@ -34,7 +34,11 @@ fn every_corpus_json_document_is_read() {
     let mut bad = Vec::new();
     let mut rules = 0;
     let docs = files("nft-json");
-    assert!(docs.len() >= 20, "expected the nft-json corpus, found {} files", docs.len());
+    assert!(
+        docs.len() >= 20,
+        "expected the nft-json corpus, found {} files",
+        docs.len()
+    );
     for f in &docs {
         let text = std::fs::read_to_string(f).unwrap();
         if !text.contains("\"nftables\"") {
@@ -46,7 +50,11 @@ fn every_corpus_json_document_is_read() {
                 for c in &rs.commands {
                     if let fwlint::dialect::nft::ast::Command::Rule { rule, .. } = c {
                         rules += 1;
-                        assert!(rule.origin.text().contains("\"rule\""), "{}: rule origin", f.display());
+                        assert!(
+                            rule.origin.text().contains("\"rule\""),
+                            "{}: rule origin",
+                            f.display()
+                        );
                     }
                 }
                 for i in &rs.issues {
@@ -109,7 +117,8 @@ fn blank_opaque(v: &mut serde_json::Value) {
 
 fn load(path: &Path, d: fwlint::dialect::Dialect) -> Result<fwlint::model::RuleSet, String> {
     let input = fwlint::read::Input::read(path).map_err(|e| e.message)?;
-    d.load(&input).map_err(|e| format!("{}: {}", path.display(), e.message))
+    d.load(&input)
+        .map_err(|e| format!("{}: {}", path.display(), e.message))
 }
 
 /// `stem` of a corpus file name: without `.nft`, `.json-nft`, `.json`.
@@ -131,12 +140,19 @@ fn corpus_text_and_json_pairs_agree() {
     let mut pairs = 0;
     let mut bad = Vec::new();
     for j in &jsons {
-        let Some(t) = texts.iter().find(|t| stem(t) == stem(j)) else { continue };
+        let Some(t) = texts.iter().find(|t| stem(t) == stem(j)) else {
+            continue;
+        };
         pairs += 1;
         let (a, b) = match (load(t, Dialect::Nft), load(j, Dialect::NftJson)) {
             (Ok(a), Ok(b)) => (a, b),
             (a, b) => {
-                bad.push(format!("{}: text {:?} / json {:?}", stem(j), a.err(), b.err()));
+                bad.push(format!(
+                    "{}: text {:?} / json {:?}",
+                    stem(j),
+                    a.err(),
+                    b.err()
+                ));
                 continue;
             }
         };
@@ -150,8 +166,16 @@ fn corpus_text_and_json_pairs_agree() {
             ));
         }
     }
-    assert!(pairs >= 10, "expected at least 10 text/JSON pairs in the corpus, found {pairs}");
-    assert!(bad.is_empty(), "{} of {pairs} pairs differ:\n{}", bad.len(), bad.join("\n\n"));
+    assert!(
+        pairs >= 10,
+        "expected at least 10 text/JSON pairs in the corpus, found {pairs}"
+    );
+    assert!(
+        bad.is_empty(),
+        "{} of {pairs} pairs differ:\n{}",
+        bad.len(),
+        bad.join("\n\n")
+    );
 }
 
 /// Seeds of the round-trip test (apart from the oracle test's).
@@ -184,7 +208,10 @@ fn kernel_json_dumps_give_the_same_verdicts() {
     for (kc, r) in kcases.iter().zip(&results) {
         let label = format!("seed {} (hook {})", kc.id, kc.hook);
         let (Some(dump), None) = (&r.json_dump, &r.load_error) else {
-            problems.push(format!("{label}: the kernel refused the ruleset: {:?}", r.load_error));
+            problems.push(format!(
+                "{label}: the kernel refused the ruleset: {:?}",
+                r.load_error
+            ));
             continue;
         };
         let tfile = dir.path().join(format!("case{}.nft", kc.id));
@@ -193,7 +220,12 @@ fn kernel_json_dumps_give_the_same_verdicts() {
         std::fs::write(&jfile, dump).unwrap();
         // The reader alone: every rule of the text comes back, with no issue.
         let doc = json::parse(&SourceFile::new(jfile.display().to_string(), dump.clone()))
-            .unwrap_or_else(|e| panic!("{label}: the kernel's JSON dump is unreadable: {}", e.message));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{label}: the kernel's JSON dump is unreadable: {}",
+                    e.message
+                )
+            });
         let rules = doc
             .commands
             .iter()
@@ -224,11 +256,7 @@ fn kernel_json_dumps_give_the_same_verdicts() {
                     }
                 }
             }
-            (t, j) => problems.push(format!(
-                "{label}: text: {:?}; json: {:?}",
-                t.err(),
-                j.err()
-            )),
+            (t, j) => problems.push(format!("{label}: text: {:?}; json: {:?}", t.err(), j.err())),
         }
         if problems.len() > 40 {
             break;

@@ -145,14 +145,20 @@ fn feature_packets(text: &str, rng: &mut Rng, n: usize) -> Vec<String> {
     for _ in 0..n {
         let port = |rng: &mut Rng| *rng.pick(&ports);
         let line = if rng.pct(70) {
-            let (s, d) = (std::net::Ipv4Addr::from(*rng.pick(&v4)), std::net::Ipv4Addr::from(*rng.pick(&v4)));
+            let (s, d) = (
+                std::net::Ipv4Addr::from(*rng.pick(&v4)),
+                std::net::Ipv4Addr::from(*rng.pick(&v4)),
+            );
             match rng.range(0, 9) {
                 0..=4 => format!("tcp {s}:{} {d}:{}", port(rng), port(rng)),
                 5..=7 => format!("udp {s}:{} {d}:{}", port(rng), port(rng)),
                 _ => format!("icmp {s} {d} 8/0"),
             }
         } else {
-            let (s, d) = (std::net::Ipv6Addr::from(*rng.pick(&v6)), std::net::Ipv6Addr::from(*rng.pick(&v6)));
+            let (s, d) = (
+                std::net::Ipv6Addr::from(*rng.pick(&v6)),
+                std::net::Ipv6Addr::from(*rng.pick(&v6)),
+            );
             match rng.range(0, 9) {
                 0..=4 => format!("tcp [{s}]:{} [{d}]:{}", port(rng), port(rng)),
                 5..=7 => format!("udp [{s}]:{} [{d}]:{}", port(rng), port(rng)),
@@ -168,7 +174,9 @@ fn feature_packets(text: &str, rng: &mut Rng, n: usize) -> Vec<String> {
 fn feature_files_match_the_kernel() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/nft/features");
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {dir}: {e} (the nft feature files come from branch `nft`)"))
+        .unwrap_or_else(|e| {
+            panic!("cannot read {dir}: {e} (the nft feature files come from branch `nft`)")
+        })
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "nft"))
         .collect();
@@ -213,13 +221,22 @@ fn feature_files_match_the_kernel() {
     let mut compared = 0;
     for ((f, kc), r) in kcases.iter().zip(&results) {
         if let Some(e) = &r.load_error {
-            problems.push(format!("{}: the kernel refused this feature file:\n{e}", f.display()));
+            problems.push(format!(
+                "{}: the kernel refused this feature file:\n{e}",
+                f.display()
+            ));
             continue;
         }
         match fwlint(f, "nft", &kc.hook, &kc.packets, tmp.path()) {
             Ok(fw) => {
                 compared += fw.len();
-                problems.extend(compare(&kc.id, "(see the file)", &kc.packets, &r.verdicts, &fw));
+                problems.extend(compare(
+                    &kc.id,
+                    "(see the file)",
+                    &kc.packets,
+                    &r.verdicts,
+                    &fw,
+                ));
             }
             Err(e) => problems.push(format!("{}: {e}", kc.id)),
         }
@@ -228,6 +245,11 @@ fn feature_files_match_the_kernel() {
         problems.is_empty(),
         "{} problem(s) on the feature files ({compared} packets compared):\n{}",
         problems.len(),
-        problems.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        problems
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

@@ -221,7 +221,11 @@ impl Gen<'_> {
     fn addr_match(&mut self, fam: Fam, named: &Named) -> String {
         let proto = if fam == Fam::V4 { "ip" } else { "ip6" };
         let field = if self.rng.pct(50) { "saddr" } else { "daddr" };
-        let sets = if fam == Fam::V4 { &named.addr4 } else { &named.addr6 };
+        let sets = if fam == Fam::V4 {
+            &named.addr4
+        } else {
+            &named.addr6
+        };
         let sets = sets.clone();
         let neg = self.neg();
         let v = self.value(Some(fam), &sets);
@@ -277,8 +281,15 @@ impl Gen<'_> {
                     ]);
                     out.push(s.into());
                 }
-                7 if l3 == L3::V4 && l4 == "tcp" && !named.concat4.is_empty() && self.rng.pct(50) => {
-                    out.push(format!("ip saddr . tcp dport @{}", self.rng.pick(&named.concat4)));
+                7 if l3 == L3::V4
+                    && l4 == "tcp"
+                    && !named.concat4.is_empty()
+                    && self.rng.pct(50) =>
+                {
+                    out.push(format!(
+                        "ip saddr . tcp dport @{}",
+                        self.rng.pick(&named.concat4)
+                    ));
                 }
                 7 if l3 == L3::V4 && l4 == "tcp" => {
                     let k = self.rng.range(1, 3);
@@ -330,7 +341,9 @@ impl Gen<'_> {
 
     fn l4proto_match(&mut self, l3: L3) -> String {
         let neg = self.neg();
-        let v = *self.rng.pick(&["tcp", "udp", "{ tcp, udp }", "{ tcp, icmp, icmpv6 }", "esp"]);
+        let v = *self
+            .rng
+            .pick(&["tcp", "udp", "{ tcp, udp }", "{ tcp, icmp, icmpv6 }", "esp"]);
         match l3 {
             L3::V4 if self.rng.pct(50) => format!("ip protocol {neg}{}", v.replace(", icmpv6", "")),
             L3::V6 if self.rng.pct(30) => format!("ip6 nexthdr {neg}{}", v.replace("icmp, ", "")),
@@ -339,7 +352,14 @@ impl Gen<'_> {
     }
 
     /// The final statement(s) of a rule. `targets` are the chains it may jump to.
-    fn action(&mut self, targets: &[String], regular: bool, named: &Named, l3: L3, l4: &str) -> String {
+    fn action(
+        &mut self,
+        targets: &[String],
+        regular: bool,
+        named: &Named,
+        l3: L3,
+        l4: &str,
+    ) -> String {
         let jump = |g: &mut Gen, kw: &str| format!("{kw} {}", g.rng.pick(targets));
         match self.rng.range(0, 99) {
             0..=24 => "accept".into(),
@@ -367,7 +387,14 @@ impl Gen<'_> {
     }
 
     /// A verdict map keyed by a field that fits the rule's L3/L4 context.
-    fn vmap(&mut self, targets: &[String], regular: bool, named: &Named, l3: L3, l4: &str) -> String {
+    fn vmap(
+        &mut self,
+        targets: &[String],
+        regular: bool,
+        named: &Named,
+        l3: L3,
+        l4: &str,
+    ) -> String {
         // The named vmap may jump to any regular chain: only base chains use it,
         // so that jumps stay acyclic.
         if l4 == "tcp" && !regular && !named.vmap_port.is_empty() && self.rng.pct(30) {
@@ -393,7 +420,11 @@ impl Gen<'_> {
             return format!("meta l4proto vmap {{ {} }}", es.join(", "));
         }
         let n = self.rng.range(1, 4) as usize;
-        let max = if key_fam.is_some() { UNIVERSE - 1 } else { PORT_HI };
+        let max = if key_fam.is_some() {
+            UNIVERSE - 1
+        } else {
+            PORT_HI
+        };
         let iv = self.intervals(n, max, key_fam.is_some());
         let mut es = Vec::new();
         for (lo, hi) in iv {
@@ -401,12 +432,26 @@ impl Gen<'_> {
             es.push(format!("{} : {v}", interval_text(key_fam, lo, hi)));
         }
         let key = match key_fam {
-            Some(Fam::V4) => if self.rng.pct(50) { "ip saddr" } else { "ip daddr" }.to_string(),
-            Some(Fam::V6) => if self.rng.pct(50) { "ip6 saddr" } else { "ip6 daddr" }.to_string(),
+            Some(Fam::V4) => if self.rng.pct(50) {
+                "ip saddr"
+            } else {
+                "ip daddr"
+            }
+            .to_string(),
+            Some(Fam::V6) => if self.rng.pct(50) {
+                "ip6 saddr"
+            } else {
+                "ip6 daddr"
+            }
+            .to_string(),
             None => {
                 let field = if self.rng.pct(75) { "dport" } else { "sport" };
                 // `th` has no implied protocol: guard it like real rulesets do.
-                let guard = if l4 == "th" { "meta l4proto { tcp, udp } " } else { "" };
+                let guard = if l4 == "th" {
+                    "meta l4proto { tcp, udp } "
+                } else {
+                    ""
+                };
                 format!("{guard}{l4} {field}")
             }
         };
@@ -510,7 +555,16 @@ pub fn ruleset(seed: u64, hook: &'static str) -> Case {
         }
         // Base chains.
         for bi in 0..g.rng.range(1, 3) {
-            let prio = *g.rng.pick(&["0", "0", "-10", "10", "filter", "filter + 5", "-150", "mangle"]);
+            let prio = *g.rng.pick(&[
+                "0",
+                "0",
+                "-10",
+                "10",
+                "filter",
+                "filter + 5",
+                "-150",
+                "mangle",
+            ]);
             let policy = if g.rng.pct(50) { "accept" } else { "drop" };
             let mut body = String::new();
             for _ in 0..g.rng.range(1, 6) {

@@ -78,7 +78,11 @@ pub fn kernel(cases: &[KernelCase], dir: &Path) -> Vec<KernelResult> {
             load_error: r["load_error"].as_str().map(str::to_string),
             verdicts: r["verdicts"]
                 .as_array()
-                .map(|a| a.iter().map(|x| x.as_str().unwrap_or("?").to_string()).collect())
+                .map(|a| {
+                    a.iter()
+                        .map(|x| x.as_str().unwrap_or("?").to_string())
+                        .collect()
+                })
                 .unwrap_or_default(),
             json_dump: r["json_dump"].as_str().map(str::to_string),
         })
@@ -104,7 +108,10 @@ pub fn fwlint(
     packets: &[String],
     scratch: &Path,
 ) -> Result<Vec<FwAnswer>, String> {
-    let stem = config.file_name().and_then(|s| s.to_str()).unwrap_or("config");
+    let stem = config
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or("config");
     let pfile: PathBuf = scratch.join(format!("{stem}.{hook}.packets"));
     std::fs::write(&pfile, packets.join("\n") + "\n").unwrap();
     let out = Command::new(FWLINT)
@@ -117,12 +124,21 @@ pub fn fwlint(
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let head: Vec<&str> = err.lines().take(4).collect();
-        return Err(format!("fwlint query failed ({}): {}", out.status, head.join(" | ")));
+        return Err(format!(
+            "fwlint query failed ({}): {}",
+            out.status,
+            head.join(" | ")
+        ));
     }
-    let v: Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("fwlint output is not JSON: {e}"))?;
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("fwlint output is not JSON: {e}"))?;
     let arr = v.as_array().ok_or("fwlint output is not an array")?;
     if arr.len() != packets.len() {
-        return Err(format!("fwlint answered {} of {} packets", arr.len(), packets.len()));
+        return Err(format!(
+            "fwlint answered {} of {} packets",
+            arr.len(),
+            packets.len()
+        ));
     }
     Ok(arr
         .iter()
@@ -142,7 +158,13 @@ pub fn fwlint(
 }
 
 /// Compare the kernel's verdicts with fwlint's; a report of every difference.
-pub fn compare(label: &str, ruleset: &str, packets: &[String], kernel: &[String], fw: &[FwAnswer]) -> Vec<String> {
+pub fn compare(
+    label: &str,
+    ruleset: &str,
+    packets: &[String],
+    kernel: &[String],
+    fw: &[FwAnswer],
+) -> Vec<String> {
     let mut out = Vec::new();
     for ((p, k), f) in packets.iter().zip(kernel).zip(fw) {
         if *k != f.verdict || f.uncertain.is_some() {
@@ -150,7 +172,10 @@ pub fn compare(label: &str, ruleset: &str, packets: &[String], kernel: &[String]
                 "{label}: packet `{p}`: kernel {k}, fwlint {} (deciding rule: {}){}",
                 f.verdict,
                 f.rule,
-                f.uncertain.as_deref().map(|u| format!(" uncertain: {u}")).unwrap_or_default()
+                f.uncertain
+                    .as_deref()
+                    .map(|u| format!(" uncertain: {u}"))
+                    .unwrap_or_default()
             ));
         }
     }

@@ -10,8 +10,8 @@
 //! warning, never dropped.
 
 use super::ast::*;
-use crate::model::{Origin, SourceFile};
 use crate::model::RuleSet;
+use crate::model::{Origin, SourceFile};
 use crate::read::{Input, LoadError};
 use std::net::IpAddr;
 use std::ops::Range;
@@ -75,7 +75,10 @@ impl JVal {
     fn strings(&self) -> Vec<String> {
         match &self.kind {
             JKind::Str(s) => vec![s.clone()],
-            JKind::Arr(a) => a.iter().filter_map(|v| v.str().map(str::to_string)).collect(),
+            JKind::Arr(a) => a
+                .iter()
+                .filter_map(|v| v.str().map(str::to_string))
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -123,7 +126,10 @@ impl Scanner<'_> {
     /// value = object | array | string | number | true | false | null
     fn value(&mut self, depth: usize) -> Result<JVal, (usize, String)> {
         if depth > MAX_DEPTH {
-            return Err((self.i, format!("JSON nested deeper than {MAX_DEPTH} levels")));
+            return Err((
+                self.i,
+                format!("JSON nested deeper than {MAX_DEPTH} levels"),
+            ));
         }
         let start = self.i;
         let kind = match self.b.get(self.i) {
@@ -368,7 +374,11 @@ impl Walker {
 
     /// `verb` applied to the object `obj` described by `body`.
     fn command(&mut self, verb: &str, obj: &str, body: &JVal, whole: &JVal) {
-        let add = if verb == "create" { AddOp::Create } else { AddOp::Add };
+        let add = if verb == "create" {
+            AddOp::Create
+        } else {
+            AddOp::Add
+        };
         match (verb, obj) {
             (_, "metainfo") => {}
             ("add" | "create", "table") => match self.table_ref(body) {
@@ -391,7 +401,11 @@ impl Walker {
                     return self.bad_ref("chain", body);
                 };
                 let chain = self.chain(name, body, whole);
-                self.out.commands.push(Command::Chain { op: add, table, chain });
+                self.out.commands.push(Command::Chain {
+                    op: add,
+                    table,
+                    chain,
+                });
             }
             ("add" | "create" | "insert" | "replace", "rule") => self.rule(verb, body, whole),
             ("add" | "create", "set" | "map") => {
@@ -399,7 +413,11 @@ impl Walker {
                     return self.bad_ref(obj, body);
                 };
                 match self.set_decl(obj == "map", body, whole) {
-                    Some(set) => self.out.commands.push(Command::Set { op: add, table, set }),
+                    Some(set) => self.out.commands.push(Command::Set {
+                        op: add,
+                        table,
+                        set,
+                    }),
                     None => self.bad_ref(obj, body),
                 }
             }
@@ -434,8 +452,16 @@ impl Walker {
             _ => {
                 let known = matches!(
                     obj,
-                    "counter" | "quota" | "ct helper" | "ct timeout" | "ct expectation" | "limit"
-                        | "secmark" | "synproxy" | "flowtable" | "tunnel"
+                    "counter"
+                        | "quota"
+                        | "ct helper"
+                        | "ct timeout"
+                        | "ct expectation"
+                        | "limit"
+                        | "secmark"
+                        | "synproxy"
+                        | "flowtable"
+                        | "tunnel"
                 ) || !matches!(verb, "add" | "create");
                 if !known {
                     self.issue(
@@ -444,7 +470,11 @@ impl Walker {
                         whole,
                     );
                 }
-                let what = if verb == "add" { obj.to_string() } else { format!("{verb} {obj}") };
+                let what = if verb == "add" {
+                    obj.to_string()
+                } else {
+                    format!("{verb} {obj}")
+                };
                 let origin = self.origin(whole);
                 self.out.commands.push(Command::Other { what, origin });
             }
@@ -535,7 +565,9 @@ impl Walker {
                 priority: Priority {
                     base,
                     offset: 0,
-                    origin: prio.map(|p| self.origin(p)).unwrap_or_else(|| origin.clone()),
+                    origin: prio
+                        .map(|p| self.origin(p))
+                        .unwrap_or_else(|| origin.clone()),
                 },
                 devices,
                 origin: origin.clone(),
@@ -578,7 +610,11 @@ impl Walker {
                 }
             }
             None => {}
-            Some(_) => self.error("`expr` of a rule must be an array", "[statement, ...]", body),
+            Some(_) => self.error(
+                "`expr` of a rule must be an array",
+                "[statement, ...]",
+                body,
+            ),
         }
         let op = match verb {
             "insert" => RuleOp::Insert,
@@ -594,7 +630,10 @@ impl Walker {
                 .or_else(|| {
                     // In the command form (`add`/`insert`) `handle` places the
                     // rule; in a listing it is just the rule's own handle.
-                    if whole.tagged().is_some_and(|(k, _)| k == "add" || k == "insert") {
+                    if whole
+                        .tagged()
+                        .is_some_and(|(k, _)| k == "add" || k == "insert")
+                    {
                         body.get_u64("handle").map(RulePosition::Handle)
                     } else {
                         None
@@ -723,7 +762,9 @@ impl Walker {
             },
             JKind::Bool(true) => Expr::Symbol("exists".into()),
             JKind::Bool(false) => Expr::Symbol("missing".into()),
-            JKind::Null => Expr::Unknown { text: "null".into() },
+            JKind::Null => Expr::Unknown {
+                text: "null".into(),
+            },
             // A bare array on the right of a match: a flag list (`"in"`).
             JKind::Arr(a) => Expr::List(a.iter().map(|x| self.expr(x)).collect()),
             JKind::Obj(_) => {
@@ -820,9 +861,26 @@ impl Walker {
                 // Known schema expressions fwlint does not decode; the
                 // lowering makes them opaque.
                 const KNOWN: [&str; 20] = [
-                    "fib", "rt", "socket", "osf", "exthdr", "tcp option", "ip option", "sctp chunk",
-                    "dccp option", "ipsec", "numgen", "jhash", "symhash", "hash", "xfrm", "tunnel",
-                    "ct helper", "flowtable", "mh", "srh",
+                    "fib",
+                    "rt",
+                    "socket",
+                    "osf",
+                    "exthdr",
+                    "tcp option",
+                    "ip option",
+                    "sctp chunk",
+                    "dccp option",
+                    "ipsec",
+                    "numgen",
+                    "jhash",
+                    "symhash",
+                    "hash",
+                    "xfrm",
+                    "tunnel",
+                    "ct helper",
+                    "flowtable",
+                    "mh",
+                    "srh",
                 ];
                 if KNOWN.contains(&key) {
                     Expr::Unknown {
@@ -884,7 +942,11 @@ impl Walker {
         match key {
             "match" => {
                 let (Some(l), Some(r)) = (body.get("left"), body.get("right")) else {
-                    self.error("`match` needs `left` and `right`", "\"left\", \"op\", \"right\"", body);
+                    self.error(
+                        "`match` needs `left` and `right`",
+                        "\"left\", \"op\", \"right\"",
+                        body,
+                    );
                     return StmtKind::Other {
                         keyword: "match".into(),
                     };
@@ -913,15 +975,21 @@ impl Walker {
                     right: self.expr(r),
                 }
             }
-            "accept" | "drop" | "continue" | "return" | "jump" | "goto" => match self.verdict(key, body) {
-                Some(v) => StmtKind::Verdict(v),
-                None => {
-                    self.error(format!("`{key}` needs a target"), "{\"target\": \"CHAIN\"}", body);
-                    StmtKind::Other {
-                        keyword: key.into(),
+            "accept" | "drop" | "continue" | "return" | "jump" | "goto" => {
+                match self.verdict(key, body) {
+                    Some(v) => StmtKind::Verdict(v),
+                    None => {
+                        self.error(
+                            format!("`{key}` needs a target"),
+                            "{\"target\": \"CHAIN\"}",
+                            body,
+                        );
+                        StmtKind::Other {
+                            keyword: key.into(),
+                        }
                     }
                 }
-            },
+            }
             "queue" => StmtKind::Queue { args: args(self) },
             "vmap" => match (body.get("key"), body.get("data")) {
                 (Some(k), Some(d)) => StmtKind::VerdictMap {
@@ -985,7 +1053,11 @@ impl Walker {
             "limit" => StmtKind::Limit { args: args(self) },
             "quota" => StmtKind::Quota { args: args(self) },
             "set" | "map" => {
-                let set = body.get_str("set").unwrap_or("").trim_start_matches('@').to_string();
+                let set = body
+                    .get_str("set")
+                    .unwrap_or("")
+                    .trim_start_matches('@')
+                    .to_string();
                 let op = body.get_str("op").unwrap_or("add").to_string();
                 let key_v = body.get("elem").or_else(|| body.get("key"));
                 let key_e = match key_v {
@@ -1009,11 +1081,10 @@ impl Walker {
             },
             "notrack" => StmtKind::Notrack,
             "xt" | "fwd" | "dup" | "tproxy" | "synproxy" | "flow" | "meter" | "ct helper"
-            | "ct timeout" | "ct expectation" | "ct count" | "secmark" | "last" | "inner" | "tunnel" => {
-                StmtKind::Other {
-                    keyword: key.to_string(),
-                }
-            }
+            | "ct timeout" | "ct expectation" | "ct count" | "secmark" | "last" | "inner"
+            | "tunnel" => StmtKind::Other {
+                keyword: key.to_string(),
+            },
             _ => {
                 self.issue(
                     Level::Warning,
@@ -1039,12 +1110,22 @@ fn string_expr(s: &str) -> Expr {
     if let Ok(a) = s.parse::<IpAddr>() {
         return Expr::Addr(a);
     }
+    // nft reads a string value in the type of its left side, where digits are a
+    // number (`"90000"` as an interface index).
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(n) = s.parse::<u128>() {
+            return Expr::Number(n);
+        }
+    }
     if let Some((a, l)) = s.split_once('/') {
         if let (Ok(a), Ok(l)) = (a.parse::<IpAddr>(), l.parse::<u8>()) {
             return Expr::Prefix(Box::new(Expr::Addr(a)), l);
         }
     }
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b)) {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+    {
         return Expr::Symbol(s.to_string());
     }
     Expr::String(s.to_string())
@@ -1054,11 +1135,18 @@ fn string_expr(s: &str) -> Expr {
 fn render_unknown(key: &str, body: &JVal, text: &str) -> String {
     match key {
         "fib" => {
-            let flags = body.get("flags").map(JVal::strings).unwrap_or_default().join(" . ");
+            let flags = body
+                .get("flags")
+                .map(JVal::strings)
+                .unwrap_or_default()
+                .join(" . ");
             format!("fib {flags} {}", body.get_str("result").unwrap_or(""))
         }
         "rt" | "socket" | "osf" | "numgen" => {
-            format!("{key} {}", body.get_str("key").or(body.get_str("mode")).unwrap_or(""))
+            format!(
+                "{key} {}",
+                body.get_str("key").or(body.get_str("mode")).unwrap_or("")
+            )
         }
         "exthdr" | "tcp option" | "ip option" | "sctp chunk" | "dccp option" => format!(
             "{key} {} {}",
@@ -1113,27 +1201,57 @@ mod tests {
 ]}"#;
         let rs = parse_str(text).unwrap();
         assert_eq!(rs.commands.len(), 4);
-        let Command::Chain { chain, .. } = &rs.commands[1] else { panic!() };
+        let Command::Chain { chain, .. } = &rs.commands[1] else {
+            panic!()
+        };
         let hook = chain.hook.as_ref().unwrap();
         assert_eq!(hook.hook, "input");
         assert_eq!(hook.priority.base, PriorityBase::Number(-5));
-        assert!(matches!(chain.policy.as_ref().unwrap().value, Expr::Verdict(Verdict::Drop)));
-        let Command::Rule { rule, position, .. } = &rs.commands[2] else { panic!() };
+        assert!(matches!(
+            chain.policy.as_ref().unwrap().value,
+            Expr::Verdict(Verdict::Drop)
+        ));
+        let Command::Rule { rule, position, .. } = &rs.commands[2] else {
+            panic!()
+        };
         assert_eq!(*position, None);
         assert!(rule.origin.text().starts_with("{\"rule\""));
         assert_eq!(rule.origin.line, 4);
         assert_eq!(rule.stmts.len(), 5);
-        let StmtKind::Match { op, right, .. } = &rule.stmts[0].kind else { panic!() };
+        let StmtKind::Match { op, right, .. } = &rule.stmts[0].kind else {
+            panic!()
+        };
         assert_eq!(*op, RelOp::Eq);
-        assert!(matches!(right, Expr::Set(es) if es.len() == 2 && matches!(es[1].key, Expr::Range(..))));
-        assert!(matches!(&rule.stmts[1].kind, StmtKind::Match { op: RelOp::In, right: Expr::List(l), .. } if l.len() == 2));
-        assert!(matches!(&rule.stmts[2].kind, StmtKind::Match { op: RelOp::Ne, right: Expr::Prefix(_, 8), .. }));
-        assert!(matches!(rule.stmts[4].kind, StmtKind::Verdict(Verdict::Accept)));
-        let Command::Rule { rule, .. } = &rs.commands[3] else { panic!() };
+        assert!(
+            matches!(right, Expr::Set(es) if es.len() == 2 && matches!(es[1].key, Expr::Range(..)))
+        );
+        assert!(
+            matches!(&rule.stmts[1].kind, StmtKind::Match { op: RelOp::In, right: Expr::List(l), .. } if l.len() == 2)
+        );
+        assert!(matches!(
+            &rule.stmts[2].kind,
+            StmtKind::Match {
+                op: RelOp::Ne,
+                right: Expr::Prefix(_, 8),
+                ..
+            }
+        ));
+        assert!(matches!(
+            rule.stmts[4].kind,
+            StmtKind::Verdict(Verdict::Accept)
+        ));
+        let Command::Rule { rule, .. } = &rs.commands[3] else {
+            panic!()
+        };
         // `fib` as a statement is not a statement of the schema: kept, warned.
         assert!(matches!(&rule.stmts[0].kind, StmtKind::Other { keyword } if keyword == "fib"));
         assert_eq!(rs.issues.len(), 1);
-        let StmtKind::VerdictMap { map: Expr::Set(es), .. } = &rule.stmts[1].kind else { panic!() };
+        let StmtKind::VerdictMap {
+            map: Expr::Set(es), ..
+        } = &rule.stmts[1].kind
+        else {
+            panic!()
+        };
         assert!(matches!(&es[0].value, Some(Expr::Verdict(Verdict::Jump(c))) if c == "dns"));
     }
 
@@ -1151,19 +1269,44 @@ mod tests {
  {"bogus": {}}
 ]}"#;
         let rs = parse_str(text).unwrap();
-        assert!(matches!(rs.commands[0], Command::Flush { target: Target::Ruleset(None), .. }));
-        let Command::Set { set, .. } = &rs.commands[2] else { panic!() };
+        assert!(matches!(
+            rs.commands[0],
+            Command::Flush {
+                target: Target::Ruleset(None),
+                ..
+            }
+        ));
+        let Command::Set { set, .. } = &rs.commands[2] else {
+            panic!()
+        };
         assert_eq!(set.key_type, ["ipv4_addr", "inet_service"]);
         assert_eq!(set.elements.len(), 2);
-        assert_eq!(set.elements[1].options, [("comment".to_string(), "web".to_string())]);
-        assert!(matches!(&set.elements[0].key, Expr::Concat(c) if matches!(c[1], Expr::Number(22))));
-        let Command::Set { set, .. } = &rs.commands[3] else { panic!() };
+        assert_eq!(
+            set.elements[1].options,
+            [("comment".to_string(), "web".to_string())]
+        );
+        assert!(
+            matches!(&set.elements[0].key, Expr::Concat(c) if matches!(c[1], Expr::Number(22)))
+        );
+        let Command::Set { set, .. } = &rs.commands[3] else {
+            panic!()
+        };
         assert!(set.is_map);
         assert_eq!(set.data_type.as_deref(), Some("verdict"));
-        let Command::Rule { op, rule, .. } = &rs.commands[4] else { panic!() };
+        let Command::Rule { op, rule, .. } = &rs.commands[4] else {
+            panic!()
+        };
         assert_eq!(*op, RuleOp::Insert);
-        assert!(matches!(&rule.stmts[0].kind, StmtKind::Match { right: Expr::String(s), .. } if s == "eth*"));
-        assert!(matches!(rs.commands[5], Command::Delete { target: Target::Rule { handle: 4, .. }, .. }));
+        assert!(
+            matches!(&rule.stmts[0].kind, StmtKind::Match { right: Expr::String(s), .. } if s == "eth*")
+        );
+        assert!(matches!(
+            rs.commands[5],
+            Command::Delete {
+                target: Target::Rule { handle: 4, .. },
+                ..
+            }
+        ));
         assert!(matches!(&rs.commands[6], Command::Other { what, .. } if what == "counter"));
         assert!(matches!(&rs.commands[7], Command::Other { what, .. } if what == "bogus"));
         assert_eq!(rs.issues.len(), 1, "{:?}", rs.issues);
