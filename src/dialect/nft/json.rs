@@ -658,15 +658,14 @@ impl Walker {
         let name = body.get_str("name")?.to_string();
         let mut key_type = Vec::new();
         let mut key_typeof = Vec::new();
-        match body.get("type") {
-            Some(t) => match t.get("typeof") {
+        if let Some(t) = body.get("type") {
+            match t.get("typeof") {
                 Some(e) => match self.expr(e) {
                     Expr::Concat(es) => key_typeof = es,
                     e => key_typeof.push(e),
                 },
                 None => key_type = t.strings(),
-            },
-            None => {}
+            }
         }
         let data_type = body.get("map").map(|m| match m.get("typeof") {
             Some(e) => format!("typeof {}", self.raw(e)),
