@@ -70,6 +70,10 @@ fn random_rulesets_match_the_kernel() {
     let results = kernel(&kcases, dir.path());
     let mut problems = Vec::new();
     let mut compared = 0usize;
+    let allowed: usize = results
+        .iter()
+        .map(|r| r.verdicts.iter().filter(|v| *v == "allow").count())
+        .sum();
     for (kc, r) in kcases.iter().zip(&results) {
         let label = format!("seed {} (hook {})", kc.id, kc.hook);
         if let Some(e) = &r.load_error {
@@ -101,6 +105,12 @@ fn random_rulesets_match_the_kernel() {
     assert!(
         compared >= 10_000 || n < CASES,
         "only {compared} packets compared"
+    );
+    // The probes must exercise both outcomes, not one trivially.
+    eprintln!("{compared} packets compared, {allowed} allowed by the kernel");
+    assert!(
+        n < CASES || (allowed > compared / 10 && allowed < compared * 9 / 10),
+        "degenerate probes: {allowed} of {compared} allowed"
     );
 }
 
