@@ -208,6 +208,9 @@ class Netns:
         if os.geteuid() != 0:
             raise HarnessError("the nft kernel oracle must run as root (it creates network namespaces)")
         for ns in (self.client, self.server):
+            # A namespace of ours left by a killed run that had the same pid.
+            if os.path.exists("/run/netns/" + ns):
+                run(["ip", "netns", "del", ns], check=False)
             run(["ip", "netns", "add", ns])
             self.created.append(ns)
         c, s = self.client, self.server
