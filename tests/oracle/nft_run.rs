@@ -96,14 +96,11 @@ pub struct FwAnswer {
     pub uncertain: Option<String>,
 }
 
-/// `fwlint query CONFIG --filter HOOK --packets FILE --format json`. The dialect is
-/// detected (`.nft` extension, or the `"nftables"` key of JSON); `_dialect` names
-/// the one expected. (`--dialect NAME` is not passed: on the current CLI spine it
-/// panics in clap, see the branch report.)
+/// `fwlint query CONFIG --dialect D --filter HOOK --packets FILE --format json`.
 /// The packet file is written into `scratch`.
 pub fn fwlint(
     config: &Path,
-    _dialect: &str,
+    dialect: &str,
     hook: &str,
     packets: &[String],
     scratch: &Path,
@@ -117,7 +114,15 @@ pub fn fwlint(
     let out = Command::new(FWLINT)
         .arg("query")
         .arg(config)
-        .args(["--filter", hook, "--format", "json", "--packets"])
+        .args([
+            "--dialect",
+            dialect,
+            "--filter",
+            hook,
+            "--format",
+            "json",
+            "--packets",
+        ])
         .arg(&pfile)
         .output()
         .map_err(|e| format!("cannot run fwlint: {e}"))?;
