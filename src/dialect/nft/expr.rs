@@ -1,0 +1,1197 @@
+//! Rule-level productions: statements, match expressions (left-hand packet
+//! fields and right-hand values, sets, concatenations, ranges, prefixes) and
+//! set elements. Each parser skips the blanks before its tokens and stops right
+//! after its last token, so spans never include trailing blanks.
+
+use super::ast::*;
+use super::lex::{
+    addr, fail, keyword, name, number, peek_word, quoted, setref, sp, time_text, variable, word,
+    AddrTok, PErr, PResult,
+};
+use crate::model::{Origin, SourceFile};
+use std::sync::Arc;
+
+/// Deepest nesting of sets / parentheses accepted (nft's own limit is lower).
+pub const MAX_DEPTH: usize = 32;
+
+/// The file being parsed: turns sub-slices of its text into origins.
+pub struct Cx<'a> {
+    pub file: Arc<SourceFile>,
+    pub text: &'a str,
+}
+
+impl<'a> Cx<'a> {
+    /// Byte offset of the sub-slice `s` in the file.
+    pub fn off(&self, s: &str) -> usize {
+        (s.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
+    }
+    /// Origin of the text between `from` (start) and `to` (rest after it).
+    pub fn origin(&self, from: &str, to: &str) -> Origin {
+        let a = self.off(from);
+        let b = self.off(to).max(a);
+        self.file.origin(a..b)
+    }
+}
+
+/// True when, after blanks, the rule ends here (newline, `;`, `}`, end).
+pub fn at_rule_end(i: &str) -> bool {
+    let j = sp(i);
+    j.is_empty() || j.starts_with(['\n', ';', '}'])
+}
+
+/// Words that begin a statement (and end the free-form arguments of another).
+const STMT_WORDS: &[&str] = &[
+    "accept",
+    "drop",
+    "continue",
+    "return",
+    "jump",
+    "goto",
+    "queue",
+    "reject",
+    "counter",
+    "log",
+    "limit",
+    "quota",
+    "snat",
+    "dnat",
+    "masquerade",
+    "redirect",
+    "notrack",
+    "comment",
+    "meter",
+    "fwd",
+    "dup",
+    "tproxy",
+    "synproxy",
+];
+
+/// Statement words that can never be a value (`ct status dnat` is a value).
+const NOT_VALUES: &[&str] = &[
+    "accept", "drop", "continue", "return", "jump", "goto", "queue", "reject", "counter", "log",
+    "limit", "quota", "notrack", "comment", "meter",
+];
+
+/// Bare meta keys (`iifname eth0` means `meta iifname eth0`).
+const BARE_META: &[&str] = &[
+    "iif",
+    "oif",
+    "iifname",
+    "oifname",
+    "iiftype",
+    "oiftype",
+    "iifgroup",
+    "oifgroup",
+    "iifkind",
+    "oifkind",
+    "mark",
+    "skuid",
+    "skgid",
+    "l4proto",
+    "nfproto",
+    "rtclassid",
+    "ibrname",
+    "obrname",
+    "ibriport",
+    "obriport",
+    "pkttype",
+    "cpu",
+    "cgroup",
+    "nftrace",
+    "secmark",
+    "priority",
+    "random",
+    "sdif",
+    "sdifname",
+    "time",
+    "day",
+    "hour",
+];
+
+/// Protocols of payload expressions `PROTO FIELD`.
+const PAYLOAD_PROTOS: &[&str] = &[
+    "ip", "ip6", "tcp", "udp", "udplite", "sctp", "dccp", "th", "icmp", "icmpv6", "igmp", "ah",
+    "esp", "comp", "ether", "vlan", "arp", "gre", "ipcomp",
+];
+
+/// `PROTO KIND NAME [FIELD]` expressions (options, chunks) kept opaque.
+const SUB_HEADERS: &[(&str, &str)] = &[("tcp", "option"), ("ip", "option"), ("sctp", "chunk")];
+
+/// Extension-header and other expressions with fields fwlint does not decode.
+const OPAQUE_EXPRS: &[&str] = &[
+    "rt", "frag", "hbh", "dst", "mh", "srh", "exthdr", "vxlan", "geneve", "gretap",
+    "dccp",
+];
+
+/// `rule := stmt+ ["comment" quoted]` — returns the rule without its origin.
+pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt>, Option<String>)> {
+    let mut stmts = Vec::new();
+    let mut comment = None;
+    let mut i = i;
+    loop {
+        let j = sp(i);
+        if at_rule_end(j) {
+            break;
+        }
+        if let Ok((r, _)) = keyword("comment")(j) {
+            let (r, c) = quoted(sp(r))?;
+            comment = Some(c.to_string());
+            i = r;
+            continue;
+        }
+        let (r, st) = stmt(cx, j)?;
+        stmts.push(st);
+        i = r;
+    }
+    if stmts.is_empty() && comment.is_none() {
+        return fail(sp(i), "a statement");
+    }
+    Ok((i, (stmts, comment)))
+}
+
+/// `stmt := verdict | counter | log | reject | nat | queue | limit | quota |
+///          set_stmt | meter | other_stmt | match`
+pub fn stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Stmt> {
+    let start = sp(i);
+    let (r, kind) = stmt_kind(cx, start)?;
+    Ok((
+        r,
+        Stmt {
+            kind,
+            origin: cx.origin(start, r),
+        },
+    ))
+}
+
+fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
+    let w = peek_word(i).unwrap_or("");
+    let after = || word(i).map(|(r, _)| r).unwrap_or(i);
+    match w {
+        "jump" | "goto" if sp(after()).starts_with('{') => {
+            let (r, rules) = anon_chain(cx, &sp(after())[1..])?;
+            Ok((
+                r,
+                StmtKind::AnonChain {
+                    goto: w == "goto",
+                    rules,
+                },
+            ))
+        }
+        "accept" | "drop" | "continue" | "return" | "jump" | "goto" => {
+            let (r, v) = verdict(i)?;
+            Ok((r, StmtKind::Verdict(v)))
+        }
+        "counter" => counter(after()),
+        "log" => log(after()),
+        "reject" => {
+            let r = after();
+            match keyword("with")(sp(r)) {
+                Ok((r2, _)) => {
+                    let (r3, a) = args(r2)?;
+                    Ok((r3, StmtKind::Reject { with: Some(a.to_string()) }))
+                }
+                Err(_) => Ok((r, StmtKind::Reject { with: None })),
+            }
+        }
+        "snat" | "dnat" | "masquerade" | "redirect" => {
+            let kind = match w {
+                "snat" => NatKind::Snat,
+                "dnat" => NatKind::Dnat,
+                "masquerade" => NatKind::Masquerade,
+                _ => NatKind::Redirect,
+            };
+            let (r, a) = args(after())?;
+            Ok((r, StmtKind::Nat { kind, args: a.to_string() }))
+        }
+        "queue" => {
+            let (r, a) = args(after())?;
+            Ok((r, StmtKind::Queue { args: a.to_string() }))
+        }
+        "limit" => {
+            let (r, a) = args(after())?;
+            Ok((r, StmtKind::Limit { args: a.to_string() }))
+        }
+        "quota" => {
+            let (r, a) = args(after())?;
+            Ok((r, StmtKind::Quota { args: a.to_string() }))
+        }
+        "notrack" => Ok((after(), StmtKind::Notrack)),
+        "set" | "add" | "update" | "delete" if sp(after()).starts_with('@') => {
+            let (r, set) = setref(sp(after()))?;
+            let (r, key) = update_key(cx, r)?;
+            Ok((
+                r,
+                StmtKind::SetUpdate {
+                    op: w.to_string(),
+                    set: set.to_string(),
+                    key,
+                },
+            ))
+        }
+        "ct" if peek_word(sp(after())) == Some("count") => {
+            let (r, _) = args(sp(after()))?;
+            Ok((r, StmtKind::Other { keyword: "ct count".into() }))
+        }
+        "meter" | "fwd" | "dup" | "tproxy" | "synproxy" | "xt" | "flow" | "tunnel" => {
+            let (r, _) = args(after())?;
+            Ok((r, StmtKind::Other { keyword: w.to_string() }))
+        }
+        _ => match_stmt(cx, i),
+    }
+}
+
+/// `anon_chain := "{" (rule blanks_sep)* "}"` (after `jump`/`goto`).
+fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Rule>> {
+    let mut out = Vec::new();
+    let mut i = i;
+    loop {
+        i = super::lex::spsep(i);
+        if let Some(r) = i.strip_prefix('}') {
+            return Ok((r, out));
+        }
+        if i.is_empty() {
+            return fail(i, "'}' closing the anonymous chain");
+        }
+        let start = i;
+        let (r, (stmts, comment)) = rule_body(cx, i)?;
+        out.push(Rule {
+            stmts,
+            comment,
+            handle: None,
+            origin: cx.origin(start, r),
+        });
+        i = r;
+    }
+}
+
+/// `update_key := "{" lhs (token)* "}"` — the key of a set update is a packet
+/// expression, followed by element options (`timeout 10s`, `counter`, `limit ...`).
+fn update_key<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
+    let s = sp(i);
+    let Some(t) = s.strip_prefix('{') else {
+        return fail(s, "'{'");
+    };
+    let (mut r, key) = lhs(cx, t)?;
+    loop {
+        let u = super::lex::spnl(r);
+        if let Some(u2) = u.strip_prefix('}') {
+            return Ok((u2, key));
+        }
+        if u.is_empty() || u.starts_with(';') {
+            return fail(u, "'}'");
+        }
+        r = skip_token(u)?;
+    }
+}
+
+/// `verdict := "accept" | "drop" | "continue" | "return" | ("jump"|"goto") name`
+pub fn verdict(i: &str) -> PResult<'_, Verdict> {
+    let s = sp(i);
+    let (r, w) = word(s)?;
+    Ok(match w {
+        "accept" => (r, Verdict::Accept),
+        "drop" => (r, Verdict::Drop),
+        "continue" => (r, Verdict::Continue),
+        "return" => (r, Verdict::Return),
+        "queue" => (r, Verdict::Queue),
+        "jump" | "goto" => {
+            let t = sp(r);
+            let (r2, n) = match variable(t) {
+                Ok((r2, v)) => (r2, format!("${v}")),
+                Err(_) => name(t).map(|(r2, n)| (r2, n.to_string()))?,
+            };
+            (
+                r2,
+                if w == "jump" {
+                    Verdict::Jump(n)
+                } else {
+                    Verdict::Goto(n)
+                },
+            )
+        }
+        _ => return fail(s, "a verdict (accept, drop, jump CHAIN, goto CHAIN, continue, return)"),
+    })
+}
+
+/// `counter := "counter" ["packets" number "bytes" number | "name" name]`
+fn counter(i: &str) -> PResult<'_, StmtKind> {
+    let mut packets = None;
+    let mut bytes = None;
+    let mut cname = None;
+    let mut i = i;
+    loop {
+        let s = sp(i);
+        match peek_word(s) {
+            Some("packets") => {
+                let (r, n) = number(sp(keyword("packets")(s)?.0))?;
+                packets = Some(n as u64);
+                i = r;
+            }
+            Some("bytes") => {
+                let (r, n) = number(sp(keyword("bytes")(s)?.0))?;
+                bytes = Some(n as u64);
+                i = r;
+            }
+            Some("name") => {
+                let t = sp(keyword("name")(s)?.0);
+                let r = match name(t) {
+                    Ok((r, _)) if at_rule_end(r) || peek_word(sp(r)).is_some_and(|w| STMT_WORDS.contains(&w)) => r,
+                    _ => args(t)?.0,
+                };
+                cname = Some(t[..t.len() - r.len()].to_string());
+                i = r;
+            }
+            _ => break,
+        }
+    }
+    Ok((
+        i,
+        StmtKind::Counter {
+            packets,
+            bytes,
+            name: cname,
+        },
+    ))
+}
+
+/// `log := "log" (("prefix"|"level"|"group"|"snaplen"|"queue-threshold"|"flags") value)*`
+fn log(i: &str) -> PResult<'_, StmtKind> {
+    let mut options = Vec::new();
+    let mut i = i;
+    loop {
+        let s = sp(i);
+        match peek_word(s) {
+            Some(k @ ("prefix" | "level" | "group" | "snaplen" | "queue-threshold")) => {
+                let r = sp(word(s)?.0);
+                let (r, v) = alt_value_text(r)?;
+                options.push((k.to_string(), v.to_string()));
+                i = r;
+            }
+            Some("flags") => {
+                let mut r = sp(word(s)?.0);
+                if let Some("ip" | "tcp") = peek_word(r) {
+                    r = sp(word(r)?.0);
+                }
+                let (r, v) = comma_words(r)?;
+                options.push(("flags".to_string(), v.to_string()));
+                i = r;
+            }
+            _ => break,
+        }
+    }
+    Ok((i, StmtKind::Log { options }))
+}
+
+fn alt_value_text(i: &str) -> PResult<'_, &str> {
+    if let Ok(r) = quoted(i) {
+        return Ok(r);
+    }
+    if let Ok((r, _)) = variable(i) {
+        return Ok((r, &i[..i.len() - r.len()]));
+    }
+    time_text(i)
+}
+
+fn comma_words(i: &str) -> PResult<'_, &str> {
+    let (mut r, _) = word(i)?;
+    loop {
+        let s = sp(r);
+        match s.strip_prefix(',') {
+            Some(t) => match word(sp(t)) {
+                Ok((t2, _)) => r = t2,
+                Err(_) => break,
+            },
+            None => break,
+        }
+    }
+    Ok((r, &i[..i.len() - r.len()]))
+}
+
+/// `args := (token | "{" ... "}" | "(" ... ")")*` up to the end of the rule or
+/// the next statement keyword — free-form arguments kept as text.
+pub fn args(i: &str) -> PResult<'_, &str> {
+    let start = sp(i);
+    let mut r = start;
+    let mut end = start;
+    loop {
+        let s = sp(r);
+        if at_rule_end(s) {
+            break;
+        }
+        if let Some(w) = peek_word(s) {
+            if STMT_WORDS.contains(&w) {
+                break;
+            }
+        }
+        let s2 = skip_token(s)?;
+        end = s2;
+        r = s2;
+    }
+    Ok((end, &start[..start.len() - end.len()]))
+}
+
+/// Skip one token or one balanced bracketed group.
+fn skip_token(s: &str) -> Result<&str, nom::Err<PErr<'_>>> {
+    let b = s.as_bytes();
+    match b.first() {
+        Some(b'"') => quoted(s).map(|(r, _)| r),
+        Some(b'{') | Some(b'(') | Some(b'[') => {
+            let mut depth = 0usize;
+            let mut k = 0;
+            while k < b.len() {
+                match b[k] {
+                    b'{' | b'(' | b'[' => depth += 1,
+                    b'}' | b')' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Ok(&s[k + 1..]);
+                        }
+                    }
+                    b'"' => {
+                        if let Some(p) = s[k + 1..].find('"') {
+                            k += p + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                k += 1;
+            }
+            Err(nom::Err::Error(PErr::new(s, "a closing bracket")))
+        }
+        Some(b'}') | Some(b')') | Some(b']') => Err(nom::Err::Error(PErr::new(s, "a balanced bracket"))),
+        Some(_) => {
+            let n = s
+                .bytes()
+                .take_while(|c| {
+                    !c.is_ascii_whitespace()
+                        && !matches!(c, b'{' | b'}' | b'(' | b')' | b';' | b'"' | b'#' | b',')
+                })
+                .count();
+            Ok(&s[n.max(1).min(s.len())..])
+        }
+        None => Err(nom::Err::Error(PErr::new(s, "more input"))),
+    }
+}
+
+/// `match := lhs ( "set" rhs | "vmap" (set | setref) | [relop] rhs ["/" rhs_list] )`
+fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
+    let (r, left) = lhs(cx, i)?;
+    let s = sp(r);
+    if let Ok((r, _)) = keyword("set")(s) {
+        let (r, value) = match lhs(cx, r) {
+            Ok(x) => x,
+            Err(_) => rhs(cx, r, 0)?,
+        };
+        return Ok((r, StmtKind::Mangle { target: left, value }));
+    }
+    if let Ok((r, _)) = keyword("vmap")(s) {
+        let t = sp(r);
+        let (r, map) = if t.starts_with('@') {
+            let (r, n) = setref(t)?;
+            (r, Expr::SetRef(n.to_string()))
+        } else if t.starts_with('$') {
+            let (r, n) = variable(t)?;
+            (r, Expr::Variable(n.to_string()))
+        } else {
+            braced_expr(cx, t, 0)?
+        };
+        return Ok((r, StmtKind::VerdictMap { key: left, map }));
+    }
+    let (r, op) = relop(s);
+    if at_rule_end(r) {
+        return fail(sp(r), "a value to compare with");
+    }
+    let (r, right) = rhs(cx, r, 0)?;
+    // `tcp flags syn / syn,ack`: mask form, meaning (flags & mask) OP value.
+    let t = sp(r);
+    if let Some(m) = t.strip_prefix('/') {
+        let (r2, mask) = rhs(cx, m, 0)?;
+        let left = Expr::Binop {
+            op: BinOp::And,
+            left: Box::new(left),
+            right: Box::new(mask),
+        };
+        return Ok((r2, StmtKind::Match { left, op, right }));
+    }
+    Ok((r, StmtKind::Match { left, op, right }))
+}
+
+/// `relop := "==" | "!=" | "<=" | ">=" | "<" | ">" | "eq" | "ne" | "lt" | "gt" | "le" | "ge" | ε`
+fn relop(i: &str) -> (&str, RelOp) {
+    let s = sp(i);
+    for (t, op) in [
+        ("==", RelOp::Eq),
+        ("!=", RelOp::Ne),
+        ("<=", RelOp::Le),
+        (">=", RelOp::Ge),
+        ("<", RelOp::Lt),
+        (">", RelOp::Gt),
+    ] {
+        if let Some(r) = s.strip_prefix(t) {
+            return (r, op);
+        }
+    }
+    if let Some(w) = peek_word(s) {
+        let op = match w {
+            "eq" => Some(RelOp::Eq),
+            "ne" => Some(RelOp::Ne),
+            "lt" => Some(RelOp::Lt),
+            "gt" => Some(RelOp::Gt),
+            "le" => Some(RelOp::Le),
+            "ge" => Some(RelOp::Ge),
+            _ => None,
+        };
+        if let Some(op) = op {
+            return (&s[w.len()..], op);
+        }
+    }
+    (i, RelOp::Implicit)
+}
+
+/// `lhs := lhs_primary ("." lhs_primary)* [binop operand]*`
+pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
+    let (mut r, first) = lhs_primary(i)?;
+    let mut parts = vec![first];
+    loop {
+        let s = sp(r);
+        if let Some(t) = s.strip_prefix('.') {
+            match lhs_primary(t) {
+                Ok((r2, e)) => {
+                    parts.push(e);
+                    r = r2;
+                }
+                Err(_) => break,
+            }
+        } else {
+            break;
+        }
+    }
+    let mut e = if parts.len() == 1 {
+        parts.pop().unwrap_or(Expr::Wildcard)
+    } else {
+        Expr::Concat(parts)
+    };
+    loop {
+        let s = sp(r);
+        let (op, t) = if let Some(t) = s.strip_prefix("<<") {
+            (BinOp::Shl, t)
+        } else if let Some(t) = s.strip_prefix(">>") {
+            (BinOp::Shr, t)
+        } else if let Some(t) = s.strip_prefix('&') {
+            (BinOp::And, t)
+        } else if let Some(t) = s.strip_prefix('|') {
+            (BinOp::Or, t)
+        } else if let Some(t) = s.strip_prefix('^') {
+            (BinOp::Xor, t)
+        } else {
+            break;
+        };
+        let (r2, operand) = operand(cx, t, 0)?;
+        e = Expr::Binop {
+            op,
+            left: Box::new(e),
+            right: Box::new(operand),
+        };
+        r = r2;
+    }
+    if let Ok((r2, _)) = keyword("map")(sp(r)) {
+        let (r3, m) = rhs(cx, r2, 0)?;
+        return Ok((
+            r3,
+            Expr::Map {
+                key: Box::new(e),
+                map: Box::new(m),
+            },
+        ));
+    }
+    Ok((r, e))
+}
+
+/// `operand := "(" value ("|" value)* ")" | value_list`
+fn operand<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    let s = sp(i);
+    if let Some(t) = s.strip_prefix('(') {
+        let mut items = Vec::new();
+        let mut r = t;
+        loop {
+            let (r2, v) = value(cx, r, depth + 1)?;
+            items.push(v);
+            let u = sp(r2);
+            if let Some(u2) = u.strip_prefix(['|', ',']) {
+                r = u2;
+            } else if let Some(u2) = u.strip_prefix(')') {
+                r = u2;
+                break;
+            } else {
+                return fail(u, "'|' or ')'");
+            }
+        }
+        return Ok((
+            r,
+            if items.len() == 1 {
+                items.pop().unwrap_or(Expr::Wildcard)
+            } else {
+                Expr::List(items)
+            },
+        ));
+    }
+    list(cx, s, depth)
+}
+
+/// `lhs_primary := "meta" key | meta_key | "ct" [dir] key | PROTO field
+///                | fib | socket | osf | rt | ipsec | numgen | hash | raw_payload`
+pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
+    let s = sp(i);
+    if s.starts_with('@') {
+        // Raw payload `@nh,16,8`.
+        let n = s
+            .bytes()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'@' | b','))
+            .count();
+        return Ok((&s[n..], Expr::Unknown { text: s[..n].to_string() }));
+    }
+    if s.starts_with('"') {
+        let (r, q) = quoted(s)?;
+        return Ok((r, Expr::String(q.to_string())));
+    }
+    let (r, w) = match word(s) {
+        Ok(x) => x,
+        Err(_) => return fail(s, "a statement or a match expression"),
+    };
+    let unknown = |r: &str| Expr::Unknown {
+        text: s[..s.len() - r.len()].to_string(),
+    };
+    match w {
+        "meta" => {
+            let (r2, k) = word(sp(r))?;
+            Ok((r2, Expr::Meta { key: k.to_string() }))
+        }
+        _ if BARE_META.contains(&w) => Ok((r, Expr::Meta { key: w.to_string() })),
+        "ct" => {
+            let (mut r2, mut k) = word(sp(r))?;
+            let mut dir = None;
+            if matches!(k, "original" | "reply") {
+                dir = Some(k.to_string());
+                let (r3, k2) = word(sp(r2))?;
+                r2 = r3;
+                k = k2;
+                if matches!(k, "ip" | "ip6") {
+                    let (r4, k3) = word(sp(r2))?;
+                    r2 = r4;
+                    k = k3;
+                }
+            }
+            if k == "count" {
+                let mut r3 = r2;
+                if let Ok((r4, _)) = keyword("over")(sp(r3)) {
+                    r3 = r4;
+                }
+                let (r3, _) = number(sp(r3))?;
+                return Ok((r3, unknown(r3)));
+            }
+            Ok((
+                r2,
+                Expr::Ct {
+                    key: k.to_string(),
+                    dir,
+                },
+            ))
+        }
+        _ if SUB_HEADERS
+            .iter()
+            .any(|(p, k)| *p == w && peek_word(sp(r)) == Some(k)) =>
+        {
+            let (r2, _) = word(sp(r))?;
+            let (mut r2, _) = name(sp(r2))?;
+            if let Some(f) = peek_word(sp(r2)) {
+                if !NOT_VALUES.contains(&f) && !is_value_word(f) && !matches!(f, "set" | "vmap") {
+                    r2 = word(sp(r2))?.0;
+                }
+            }
+            Ok((r2, unknown(r2)))
+        }
+        _ if OPAQUE_EXPRS.contains(&w) && w != "dccp" => {
+            let mut r2 = r;
+            for _ in 0..3 {
+                match word(sp(r2)) {
+                    Ok((r3, f)) if !STMT_WORDS.contains(&f) && !is_value_word(f) => r2 = r3,
+                    _ => break,
+                }
+                if peek_word(sp(r2)).is_none() {
+                    break;
+                }
+            }
+            Ok((r2, unknown(r2)))
+        }
+        _ if PAYLOAD_PROTOS.contains(&w) || w == "dccp" => {
+            let (r2, f) = word(sp(r))
+                .map_err(|_| nom::Err::Error(PErr::new(sp(r), "a header field")))?;
+            Ok((
+                r2,
+                Expr::Payload {
+                    proto: w.to_string(),
+                    field: f.to_string(),
+                },
+            ))
+        }
+        "fib" => {
+            let mut r2 = r;
+            loop {
+                let t = sp(r2);
+                if let Some(t2) = t.strip_prefix('.') {
+                    r2 = t2;
+                    continue;
+                }
+                match word(t) {
+                    Ok((r3, f)) if matches!(f, "saddr" | "daddr" | "mark" | "iif" | "oif") => {
+                        r2 = r3
+                    }
+                    Ok((r3, f)) if matches!(f, "oifname" | "type") => {
+                        r2 = r3;
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            if let Ok((r3, _)) = keyword("check")(sp(r2)) {
+                r2 = r3;
+            }
+            Ok((r2, unknown(r2)))
+        }
+        "socket" => {
+            let (mut r2, k) = word(sp(r))?;
+            if k == "cgroupv2" {
+                let (r3, _) = keyword("level")(sp(r2))?;
+                r2 = number(sp(r3))?.0;
+            }
+            Ok((r2, unknown(r2)))
+        }
+        "osf" => {
+            let mut r2 = r;
+            if let Ok((r3, _)) = keyword("ttl")(sp(r2)) {
+                r2 = word(sp(r3))?.0;
+            }
+            r2 = word(sp(r2))?.0;
+            Ok((r2, unknown(r2)))
+        }
+        "ipsec" => {
+            let mut r2 = word(sp(r))?.0;
+            if let Ok((r3, _)) = keyword("spnum")(sp(r2)) {
+                r2 = number(sp(r3))?.0;
+            }
+            if let Ok((r3, f)) = word(sp(r2)) {
+                if matches!(f, "ip" | "ip6") {
+                    r2 = r3;
+                }
+            }
+            r2 = word(sp(r2))?.0;
+            Ok((r2, unknown(r2)))
+        }
+        "numgen" | "jhash" | "symhash" => {
+            // numgen random|inc mod N [offset N]; jhash EXPR mod N [seed N] [offset N]
+            let mut r2 = r;
+            let mut guard = 0;
+            while keyword("mod")(sp(r2)).is_err() {
+                if at_rule_end(r2) || guard > 16 {
+                    return fail(sp(r2), "'mod'");
+                }
+                r2 = skip_token(sp(r2))?;
+                guard += 1;
+            }
+            r2 = number(sp(keyword("mod")(sp(r2))?.0))?.0;
+            for kw in ["seed", "offset"] {
+                if let Ok((r3, _)) = keyword(kw)(sp(r2)) {
+                    r2 = number(sp(r3))?.0;
+                }
+            }
+            Ok((r2, unknown(r2)))
+        }
+        _ => fail(s, "a statement or a match expression"),
+    }
+}
+
+fn is_value_word(w: &str) -> bool {
+    matches!(w, "exists" | "missing")
+}
+
+/// `rhs := set | setref | list`
+pub fn rhs<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    let s = sp(i);
+    if s.starts_with('{') {
+        return braced_expr(cx, s, depth);
+    }
+    if s.starts_with('@') {
+        let (r, n) = setref(s)?;
+        return Ok((r, Expr::SetRef(n.to_string())));
+    }
+    list(cx, s, depth)
+}
+
+/// `list := concat ("," concat)*`
+fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    let (mut r, first) = concat(cx, i, depth)?;
+    let mut items = vec![first];
+    loop {
+        let s = sp(r);
+        match s.strip_prefix(',') {
+            Some(t) if !at_rule_end(t) => {
+                let (r2, e) = concat(cx, t, depth)?;
+                items.push(e);
+                r = r2;
+            }
+            _ => break,
+        }
+    }
+    Ok((
+        r,
+        if items.len() == 1 {
+            items.pop().unwrap_or(Expr::Wildcard)
+        } else {
+            Expr::List(items)
+        },
+    ))
+}
+
+/// `concat := bitor ("." bitor)*`
+pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    let (mut r, first) = bitor(cx, i, depth)?;
+    let mut parts = vec![first];
+    loop {
+        let s = sp(r);
+        match s.strip_prefix('.') {
+            Some(t) => {
+                let (r2, e) = bitor(cx, t, depth)?;
+                parts.push(e);
+                r = r2;
+            }
+            None => break,
+        }
+    }
+    Ok((
+        r,
+        if parts.len() == 1 {
+            parts.pop().unwrap_or(Expr::Wildcard)
+        } else {
+            Expr::Concat(parts)
+        },
+    ))
+}
+
+/// `bitor := range ("|" range)*` — flag values combined (`fin | ack`).
+fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    let (mut r, mut e) = range(cx, i, depth)?;
+    loop {
+        let s = sp(r);
+        match s.strip_prefix('|') {
+            Some(t) => {
+                let (r2, x) = range(cx, t, depth)?;
+                e = Expr::Binop {
+                    op: BinOp::Or,
+                    left: Box::new(e),
+                    right: Box::new(x),
+                };
+                r = r2;
+            }
+            None => return Ok((r, e)),
+        }
+    }
+}
+
+/// `range := prefix ["-" prefix]`
+fn range<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    let (r, lo) = prefix(cx, i, depth)?;
+    let s = sp(r);
+    if let Some(t) = s.strip_prefix('-') {
+        let (r2, hi) = prefix(cx, t, depth)?;
+        return Ok((r2, Expr::Range(Box::new(lo), Box::new(hi))));
+    }
+    Ok((r, lo))
+}
+
+/// `prefix := value ["/" number]` (only after an address or a variable).
+fn prefix<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    let (r, v) = value(cx, i, depth)?;
+    if matches!(v, Expr::Addr(_) | Expr::Variable(_)) {
+        if let Some(t) = r.strip_prefix('/') {
+            let (r2, n) = number(t)?;
+            if n > 128 {
+                return fail(t, "a prefix length of at most 128");
+            }
+            return Ok((r2, Expr::Prefix(Box::new(v), n as u8)));
+        }
+    }
+    Ok((r, v))
+}
+
+/// `value := variable | addr | number | quoted | "*" | "(" concat ")" | verdict | word`
+pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    if depth > MAX_DEPTH {
+        return fail(i, "less deeply nested values");
+    }
+    let s = sp(i);
+    match s.as_bytes().first() {
+        Some(b'$') => {
+            let (r, n) = variable(s)?;
+            return Ok((r, Expr::Variable(n.to_string())));
+        }
+        Some(b'"') => {
+            let (r, q) = quoted(s)?;
+            return Ok((r, Expr::String(q.to_string())));
+        }
+        Some(b'*') => return Ok((&s[1..], Expr::Wildcard)),
+        Some(b'{') => return braced_expr(cx, s, depth + 1),
+        Some(b'@') => {
+            let (r, n) = setref(s)?;
+            return Ok((r, Expr::SetRef(n.to_string())));
+        }
+        Some(b'(') => {
+            let (r, e) = list(cx, &s[1..], depth + 1)?;
+            let t = sp(r);
+            return match t.strip_prefix(')') {
+                Some(r2) => Ok((r2, e)),
+                None => fail(t, "')'"),
+            };
+        }
+        _ => {}
+    }
+    if let Ok((r, a)) = addr(s) {
+        return Ok((
+            r,
+            match a {
+                AddrTok::Ip(ip) => Expr::Addr(ip),
+                AddrTok::Mac(m) => Expr::Symbol(m.to_string()),
+            },
+        ));
+    }
+    if let Ok((r, n)) = number(s) {
+        return Ok((r, Expr::Number(n)));
+    }
+    if let Some(t) = s.strip_prefix('-') {
+        // A negative number (priorities in defines): kept as text.
+        if let Ok((r, _)) = number(t) {
+            return Ok((r, Expr::Symbol(s[..s.len() - r.len()].to_string())));
+        }
+    }
+    if matches!(peek_word(s), Some("jump" | "goto")) {
+        let (r, v) = verdict(s)?;
+        return Ok((r, Expr::Verdict(v)));
+    }
+    match word(s) {
+        Ok((_, w)) if NOT_VALUES.contains(&w) => {
+            fail(s, "a value (address, number, name, set or $variable)")
+        }
+        Ok((r, w)) => Ok((r, Expr::Symbol(w.to_string()))),
+        Err(_) => fail(s, "a value (address, number, name, set or $variable)"),
+    }
+}
+
+/// `braced := "{" [elem ("," elem)* [","]] "}"` — an anonymous set or map.
+pub fn braced_expr<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    let (r, elems) = elements(cx, i, depth)?;
+    Ok((r, Expr::Set(elems)))
+}
+
+/// `elements := "{" blanks [elem (blanks "," blanks elem)* [","]] blanks "}"`
+pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Vec<SetElem>> {
+    if depth > MAX_DEPTH {
+        return fail(i, "less deeply nested sets");
+    }
+    let s = sp(i);
+    let Some(mut r) = s.strip_prefix('{') else {
+        return fail(s, "'{'");
+    };
+    let mut out = Vec::new();
+    loop {
+        let t = super::lex::spnl(r);
+        if let Some(t2) = t.strip_prefix('}') {
+            return Ok((t2, out));
+        }
+        if let Some(t2) = t.strip_prefix(',') {
+            r = t2;
+            continue;
+        }
+        if t.is_empty() {
+            return fail(t, "'}' closing the set");
+        }
+        let (r2, e) = elem(cx, t, depth + 1)?;
+        out.push(e);
+        let u = super::lex::spnl(r2);
+        if !(u.starts_with(',') || u.starts_with('}')) {
+            return fail(u, "',' or '}' in the set");
+        }
+        r = u;
+    }
+}
+
+/// `elem := concat [":" (verdict | concat)] elem_option*`
+/// `elem_option := "timeout" time | "expires" time | "comment" quoted
+///               | "counter" ["packets" number "bytes" number]`
+pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem> {
+    let start = sp(i);
+    let (mut r, key) = concat(cx, start, depth)?;
+    let mut options = Vec::new();
+    let mut value_e = None;
+    let opts = |r: &'a str, options: &mut Vec<(String, String)>| -> PResult<'a, ()> {
+        let mut r = r;
+        loop {
+            let t = sp(r);
+            match peek_word(t) {
+                Some(k @ ("timeout" | "expires")) => {
+                    let (r2, v) = time_text(sp(word(t)?.0))?;
+                    options.push((k.to_string(), v.to_string()));
+                    r = r2;
+                }
+                Some("comment") => {
+                    let (r2, v) = quoted(sp(word(t)?.0))?;
+                    options.push(("comment".to_string(), v.to_string()));
+                    r = r2;
+                }
+                Some("counter") => {
+                    let (r2, _) = counter(word(t)?.0)?;
+                    options.push((
+                        "counter".to_string(),
+                        t[..t.len() - r2.len()].trim().to_string(),
+                    ));
+                    r = r2;
+                }
+                Some(k @ ("limit" | "quota" | "ct")) => {
+                    let mut r2 = word(t)?.0;
+                    loop {
+                        let u = sp(r2);
+                        if u.is_empty() || u.starts_with([',', '}', ':', '\n']) {
+                            break;
+                        }
+                        r2 = skip_token(u)?;
+                    }
+                    options.push((k.to_string(), t[k.len()..t.len() - r2.len()].trim().to_string()));
+                    r = r2;
+                }
+                _ => return Ok((r, ())),
+            }
+        }
+    };
+    r = opts(r, &mut options)?.0;
+    let t = sp(r);
+    if let Some(t2) = t.strip_prefix(':') {
+        let u = sp(t2);
+        let (r2, v) = if matches!(
+            peek_word(u),
+            Some("accept" | "drop" | "continue" | "return" | "jump" | "goto" | "queue")
+        ) {
+            let (r2, v) = verdict(u)?;
+            (r2, Expr::Verdict(v))
+        } else {
+            concat(cx, u, depth)?
+        };
+        value_e = Some(v);
+        r = opts(r2, &mut options)?.0;
+    }
+    Ok((
+        r,
+        SetElem {
+            key,
+            value: value_e,
+            options,
+            origin: cx.origin(start, r),
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cx(text: &'static str) -> Cx<'static> {
+        Cx {
+            file: SourceFile::new("t.nft", text),
+            text,
+        }
+    }
+
+    fn rule(text: &'static str) -> Vec<StmtKind> {
+        let c = cx(text);
+        let (r, (stmts, _)) = rule_body(&c, text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        assert!(at_rule_end(r), "left {r:?}");
+        stmts.into_iter().map(|s| s.kind).collect()
+    }
+
+    #[test]
+    fn simple_match_and_verdict() {
+        let s = rule("tcp dport 22 accept");
+        assert!(matches!(&s[0], StmtKind::Match { left: Expr::Payload { proto, field }, op: RelOp::Implicit, right: Expr::Number(22) } if proto == "tcp" && field == "dport"));
+        assert!(matches!(s[1], StmtKind::Verdict(Verdict::Accept)));
+    }
+
+    #[test]
+    fn sets_ranges_prefixes_and_negation() {
+        let s = rule("ip saddr != { 10.0.0.0/8, 192.168.1.1-192.168.1.9 } tcp dport 1000-2000 drop");
+        match &s[0] {
+            StmtKind::Match { op: RelOp::Ne, right: Expr::Set(e), .. } => {
+                assert_eq!(e.len(), 2);
+                assert!(matches!(e[0].key, Expr::Prefix(_, 8)));
+                assert!(matches!(e[1].key, Expr::Range(..)));
+            }
+            o => panic!("{o:?}"),
+        }
+        assert!(matches!(&s[1], StmtKind::Match { right: Expr::Range(..), .. }));
+    }
+
+    #[test]
+    fn comma_lists_and_masks() {
+        let s = rule("ct state established,related accept");
+        assert!(matches!(&s[0], StmtKind::Match { left: Expr::Ct { .. }, right: Expr::List(l), .. } if l.len() == 2));
+        let s = rule("tcp flags syn / syn,ack counter");
+        assert!(matches!(&s[0], StmtKind::Match { left: Expr::Binop { op: BinOp::And, .. }, right: Expr::Symbol(x), .. } if x == "syn"));
+        let s = rule("tcp flags & (syn|ack) == syn");
+        assert!(matches!(&s[0], StmtKind::Match { left: Expr::Binop { right, .. }, op: RelOp::Eq, .. } if matches!(**right, Expr::List(_))));
+    }
+
+    #[test]
+    fn concatenations_and_vmaps() {
+        let s = rule("ip saddr . tcp dport { 1.2.3.4 . 22, 5.6.7.8 . 80 } accept");
+        assert!(matches!(&s[0], StmtKind::Match { left: Expr::Concat(l), right: Expr::Set(e), .. } if l.len() == 2 && e.len() == 2));
+        let s = rule("tcp dport vmap { 22 : accept, 80 : jump web }");
+        match &s[0] {
+            StmtKind::VerdictMap { map: Expr::Set(e), .. } => {
+                assert!(matches!(e[1].value, Some(Expr::Verdict(Verdict::Jump(ref c))) if c == "web"));
+            }
+            o => panic!("{o:?}"),
+        }
+        let s = rule("meta l4proto . th dport vmap @m");
+        assert!(matches!(&s[0], StmtKind::VerdictMap { map: Expr::SetRef(n), .. } if n == "m"));
+    }
+
+    #[test]
+    fn statements() {
+        let s = rule("counter packets 5 bytes 300 log prefix \"x: \" level info reject with icmp type host-unreachable");
+        assert!(matches!(s[0], StmtKind::Counter { packets: Some(5), bytes: Some(300), .. }));
+        assert!(matches!(&s[1], StmtKind::Log { options } if options.len() == 2));
+        assert!(matches!(&s[2], StmtKind::Reject { with: Some(w) } if w == "icmp type host-unreachable"));
+        let s = rule("meta mark set 0x1 ct mark set meta mark");
+        assert!(matches!(s[0], StmtKind::Mangle { .. }));
+        assert!(matches!(s[1], StmtKind::Mangle { .. }));
+        let s = rule("ip daddr 1.2.3.4 tcp dport 80 dnat to 10.0.0.1:8080");
+        assert!(matches!(&s[2], StmtKind::Nat { kind: NatKind::Dnat, args } if args == "to 10.0.0.1:8080"));
+        let s = rule("limit rate 10/second burst 5 packets accept");
+        assert!(matches!(&s[0], StmtKind::Limit { args } if args == "rate 10/second burst 5 packets"));
+        let s = rule("add @s { ip saddr timeout 10s } drop");
+        assert!(matches!(&s[0], StmtKind::SetUpdate { set, .. } if set == "s"));
+        let s = rule("fib daddr type local accept");
+        assert!(matches!(&s[0], StmtKind::Match { left: Expr::Unknown { text }, .. } if text == "fib daddr type"));
+        let s = rule("iifname \"eth*\" oif lo jump c");
+        assert!(matches!(&s[0], StmtKind::Match { right: Expr::String(x), .. } if x == "eth*"));
+        assert!(matches!(&s[2], StmtKind::Verdict(Verdict::Jump(c)) if c == "c"));
+    }
+
+    #[test]
+    fn errors_say_what_was_expected() {
+        let c = cx("tcp dport");
+        let e = rule_body(&c, c.text).unwrap_err();
+        match e {
+            nom::Err::Error(p) => assert!(p.expected.contains("value"), "{}", p.expected),
+            _ => panic!(),
+        }
+        let c = cx("ip saddr { 1.2.3.4");
+        assert!(rule_body(&c, c.text).is_err());
+    }
+}

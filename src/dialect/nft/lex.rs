@@ -1,0 +1,314 @@
+//! Tokens of the nft language as `nom` parsers over `&str`: blanks and
+//! comments, words, quoted strings, numbers, addresses, variables and set
+//! references. Follows nft's `scanner.l`: a word is
+//! `[a-zA-Z_.][a-zA-Z0-9_/\-.]*`, so `echo-request` and `eth0.100` are single
+//! words, while `22-80` is a range of two numbers.
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::character::complete::char;
+use nom::combinator::{opt, recognize};
+use nom::error::{ErrorKind, ParseError};
+use nom::sequence::preceded;
+use nom::{IResult, Parser};
+use std::net::{IpAddr, Ipv6Addr};
+
+/// A parse failure: where (the remaining input) and what was expected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PErr<'a> {
+    pub at: &'a str,
+    pub expected: String,
+}
+
+impl<'a> PErr<'a> {
+    pub fn new(at: &'a str, expected: impl Into<String>) -> Self {
+        PErr {
+            at,
+            expected: expected.into(),
+        }
+    }
+}
+
+impl<'a> ParseError<&'a str> for PErr<'a> {
+    fn from_error_kind(input: &'a str, kind: ErrorKind) -> Self {
+        PErr::new(input, format!("a token ({kind:?})"))
+    }
+    fn append(_: &'a str, _: ErrorKind, other: Self) -> Self {
+        other
+    }
+}
+
+/// Parser result with [`PErr`].
+pub type PResult<'a, T> = IResult<&'a str, T, PErr<'a>>;
+
+/// A recoverable failure expecting `what` at `at`.
+pub fn fail<'a, T>(at: &'a str, what: &str) -> PResult<'a, T> {
+    Err(nom::Err::Error(PErr::new(at, what)))
+}
+
+/// `blank := ([ \t\r] | "\\\n" | "#" [^\n]*)*` — blanks within a line,
+/// line continuations and comments (a comment stops before the newline).
+pub fn sp(i: &str) -> &str {
+    let b = i.as_bytes();
+    let mut k = 0;
+    while k < b.len() {
+        match b[k] {
+            b' ' | b'\t' | b'\r' => k += 1,
+            b'\\' if b.get(k + 1) == Some(&b'\n') => k += 2,
+            b'\\' if b.get(k + 1) == Some(&b'\r') && b.get(k + 2) == Some(&b'\n') => k += 3,
+            b'#' => {
+                while k < b.len() && b[k] != b'\n' {
+                    k += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    &i[k..]
+}
+
+/// `blanks := (blank | "\n")*` — blanks including newlines.
+pub fn spnl(i: &str) -> &str {
+    let mut i = i;
+    loop {
+        let j = sp(i);
+        match j.strip_prefix('\n') {
+            Some(r) => i = r,
+            None => return j,
+        }
+    }
+}
+
+/// `blanks_sep := (blank | "\n" | ";")*` — blanks and statement separators.
+pub fn spsep(i: &str) -> &str {
+    let mut i = i;
+    loop {
+        let j = sp(i);
+        match j.strip_prefix(['\n', ';']) {
+            Some(r) => i = r,
+            None => return j,
+        }
+    }
+}
+
+fn is_word_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_'
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '-' | '.')
+}
+
+/// `word := [a-zA-Z_] [a-zA-Z0-9_/\-.]*` (trailing `.`, `-` and `/` are left
+/// for the operators that follow).
+pub fn word(i: &str) -> PResult<'_, &str> {
+    let (_, w) = recognize((take_while1(is_word_start), take_while(is_word_char)))
+        .parse(i)
+        .map_err(|_: nom::Err<PErr>| nom::Err::Error(PErr::new(i, "a name")))?;
+    let w = w.trim_end_matches(['.', '-', '/']);
+    Ok((&i[w.len()..], w))
+}
+
+/// `keyword(k)` — the word `k` exactly (not a prefix of a longer word).
+pub fn keyword<'a>(k: &'static str) -> impl Fn(&'a str) -> PResult<'a, &'a str> {
+    move |i: &'a str| match word(i) {
+        Ok((r, w)) if w == k => Ok((r, w)),
+        _ => fail(i, k),
+    }
+}
+
+/// Peek the next word without consuming.
+pub fn peek_word(i: &str) -> Option<&str> {
+    word(i).ok().map(|(_, w)| w)
+}
+
+/// `quoted := '"' [^"]* '"'` — nft strings have no escapes.
+pub fn quoted(i: &str) -> PResult<'_, &str> {
+    let (r, _) = char::<&str, PErr>('"')
+        .parse(i)
+        .map_err(|_| nom::Err::Error(PErr::new(i, "a quoted string")))?;
+    match r.find(['"', '\n']) {
+        Some(p) if r.as_bytes()[p] == b'"' => Ok((&r[p + 1..], &r[..p])),
+        _ => Err(nom::Err::Error(PErr::new(i, "a closing '\"'"))),
+    }
+}
+
+/// `name := quoted | word` — object names may be quoted in listings.
+pub fn name(i: &str) -> PResult<'_, &str> {
+    alt((quoted, word, take_while1(|c: char| c.is_ascii_digit())))
+        .parse(i)
+        .map_err(|_| nom::Err::Error(PErr::new(i, "a name")))
+}
+
+/// `number := "0x" hex+ | digit+` not followed by a word character.
+pub fn number(i: &str) -> PResult<'_, u128> {
+    if let Ok((r, h)) = preceded(
+        alt((tag::<&str, &str, PErr>("0x"), tag("0X"))),
+        take_while1(|c: char| c.is_ascii_hexdigit()),
+    )
+    .parse(i)
+    {
+        if let Ok(v) = u128::from_str_radix(h, 16) {
+            if !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                return Ok((r, v));
+            }
+        }
+        return fail(i, "a number");
+    }
+    let (r, d) = take_while1::<_, _, PErr>(|c: char| c.is_ascii_digit())
+        .parse(i)
+        .map_err(|_| nom::Err::Error(PErr::new(i, "a number")))?;
+    if r.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == ':' || c == '.') {
+        return fail(i, "a number");
+    }
+    match d.parse::<u128>() {
+        Ok(v) => Ok((r, v)),
+        Err(_) => fail(i, "a number that fits"),
+    }
+}
+
+/// Signed integer (priorities).
+pub fn signed(i: &str) -> PResult<'_, i64> {
+    let (r, neg) = opt(char('-')).parse(i)?;
+    let (r, v) = number(r)?;
+    let v = i64::try_from(v).map_err(|_| nom::Err::Error(PErr::new(i, "a small number")))?;
+    Ok((r, if neg.is_some() { -v } else { v }))
+}
+
+/// An address literal: IPv4 dotted quad, IPv6 (optionally in brackets), or a
+/// MAC address (returned as text in `Err`-free `Mac`).
+pub enum AddrTok<'a> {
+    Ip(IpAddr),
+    Mac(&'a str),
+}
+
+/// `addr := ipv4 | ipv6 | "[" ipv6 "]" | mac`.
+pub fn addr(i: &str) -> PResult<'_, AddrTok<'_>> {
+    if let Some(r) = i.strip_prefix('[') {
+        if let Some(end) = r.find(']') {
+            if let Ok(a) = r[..end].parse::<Ipv6Addr>() {
+                return Ok((&r[end + 1..], AddrTok::Ip(IpAddr::V6(a))));
+            }
+        }
+        return fail(i, "an IPv6 address in brackets");
+    }
+    let n = i
+        .bytes()
+        .take_while(|b| b.is_ascii_hexdigit() || *b == b':' || *b == b'.')
+        .count();
+    let run = &i[..n];
+    if n == 0 {
+        return fail(i, "an address");
+    }
+    let next_is_word = i[n..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    if run.contains(':') {
+        // Longest prefix that parses as IPv6 and ends at a token boundary.
+        let mut cut = n;
+        loop {
+            let cand = &run[..cut];
+            let boundary = cut == n && !next_is_word
+                || cut < n && run.as_bytes()[cut] == b':' && cut > 0;
+            if boundary && cand.contains("::") || boundary && cand.matches(':').count() == 7 {
+                if let Ok(a) = cand.parse::<Ipv6Addr>() {
+                    return Ok((&i[cut..], AddrTok::Ip(IpAddr::V6(a))));
+                }
+            }
+            if cut == n && !next_is_word && is_mac(cand) {
+                return Ok((&i[cut..], AddrTok::Mac(cand)));
+            }
+            match run[..cut].rfind(':') {
+                Some(p) if p > 0 => cut = p,
+                _ => break,
+            }
+        }
+        return fail(i, "an address");
+    }
+    if run.matches('.').count() == 3 && !next_is_word {
+        if let Ok(a) = run.parse::<std::net::Ipv4Addr>() {
+            return Ok((&i[n..], AddrTok::Ip(IpAddr::V4(a))));
+        }
+    }
+    fail(i, "an address")
+}
+
+fn is_mac(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(':').collect();
+    parts.len() == 6
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `variable := "$" word`.
+pub fn variable(i: &str) -> PResult<'_, &str> {
+    preceded(char('$'), name_part).parse(i)
+}
+
+/// `setref := "@" word`.
+pub fn setref(i: &str) -> PResult<'_, &str> {
+    preceded(char('@'), name_part).parse(i)
+}
+
+fn name_part(i: &str) -> PResult<'_, &str> {
+    let (_, w) = take_while1(|c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .parse(i)
+        .map_err(|_: nom::Err<PErr>| nom::Err::Error(PErr::new(i, "a name")))?;
+    let w = w.trim_end_matches(['.', '-']);
+    Ok((&i[w.len()..], w))
+}
+
+/// `time := (digit+ ("d"|"h"|"m"|"s"|"ms"))+` — timeouts, kept as text.
+pub fn time_text(i: &str) -> PResult<'_, &str> {
+    take_while1(|c: char| c.is_ascii_alphanumeric())
+        .parse(i)
+        .map_err(|_: nom::Err<PErr>| nom::Err::Error(PErr::new(i, "a duration")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_follow_the_scanner() {
+        assert_eq!(word("echo-request,").unwrap(), (",", "echo-request"));
+        assert_eq!(word("eth0.100 x").unwrap(), (" x", "eth0.100"));
+        assert_eq!(word("saddr . tcp").unwrap(), (" . tcp", "saddr"));
+        assert!(word("22").is_err());
+        assert!(keyword("ip")("ip6 x").is_err());
+        assert_eq!(keyword("ip")("ip saddr").unwrap().0, " saddr");
+    }
+
+    #[test]
+    fn numbers_and_strings() {
+        assert_eq!(number("22-80").unwrap(), ("-80", 22));
+        assert_eq!(number("0x10 ").unwrap(), (" ", 16));
+        assert!(number("1.2.3.4").is_err());
+        assert_eq!(quoted("\"eth*\" x").unwrap(), (" x", "eth*"));
+        assert!(quoted("\"open").is_err());
+        assert_eq!(signed("-150;").unwrap(), (";", -150));
+    }
+
+    #[test]
+    fn addresses() {
+        let ok = |s: &str| match addr(s).unwrap() {
+            (r, AddrTok::Ip(a)) => (r.to_string(), a.to_string()),
+            (r, AddrTok::Mac(m)) => (r.to_string(), format!("mac {m}")),
+        };
+        assert_eq!(ok("10.0.0.0/8"), ("/8".into(), "10.0.0.0".into()));
+        assert_eq!(ok("::1 : accept"), (" : accept".into(), "::1".into()));
+        assert_eq!(ok("fe80::1/64,"), ("/64,".into(), "fe80::1".into()));
+        assert_eq!(ok("2001:db8::1:accept"), (":accept".into(), "2001:db8::1".into()));
+        assert_eq!(ok("aa:bb:cc:dd:ee:ff "), (" ".into(), "mac aa:bb:cc:dd:ee:ff".into()));
+        assert_eq!(ok("[::1]:80"), (":80".into(), "::1".into()));
+        assert!(addr("22 : accept").is_err());
+        assert!(addr("1.2.3").is_err());
+    }
+
+    #[test]
+    fn blanks_and_comments() {
+        assert_eq!(sp("  # c\nx"), "\nx");
+        assert_eq!(spnl("  # c\n \\\n x"), "x");
+        assert_eq!(spsep(" ; \n ;x"), "x");
+        assert_eq!(sp(" \\\n y"), "y");
+    }
+}

@@ -1,0 +1,1303 @@
+//! File-level productions of `nft -f`: commands (block form and command form),
+//! tables, chains, sets and maps, defines and includes, with error recovery:
+//! a syntax error becomes an [`Issue`] with file:line:column, what was expected
+//! and the text, and parsing resumes at the next statement.
+
+use super::ast::*;
+use super::expr::{self, at_rule_end, elements, rule_body, Cx};
+use super::lex::{
+    fail, keyword, name, number, peek_word, quoted, signed, sp, spsep, variable, word,
+    PErr, PResult,
+};
+use crate::model::SourceFile;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Deepest include nesting followed (nft itself stops at 16).
+pub const MAX_INCLUDE_DEPTH: usize = 16;
+
+/// Result of a block parser: the rest after the closing brace.
+type BResult<'a> = Result<&'a str, nom::Err<PErr<'a>>>;
+
+/// Where `include` looks for relative paths after the including file's
+/// directory (nft's default include path).
+pub const DEFAULT_INCLUDE_PATH: &str = "/etc";
+
+/// Parser state shared across included files.
+pub struct Parser {
+    pub issues: Vec<Issue>,
+    /// Files on the current include stack (for cycle detection).
+    stack: Vec<PathBuf>,
+    /// Directories searched for relative includes after the including file's.
+    pub include_path: Vec<PathBuf>,
+    /// Whether `include` may read files (off for in-memory inputs in tests).
+    pub read_includes: bool,
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Parser {
+            issues: Vec::new(),
+            stack: Vec::new(),
+            include_path: vec![PathBuf::from(DEFAULT_INCLUDE_PATH)],
+            read_includes: true,
+        }
+    }
+}
+
+/// Parse one file's text (and, recursively, what it includes).
+pub fn parse_file(file: Arc<SourceFile>, path: Option<&Path>) -> Ruleset {
+    let mut p = Parser::default();
+    let commands = p.file(file, path);
+    Ruleset {
+        commands,
+        issues: p.issues,
+    }
+}
+
+impl Parser {
+    /// `file := blanks_sep (command blanks_sep)*`
+    pub fn file(&mut self, file: Arc<SourceFile>, path: Option<&Path>) -> Vec<Command> {
+        let text: &str = &file.text;
+        let cx = Cx {
+            file: Arc::clone(&file),
+            text,
+        };
+        if let Some(p) = path {
+            self.stack.push(p.to_path_buf());
+        }
+        let mut out = Vec::new();
+        let mut i = text;
+        loop {
+            i = spsep(i);
+            if i.is_empty() {
+                break;
+            }
+            if i.starts_with('}') {
+                self.error(&cx, i, "unexpected '}'", "a command");
+                i = &i[1..];
+                continue;
+            }
+            match self.command(&cx, i, path, &mut out) {
+                Ok((r, ())) => {
+                    if !at_rule_end(r) {
+                        let s = sp(r);
+                        self.error(&cx, s, "unexpected text after the command", "end of line or ';'");
+                        i = resync(s);
+                    } else {
+                        i = r;
+                    }
+                }
+                Err(e) => {
+                    let (at, exp) = perr(e, i);
+                    self.error(&cx, at, "syntax error", &exp);
+                    i = resync(if at.len() <= i.len() { at } else { i });
+                }
+            }
+        }
+        if path.is_some() {
+            self.stack.pop();
+        }
+        out
+    }
+
+    fn error(&mut self, cx: &Cx, at: &str, msg: &str, expected: &str) {
+        let start = cx.off(at);
+        let line_end = at.find('\n').unwrap_or(at.len());
+        let tok = at[..line_end]
+            .split(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
+        let origin = cx.file.origin(start..start + tok.len());
+        let shown = if at.is_empty() {
+            "end of file".to_string()
+        } else {
+            format!("'{}'", tok.chars().take(40).collect::<String>())
+        };
+        self.issues.push(Issue {
+            level: Level::Error,
+            message: format!("{msg}: found {shown}, expected {expected}"),
+            expected: Some(expected.to_string()),
+            help: None,
+            origin,
+        });
+    }
+
+    /// `command := include | define | table_block | ("add"|"create") object
+    ///           | ("insert"|"replace") "rule" ... | ("delete"|"destroy") target
+    ///           | "flush" target | "chain" ... | "rule" ... | other_command`
+    fn command<'a>(
+        &mut self,
+        cx: &Cx<'a>,
+        i: &'a str,
+        path: Option<&Path>,
+        out: &mut Vec<Command>,
+    ) -> PResult<'a, ()> {
+        let w = peek_word(i).unwrap_or("");
+        let r = word(i).map(|(r, _)| r).unwrap_or(i);
+        match w {
+            "include" => {
+                let (r, p) = quoted(sp(r))?;
+                let origin = cx.origin(i, r);
+                self.include(p, path, origin, out);
+                Ok((r, ()))
+            }
+            "define" | "redefine" | "undefine" => {
+                let (r, d) = define(cx, i)?;
+                out.push(Command::Define(d));
+                Ok((r, ()))
+            }
+            "table" => {
+                let (r, t) = self.table(cx, i, r)?;
+                out.push(Command::Table {
+                    op: AddOp::Add,
+                    table: t,
+                });
+                Ok((r, ()))
+            }
+            "add" | "create" => {
+                let op = if w == "add" { AddOp::Add } else { AddOp::Create };
+                self.add(cx, i, r, op, out)
+            }
+            "chain" | "rule" | "set" | "map" | "element" => self.add(cx, i, i, AddOp::Add, out),
+            "insert" | "replace" => {
+                let (r, _) = keyword("rule")(sp(r))?;
+                let rop = if w == "insert" {
+                    RuleOp::Insert
+                } else {
+                    RuleOp::Replace
+                };
+                let (r, c) = self.rule_cmd(cx, i, r, rop)?;
+                out.push(c);
+                Ok((r, ()))
+            }
+            "delete" | "destroy" => {
+                let (r, c) = self.delete(cx, i, r)?;
+                out.push(c);
+                Ok((r, ()))
+            }
+            "flush" => {
+                let s = sp(r);
+                let (r2, t) = match peek_word(s) {
+                    Some("ruleset") => {
+                        let r2 = word(s)?.0;
+                        match word(sp(r2)) {
+                            Ok((r3, f)) if TableFamily::from_name(f).is_some() => {
+                                (r3, Target::Ruleset(TableFamily::from_name(f)))
+                            }
+                            _ => (r2, Target::Ruleset(None)),
+                        }
+                    }
+                    _ => target(s)?,
+                };
+                out.push(Command::Flush {
+                    target: t,
+                    origin: cx.origin(i, r2),
+                });
+                Ok((r2, ()))
+            }
+            "list" | "reset" | "monitor" | "describe" | "export" | "import" | "rename"
+            | "get" => {
+                let r2 = skip_statement(i);
+                out.push(Command::Other {
+                    what: format!("'{w}' command"),
+                    origin: cx.origin(i, r2),
+                });
+                Ok((r2, ()))
+            }
+            _ => fail(
+                i,
+                "a command (table, add, insert, delete, flush, define, include)",
+            ),
+        }
+    }
+
+    /// `add := ["add"|"create"] ("table" table | "chain" chainref [chain_block]
+    ///        | "rule" rule_cmd | ("set"|"map") tableref name set_block
+    ///        | "element" tableref name elements | object)`
+    fn add<'a>(
+        &mut self,
+        cx: &Cx<'a>,
+        start: &'a str,
+        r: &'a str,
+        op: AddOp,
+        out: &mut Vec<Command>,
+    ) -> PResult<'a, ()> {
+        let s = sp(r);
+        let (r, what) = word(s)?;
+        match what {
+            "table" => {
+                let (r, mut t) = self.table(cx, start, r)?;
+                t.origin = cx.origin(start, r);
+                out.push(Command::Table { op, table: t });
+                Ok((r, ()))
+            }
+            "chain" => {
+                let (r, cr) = chainref(r)?;
+                let mut chain = Chain {
+                    name: cr.chain.clone(),
+                    hook: None,
+                    policy: None,
+                    comment: None,
+                    flags: Vec::new(),
+                    handle: None,
+                    rules: Vec::new(),
+                    origin: cx.origin(start, r),
+                };
+                let t = sp(r);
+                let r = if t.starts_with('{') {
+                    let r2 = self.chain_block(cx, t, &mut chain)?;
+                    chain.origin = cx.origin(start, r2);
+                    r2
+                } else {
+                    r
+                };
+                out.push(Command::Chain {
+                    op,
+                    table: cr.table,
+                    chain,
+                });
+                Ok((r, ()))
+            }
+            "rule" => {
+                let (r, c) = self.rule_cmd(cx, start, r, RuleOp::Add)?;
+                out.push(c);
+                Ok((r, ()))
+            }
+            "set" | "map" => {
+                let (r, tr) = tableref(r)?;
+                let (r, n) = name(sp(r))?;
+                let mut set = new_set(n, what == "map", cx.origin(start, r));
+                let r = self.set_block(cx, sp(r), &mut set)?;
+                set.origin = cx.origin(start, r);
+                out.push(Command::Set { op, table: tr, set });
+                Ok((r, ()))
+            }
+            "element" => {
+                let (r, tr) = tableref(r)?;
+                let (r, n) = name(sp(r))?;
+                let (r, elems) = elements(cx, r, 0)?;
+                out.push(Command::Element {
+                    op: if op == AddOp::Add {
+                        ElementOp::Add
+                    } else {
+                        ElementOp::Create
+                    },
+                    table: tr,
+                    set: n.to_string(),
+                    elements: elems,
+                    origin: cx.origin(start, r),
+                });
+                Ok((r, ()))
+            }
+            _ => {
+                let r2 = skip_statement(start);
+                out.push(Command::Other {
+                    what: format!("'{what}' object"),
+                    origin: cx.origin(start, r2),
+                });
+                Ok((r2, ()))
+            }
+        }
+    }
+
+    /// `rule_cmd := chainref [("position"|"handle"|"index") number] rule`
+    fn rule_cmd<'a>(
+        &mut self,
+        cx: &Cx<'a>,
+        start: &'a str,
+        r: &'a str,
+        op: RuleOp,
+    ) -> PResult<'a, Command> {
+        let (mut r, cr) = chainref(r)?;
+        let mut position = None;
+        if let Some(w @ ("position" | "handle" | "index")) = peek_word(sp(r)) {
+            let (r2, _) = word(sp(r))?;
+            let (r2, n) = number(sp(r2))?;
+            position = Some(if w == "index" {
+                RulePosition::Index(n as u64)
+            } else {
+                RulePosition::Handle(n as u64)
+            });
+            r = r2;
+        }
+        let body_start = sp(r);
+        let (r, (stmts, comment)) = rule_body(cx, body_start)?;
+        let handle = trailing_handle(r);
+        Ok((
+            r,
+            Command::Rule {
+                op,
+                chain: cr,
+                position,
+                rule: Rule {
+                    stmts,
+                    comment,
+                    handle,
+                    origin: cx.origin(start, r),
+                },
+            },
+        ))
+    }
+
+    /// `delete := ("table" tableref | "chain" chainref | "rule" chainref "handle" number
+    ///           | ("set"|"map") tableref name | "element" tableref name elements | other)`
+    fn delete<'a>(&mut self, cx: &Cx<'a>, start: &'a str, r: &'a str) -> PResult<'a, Command> {
+        let s = sp(r);
+        if peek_word(s) == Some("rule") {
+            let (r, cr) = chainref(word(s)?.0)?;
+            let (r, _) = keyword("handle")(sp(r))?;
+            let (r, h) = number(sp(r))?;
+            return Ok((
+                r,
+                Command::Delete {
+                    target: Target::Rule {
+                        chain: cr,
+                        handle: h as u64,
+                    },
+                    origin: cx.origin(start, r),
+                },
+            ));
+        }
+        if peek_word(s) == Some("element") {
+            let (r, tr) = tableref(word(s)?.0)?;
+            let (r, n) = name(sp(r))?;
+            let (r, elems) = elements(cx, r, 0)?;
+            return Ok((
+                r,
+                Command::Element {
+                    op: ElementOp::Delete,
+                    table: tr,
+                    set: n.to_string(),
+                    elements: elems,
+                    origin: cx.origin(start, r),
+                },
+            ));
+        }
+        let (r, t) = target(s)?;
+        let r = if matches!(t, Target::Other(_)) {
+            skip_statement(start)
+        } else {
+            r
+        };
+        Ok((
+            r,
+            Command::Delete {
+                target: t,
+                origin: cx.origin(start, r),
+            },
+        ))
+    }
+
+    /// `table := "table" tableref [table_block]`
+    fn table<'a>(&mut self, cx: &Cx<'a>, start: &'a str, r: &'a str) -> PResult<'a, Table> {
+        let (r, tr) = tableref(r)?;
+        let header_end = r;
+        let mut t = Table {
+            family: tr.family,
+            name: tr.name,
+            flags: Vec::new(),
+            comment: None,
+            handle: None,
+            items: Vec::new(),
+            origin: cx.origin(start, header_end),
+        };
+        let s = sp(r);
+        if !s.starts_with('{') {
+            return Ok((r, t));
+        }
+        t.handle = trailing_handle(&s[1..]);
+        let r = self.table_block(cx, &s[1..], &mut t)?;
+        Ok((r, t))
+    }
+
+    /// `table_block := "{" (table_item blanks_sep)* "}"`
+    /// `table_item := "chain" name chain_block | ("set"|"map") name set_block
+    ///              | "flags" words | "comment" quoted | define | object name block`
+    fn table_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, t: &mut Table) -> BResult<'a> {
+        let mut i = i;
+        loop {
+            i = spsep(i);
+            if let Some(r) = i.strip_prefix('}') {
+                return Ok(r);
+            }
+            if i.is_empty() {
+                return Err(nom::Err::Error(PErr::new(i, "'}' closing the table")));
+            }
+            let start = i;
+            let res: PResult<'a, ()> = (|| {
+                let (r, w) = word(i)?;
+                match w {
+                    "chain" => {
+                        let (r, n) = name(sp(r))?;
+                        let mut c = Chain {
+                            name: n.to_string(),
+                            hook: None,
+                            policy: None,
+                            comment: None,
+                            flags: Vec::new(),
+                            handle: trailing_handle(sp(r).strip_prefix('{').unwrap_or("")),
+                            rules: Vec::new(),
+                            origin: cx.origin(start, r),
+                        };
+                        let r2 = self.chain_block(cx, sp(r), &mut c)?;
+                        t.items.push(TableItem::Chain(c));
+                        Ok((r2, ()))
+                    }
+                    "set" | "map" => {
+                        let (r, n) = name(sp(r))?;
+                        let mut s = new_set(n, w == "map", cx.origin(start, r));
+                        s.handle = trailing_handle(sp(r).strip_prefix('{').unwrap_or(""));
+                        let r2 = self.set_block(cx, sp(r), &mut s)?;
+                        t.items.push(TableItem::Set(s));
+                        Ok((r2, ()))
+                    }
+                    "flags" => {
+                        let (r, f) = word_list(r)?;
+                        t.flags.extend(f);
+                        Ok((r, ()))
+                    }
+                    "comment" => {
+                        let (r, c) = quoted(sp(r))?;
+                        t.comment = Some(c.to_string());
+                        Ok((r, ()))
+                    }
+                    "define" | "redefine" | "undefine" => {
+                        let (r, d) = define(cx, i)?;
+                        t.items.push(TableItem::Define(d));
+                        Ok((r, ()))
+                    }
+                    _ => {
+                        let r2 = skip_statement(i);
+                        t.items.push(TableItem::Other {
+                            what: format!("'{w}' object"),
+                            origin: cx.origin(start, r2),
+                        });
+                        Ok((r2, ()))
+                    }
+                }
+            })();
+            match res {
+                Ok((r, ())) => i = r,
+                Err(e) => {
+                    let (at, exp) = perr(e, i);
+                    if at.is_empty() {
+                        self.error(cx, at, "syntax error", &exp);
+                        return Ok(at);
+                    }
+                    self.error(cx, at, "syntax error", &exp);
+                    i = resync(at);
+                }
+            }
+        }
+    }
+
+    /// `chain_block := "{" (chain_item blanks_sep)* "}"`
+    /// `chain_item := "type" word "hook" word [device] "priority" priority [";" "policy" policy]
+    ///              | "policy" policy | "comment" quoted | "flags" words
+    ///              | "devices" "=" elements | rule`
+    fn chain_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, c: &mut Chain) -> BResult<'a> {
+        let Some(mut i) = sp(i).strip_prefix('{') else {
+            return Err(nom::Err::Error(PErr::new(sp(i), "'{'")));
+        };
+        loop {
+            i = spsep(i);
+            if let Some(r) = i.strip_prefix('}') {
+                return Ok(r);
+            }
+            if i.is_empty() {
+                return Err(nom::Err::Error(PErr::new(i, "'}' closing the chain")));
+            }
+            let start = i;
+            let res: PResult<'a, ()> = (|| match peek_word(i) {
+                Some("type") => {
+                    let (r, h) = hook(cx, i)?;
+                    c.hook = Some(h);
+                    Ok((r, ()))
+                }
+                Some("policy") => {
+                    let r = word(i)?.0;
+                    let s = sp(r);
+                    let (r, v) = match variable(s) {
+                        Ok((r, v)) => (r, Expr::Variable(v.to_string())),
+                        Err(_) => {
+                            let (r, v) = expr::verdict(s)?;
+                            (r, Expr::Verdict(v))
+                        }
+                    };
+                    c.policy = Some(Policy {
+                        value: v,
+                        origin: cx.origin(start, r),
+                    });
+                    Ok((r, ()))
+                }
+                Some("comment") if at_rule_end(quoted(sp(word(i)?.0))?.0) => {
+                    let (r, q) = quoted(sp(word(i)?.0))?;
+                    c.comment = Some(q.to_string());
+                    Ok((r, ()))
+                }
+                Some("flags") => {
+                    let (r, f) = word_list(word(i)?.0)?;
+                    c.flags.extend(f);
+                    Ok((r, ()))
+                }
+                Some("devices") => {
+                    let r = word(i)?.0;
+                    let s = sp(r);
+                    let s = s.strip_prefix('=').unwrap_or(s);
+                    let (r, e) = expr::rhs(cx, s, 0)?;
+                    if let Some(h) = &mut c.hook {
+                        h.devices.push(e);
+                    }
+                    Ok((r, ()))
+                }
+                _ => {
+                    let (r, (stmts, comment)) = rule_body(cx, i)?;
+                    let handle = trailing_handle(r);
+                    c.rules.push(Rule {
+                        stmts,
+                        comment,
+                        handle,
+                        origin: cx.origin(start, r),
+                    });
+                    Ok((r, ()))
+                }
+            })();
+            match res {
+                Ok((r, ())) => {
+                    if !at_rule_end(r) {
+                        let s = sp(r);
+                        self.error(cx, s, "unexpected text", "end of line or ';'");
+                        i = resync(s);
+                    } else {
+                        i = r;
+                    }
+                }
+                Err(e) => {
+                    let (at, exp) = perr(e, i);
+                    self.error(cx, at, "syntax error", &exp);
+                    if at.is_empty() {
+                        return Ok(at);
+                    }
+                    i = resync(at);
+                }
+            }
+        }
+    }
+
+    /// `set_block := "{" (set_item blanks_sep)* "}"`
+    /// `set_item := "type" type ("." type)* [":" type] | "typeof" lhs (":" lhs)
+    ///            | "flags" words | "elements" "=" elements | "comment" quoted
+    ///            | ("timeout"|"gc-interval"|"size"|"policy") value | "auto-merge" | "counter"`
+    fn set_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, s: &mut SetDecl) -> BResult<'a> {
+        let Some(mut i) = sp(i).strip_prefix('{') else {
+            return Err(nom::Err::Error(PErr::new(sp(i), "'{'")));
+        };
+        loop {
+            i = spsep(i);
+            if let Some(r) = i.strip_prefix('}') {
+                return Ok(r);
+            }
+            if i.is_empty() {
+                return Err(nom::Err::Error(PErr::new(i, "'}' closing the set")));
+            }
+            let res: PResult<'a, ()> = (|| {
+                let (r, w) = word(i)?;
+                match w {
+                    "type" => {
+                        let mut r = r;
+                        loop {
+                            let (r2, ty) = word(sp(r))?;
+                            s.key_type.push(ty.to_string());
+                            r = r2;
+                            match sp(r).strip_prefix('.') {
+                                Some(t) => r = t,
+                                None => break,
+                            }
+                        }
+                        if let Some(t) = sp(r).strip_prefix(':') {
+                            let (r2, d) = super::lex::word(sp(t))?;
+                            let mut r2 = r2;
+                            let mut dt = d.to_string();
+                            while let Some(t2) = sp(r2).strip_prefix('.') {
+                                let (r3, d2) = word(sp(t2))?;
+                                dt.push_str(" . ");
+                                dt.push_str(d2);
+                                r2 = r3;
+                            }
+                            s.data_type = Some(dt);
+                            r = r2;
+                        }
+                        Ok((r, ()))
+                    }
+                    "typeof" => {
+                        let (mut r, e) = expr::lhs(cx, r)?;
+                        match e {
+                            Expr::Concat(parts) => s.key_typeof.extend(parts),
+                            e => s.key_typeof.push(e),
+                        }
+                        if let Some(t) = sp(r).strip_prefix(':') {
+                            let u = sp(t);
+                            let u = match keyword("interval")(u) {
+                                Ok((u2, _)) => sp(u2),
+                                Err(_) => u,
+                            };
+                            let (r2, d) = if let Some(
+                                k @ ("verdict" | "limit" | "counter" | "quota"),
+                            ) = peek_word(u)
+                            {
+                                (word(u)?.0, k.to_string())
+                            } else {
+                                let (r2, _) = expr::lhs(cx, u)?;
+                                (r2, u[..u.len() - r2.len()].to_string())
+                            };
+                            s.data_type = Some(d);
+                            r = r2;
+                        }
+                        Ok((r, ()))
+                    }
+                    "flags" => {
+                        let (r, f) = word_list(r)?;
+                        s.flags.extend(f);
+                        Ok((r, ()))
+                    }
+                    "elements" => {
+                        let t = sp(r);
+                        let t = t.strip_prefix('=').unwrap_or(t);
+                        let (r, e) = elements(cx, t, 0)?;
+                        s.elements.extend(e);
+                        Ok((r, ()))
+                    }
+                    "comment" => {
+                        let (r, c) = quoted(sp(r))?;
+                        s.comment = Some(c.to_string());
+                        Ok((r, ()))
+                    }
+                    "auto-merge" | "counter" | "quota" => {
+                        let r2 = if w == "quota" { skip_statement(i) } else { r };
+                        s.settings.push((w.to_string(), String::new()));
+                        Ok((r2, ()))
+                    }
+                    _ => {
+                        let r2 = skip_statement(i);
+                        let v = i[w.len()..i.len() - r2.len()].trim().to_string();
+                        s.settings.push((w.to_string(), v));
+                        Ok((r2, ()))
+                    }
+                }
+            })();
+            match res {
+                Ok((r, ())) => i = r,
+                Err(e) => {
+                    let (at, exp) = perr(e, i);
+                    self.error(cx, at, "syntax error", &exp);
+                    if at.is_empty() {
+                        return Ok(at);
+                    }
+                    i = resync(at);
+                }
+            }
+        }
+    }
+
+    /// `include := "include" quoted` — relative to the including file, then the
+    /// include path; globs (`*`, `?`) expand in sorted order.
+    fn include(
+        &mut self,
+        pat: &str,
+        from: Option<&Path>,
+        origin: crate::model::Origin,
+        out: &mut Vec<Command>,
+    ) {
+        let issue = |level: Level, message: String| Issue {
+            level,
+            message,
+            expected: None,
+            help: None,
+            origin: origin.clone(),
+        };
+        if !self.read_includes {
+            self.issues.push(issue(
+                Level::Warning,
+                format!("include \"{pat}\" not followed (input is not a file on disk)"),
+            ));
+            return;
+        }
+        if self.stack.len() >= MAX_INCLUDE_DEPTH {
+            self.issues.push(issue(
+                Level::Error,
+                format!("include \"{pat}\": includes nested deeper than {MAX_INCLUDE_DEPTH}"),
+            ));
+            return;
+        }
+        let files = resolve_include(pat, from, &self.include_path);
+        let is_glob = pat.contains(['*', '?', '[']);
+        if files.is_empty() {
+            if !is_glob {
+                self.issues.push(issue(
+                    Level::Error,
+                    format!("include \"{pat}\": file not found"),
+                ));
+            }
+            return;
+        }
+        for f in files {
+            let canon = f.canonicalize().unwrap_or_else(|_| f.clone());
+            if self
+                .stack
+                .iter()
+                .any(|s| s.canonicalize().unwrap_or_else(|_| s.clone()) == canon)
+            {
+                self.issues.push(issue(
+                    Level::Error,
+                    format!("include cycle: {} includes itself", f.display()),
+                ));
+                continue;
+            }
+            let input = match crate::read::Input::read(&f) {
+                Ok(i) => i,
+                Err(e) => {
+                    self.issues.push(issue(Level::Error, format!("include: {e}")));
+                    continue;
+                }
+            };
+            let sf = match input.text() {
+                Ok(t) => t,
+                Err(e) => {
+                    self.issues.push(issue(Level::Error, format!("include: {e}")));
+                    continue;
+                }
+            };
+            let cmds = self.file(sf, Some(&f));
+            out.extend(cmds);
+        }
+    }
+}
+
+/// Expand an include pattern to files.
+pub fn resolve_include(pat: &str, from: Option<&Path>, search: &[PathBuf]) -> Vec<PathBuf> {
+    let p = Path::new(pat);
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if p.is_absolute() {
+        dirs.push(PathBuf::new());
+    } else {
+        if let Some(d) = from.and_then(Path::parent) {
+            dirs.push(d.to_path_buf());
+        }
+        if pat.starts_with("./") || pat.starts_with("../") {
+            // nft itself resolves these against the working directory.
+            dirs.push(PathBuf::from("."));
+        }
+        dirs.extend(search.iter().cloned());
+    }
+    for d in dirs {
+        let joined = if d.as_os_str().is_empty() {
+            p.to_path_buf()
+        } else {
+            d.join(p)
+        };
+        // Drop `.` components so that diagnostics show tidy paths.
+        let full: PathBuf = joined
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        let found = if pat.contains(['*', '?', '[']) {
+            glob_files(&full)
+        } else if full.is_file() {
+            vec![full]
+        } else {
+            Vec::new()
+        };
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+/// Files matching a glob in its last path component (nft uses glob(3) with
+/// the pattern usually only in the file name).
+fn glob_files(full: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(pat)) = (full.parent(), full.file_name().and_then(|f| f.to_str())) else {
+        return Vec::new();
+    };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut v: Vec<PathBuf> = rd
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| !n.starts_with('.') && glob_match(pat.as_bytes(), n.as_bytes()))
+        })
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    v
+}
+
+/// One item of a glob pattern.
+enum GlobItem {
+    Star,
+    One(Box<dyn Fn(u8) -> bool>),
+}
+
+fn glob_items(p: &[u8]) -> Vec<GlobItem> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < p.len() {
+        match p[k] {
+            b'*' => out.push(GlobItem::Star),
+            b'?' => out.push(GlobItem::One(Box::new(|_| true))),
+            b'[' => {
+                if let Some(end) = p[k + 1..].iter().skip(1).position(|&c| c == b']') {
+                    let end = k + 2 + end;
+                    let mut body = p[k + 1..end].to_vec();
+                    let neg = matches!(body.first(), Some(b'!' | b'^'));
+                    if neg {
+                        body.remove(0);
+                    }
+                    let mut ranges = Vec::new();
+                    let mut j = 0;
+                    while j < body.len() {
+                        if j + 2 < body.len() && body[j + 1] == b'-' {
+                            ranges.push((body[j], body[j + 2]));
+                            j += 3;
+                        } else {
+                            ranges.push((body[j], body[j]));
+                            j += 1;
+                        }
+                    }
+                    out.push(GlobItem::One(Box::new(move |c| {
+                        ranges.iter().any(|&(a, b)| a <= c && c <= b) != neg
+                    })));
+                    k = end + 1;
+                    continue;
+                }
+                out.push(GlobItem::One(Box::new(|c| c == b'[')));
+            }
+            c => out.push(GlobItem::One(Box::new(move |x| x == c))),
+        }
+        k += 1;
+    }
+    out
+}
+
+/// `*`, `?` and `[...]` glob matching (linear-time two-pointer algorithm).
+pub fn glob_match(p: &[u8], s: &[u8]) -> bool {
+    let p = glob_items(p);
+    let (mut pi, mut si) = (0, 0);
+    let (mut star, mut mark) = (usize::MAX, 0);
+    while si < s.len() {
+        match p.get(pi) {
+            Some(GlobItem::One(f)) if f(s[si]) => {
+                pi += 1;
+                si += 1;
+            }
+            Some(GlobItem::Star) => {
+                star = pi;
+                pi += 1;
+                mark = si;
+            }
+            _ if star != usize::MAX => {
+                pi = star + 1;
+                mark += 1;
+                si = mark;
+            }
+            _ => return false,
+        }
+    }
+    while matches!(p.get(pi), Some(GlobItem::Star)) {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+fn new_set(n: &str, is_map: bool, origin: crate::model::Origin) -> SetDecl {
+    SetDecl {
+        name: n.to_string(),
+        is_map,
+        key_type: Vec::new(),
+        key_typeof: Vec::new(),
+        data_type: None,
+        flags: Vec::new(),
+        elements: Vec::new(),
+        settings: Vec::new(),
+        comment: None,
+        handle: None,
+        origin,
+    }
+}
+
+/// `define := ("define"|"redefine") name "=" rhs | "undefine" name`
+pub fn define<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Define> {
+    let (r, w) = word(i)?;
+    let kind = match w {
+        "define" => DefineKind::Define,
+        "redefine" => DefineKind::Redefine,
+        _ => DefineKind::Undefine,
+    };
+    let (r, n) = name(sp(r))?;
+    if kind == DefineKind::Undefine {
+        return Ok((
+            r,
+            Define {
+                kind,
+                name: n.to_string(),
+                value: None,
+                origin: cx.origin(i, r),
+            },
+        ));
+    }
+    let s = sp(r);
+    let Some(t) = s.strip_prefix('=') else {
+        return fail(s, "'='");
+    };
+    let (r, v) = expr::rhs(cx, t, 0)?;
+    Ok((
+        r,
+        Define {
+            kind,
+            name: n.to_string(),
+            value: Some(v),
+            origin: cx.origin(i, r),
+        },
+    ))
+}
+
+/// `hook := "type" word "hook" word ["device" (quoted|word|$var) | "devices" "=" set]
+///          "priority" priority [";"]`
+fn hook<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, BaseHook> {
+    let (r, _) = keyword("type")(i)?;
+    let (r, ty) = word(sp(r))?;
+    let (r, _) = keyword("hook")(sp(r))?;
+    let (mut r, hk) = word(sp(r))?;
+    let mut devices = Vec::new();
+    loop {
+        let s = sp(r);
+        match peek_word(s) {
+            Some("device") => {
+                let (r2, e) = expr::value(cx, word(s)?.0, 0)?;
+                devices.push(e);
+                r = r2;
+            }
+            Some("devices") => {
+                let t = sp(word(s)?.0);
+                let t = t.strip_prefix('=').unwrap_or(t);
+                let (r2, e) = expr::rhs(cx, t, 0)?;
+                devices.push(e);
+                r = r2;
+            }
+            _ => break,
+        }
+    }
+    let s = sp(r);
+    let (r, prio) = if let Ok((r2, _)) = keyword("priority")(s) {
+        priority(cx, r2)?
+    } else {
+        return fail(s, "'priority'");
+    };
+    Ok((
+        r,
+        BaseHook {
+            chain_type: ty.to_string(),
+            hook: hk.to_string(),
+            priority: prio,
+            devices,
+            origin: cx.origin(i, r),
+        },
+    ))
+}
+
+/// `priority := (signed | "$" name | word) [("+"|"-") number]`
+fn priority<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Priority> {
+    let s = sp(i);
+    let (mut r, base) = if let Ok((r, n)) = signed(s) {
+        (r, PriorityBase::Number(n))
+    } else if let Ok((r, v)) = variable(s) {
+        (r, PriorityBase::Variable(v.to_string()))
+    } else if let Ok((r, w)) = word(s) {
+        (r, PriorityBase::Named(w.to_string()))
+    } else {
+        return fail(s, "a priority (number, $variable, or raw/mangle/dstnat/filter/security/srcnat/out)");
+    };
+    let mut offset = 0i64;
+    let t = sp(r);
+    if let Some(sign) = t.chars().next().filter(|c| *c == '+' || *c == '-') {
+        let (r2, n) = number(sp(&t[1..]))?;
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        offset = if sign == '+' { n } else { -n };
+        r = r2;
+    }
+    Ok((
+        r,
+        Priority {
+            base,
+            offset,
+            origin: cx.origin(s, r),
+        },
+    ))
+}
+
+/// `tableref := [family] name`
+pub fn tableref(i: &str) -> PResult<'_, TableRef> {
+    let s = sp(i);
+    let (r, first) = name(s)?;
+    if let Some(f) = TableFamily::from_name(first) {
+        let t = sp(r);
+        if let Ok((r2, n)) = name(t) {
+            if !t.starts_with('{') {
+                return Ok((
+                    r2,
+                    TableRef {
+                        family: f,
+                        name: n.to_string(),
+                    },
+                ));
+            }
+        }
+    }
+    Ok((
+        r,
+        TableRef {
+            family: TableFamily::Ip,
+            name: first.to_string(),
+        },
+    ))
+}
+
+/// `chainref := tableref name`
+pub fn chainref(i: &str) -> PResult<'_, ChainRef> {
+    let s = sp(i);
+    // With a family: FAMILY TABLE CHAIN; without: TABLE CHAIN.
+    let (r1, a) = name(s)?;
+    let (r2, b) = name(sp(r1))?;
+    if let Some(f) = TableFamily::from_name(a) {
+        if let Ok((r3, c)) = name(sp(r2)) {
+            if !matches!(
+                c,
+                "position" | "handle" | "index" | "counter" | "accept" | "drop"
+            ) || peek_word(sp(r3)).is_none() && !at_rule_end(r3)
+            {
+                return Ok((
+                    r3,
+                    ChainRef {
+                        table: TableRef {
+                            family: f,
+                            name: b.to_string(),
+                        },
+                        chain: c.to_string(),
+                    },
+                ));
+            }
+        }
+    }
+    Ok((
+        r2,
+        ChainRef {
+            table: TableRef {
+                family: TableFamily::Ip,
+                name: a.to_string(),
+            },
+            chain: b.to_string(),
+        },
+    ))
+}
+
+/// `target := "table" tableref | "chain" chainref | ("set"|"map") tableref name | other`
+fn target(i: &str) -> PResult<'_, Target> {
+    let (r, w) = word(i)?;
+    match w {
+        "table" => tableref(r).map(|(r, t)| (r, Target::Table(t))),
+        "chain" => chainref(r).map(|(r, c)| (r, Target::Chain(c))),
+        "set" | "map" => {
+            let (r, t) = tableref(r)?;
+            let (r, n) = name(sp(r))?;
+            let n = n.to_string();
+            Ok((
+                r,
+                if w == "set" {
+                    Target::Set { table: t, name: n }
+                } else {
+                    Target::Map { table: t, name: n }
+                },
+            ))
+        }
+        _ => Ok((r, Target::Other(w.to_string()))),
+    }
+}
+
+/// `words := word ("," word)*`
+fn word_list(i: &str) -> PResult<'_, Vec<String>> {
+    let mut out = Vec::new();
+    let (mut r, w) = word(sp(i))?;
+    out.push(w.to_string());
+    while let Some(t) = sp(r).strip_prefix(',') {
+        let (r2, w) = word(sp(t))?;
+        out.push(w.to_string());
+        r = r2;
+    }
+    Ok((r, out))
+}
+
+/// A `# handle N` comment right after a rule or a block opener.
+fn trailing_handle(r: &str) -> Option<u64> {
+    let line = &r[..r.find('\n').unwrap_or(r.len())];
+    let t = line.trim_start_matches([' ', '\t']);
+    let t = t.strip_prefix('#')?.trim_start();
+    let t = t.strip_prefix("handle")?.trim_start();
+    let n: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    n.parse().ok()
+}
+
+/// Skip to the end of the current statement: the next newline or `;` outside
+/// brackets, or just before an unmatched `}`.
+pub fn skip_statement(i: &str) -> &str {
+    let b = i.as_bytes();
+    let mut depth = 0usize;
+    let mut k = 0;
+    while k < b.len() {
+        match b[k] {
+            b'"' => {
+                if let Some(p) = i[k + 1..].find(['"', '\n']) {
+                    k += p + 1;
+                    if b[k] == b'\n' {
+                        continue;
+                    }
+                }
+            }
+            b'#' => {
+                while k < b.len() && b[k] != b'\n' {
+                    k += 1;
+                }
+                continue;
+            }
+            b'\\' if b.get(k + 1) == Some(&b'\n') => k += 1,
+            b'{' | b'(' => depth += 1,
+            b'}' | b')' => {
+                if depth == 0 {
+                    return &i[k..];
+                }
+                depth -= 1;
+            }
+            b'\n' | b';' if depth == 0 => return &i[k..],
+            _ => {}
+        }
+        k += 1;
+    }
+    &i[b.len()..]
+}
+
+/// After an error at `at`: resume at the next statement. If the line opens a
+/// block that does not close on it, skip the whole block.
+fn resync(at: &str) -> &str {
+    let r = skip_statement(at);
+    if r.len() == at.len() && !r.is_empty() {
+        // At an unmatched `}` or separator: step over one char to progress.
+        if r.starts_with('}') {
+            return r;
+        }
+        return &r[1..];
+    }
+    r
+}
+
+fn perr<'a>(e: nom::Err<PErr<'a>>, fallback: &'a str) -> (&'a str, String) {
+    match e {
+        nom::Err::Error(p) | nom::Err::Failure(p) => (p.at, p.expected),
+        nom::Err::Incomplete(_) => (fallback, "more input".to_string()),
+    }
+}
+
+/// Parse a source that is not a file on disk; includes are followed only if
+/// `read_includes` (relative to the include path).
+pub fn parse_source(sf: Arc<SourceFile>, read_includes: bool) -> Ruleset {
+    let mut p = Parser {
+        read_includes,
+        ..Parser::default()
+    };
+    let commands = p.file(sf, None);
+    Ruleset {
+        commands,
+        issues: p.issues,
+    }
+}
+
+/// Parse text without reading includes (for tests and in-memory inputs).
+pub fn parse_str(name: &str, text: &str) -> Ruleset {
+    parse_source(SourceFile::new(name, text), false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_form() {
+        let rs = parse_str(
+            "t",
+            "table inet filter { # handle 3\n  set s { type ipv4_addr; flags interval; elements = { 10.0.0.0/8,\n 1.2.3.4 } }\n chain input { type filter hook input priority filter + 10; policy drop;\n  ct state established,related accept # handle 7\n  tcp dport { ssh, http } counter packets 0 bytes 0 accept\n }\n}\n",
+        );
+        assert!(rs.issues.is_empty(), "{:?}", rs.issues);
+        let Command::Table { table, .. } = &rs.commands[0] else {
+            panic!()
+        };
+        assert_eq!(table.family, TableFamily::Inet);
+        assert_eq!(table.handle, Some(3));
+        let TableItem::Set(s) = &table.items[0] else { panic!() };
+        assert_eq!(s.elements.len(), 2);
+        assert_eq!(s.flags, vec!["interval"]);
+        let TableItem::Chain(c) = &table.items[1] else { panic!() };
+        let h = c.hook.as_ref().unwrap();
+        assert_eq!(h.priority.base, PriorityBase::Named("filter".into()));
+        assert_eq!(h.priority.offset, 10);
+        assert_eq!(c.rules.len(), 2);
+        assert_eq!(c.rules[0].handle, Some(7));
+        assert_eq!(c.rules[0].origin.text(), "ct state established,related accept");
+    }
+
+    #[test]
+    fn command_form() {
+        let rs = parse_str(
+            "t",
+            "flush ruleset\nadd table ip t\nadd chain ip t c { type filter hook input priority 0 ; policy accept ; }\nadd rule ip t c tcp dport 22 drop\ninsert rule ip t c position 4 udp dport 53 accept\nadd element ip t s { 1.2.3.4 }\ndelete rule ip t c handle 5\ndefine x = { 1, 2 }\n",
+        );
+        assert!(rs.issues.is_empty(), "{:?}", rs.issues);
+        assert_eq!(rs.commands.len(), 8);
+        assert!(matches!(&rs.commands[4], Command::Rule { op: RuleOp::Insert, position: Some(RulePosition::Handle(4)), .. }));
+        assert!(matches!(&rs.commands[6], Command::Delete { target: Target::Rule { handle: 5, .. }, .. }));
+    }
+
+    #[test]
+    fn errors_resync_at_next_statement() {
+        let rs = parse_str(
+            "f.nft",
+            "table ip t {\n chain c {\n  tcp dport accept\n  ip saddr 1.2.3.4 drop\n }\n}\n",
+        );
+        assert_eq!(rs.issues.len(), 1, "{:?}", rs.issues);
+        let i = &rs.issues[0];
+        assert_eq!((i.origin.line, i.origin.column), (3, 13));
+        assert!(i.message.contains("'accept'"), "{}", i.message);
+        let Command::Table { table, .. } = &rs.commands[0] else { panic!() };
+        let TableItem::Chain(c) = &table.items[0] else { panic!() };
+        assert_eq!(c.rules.len(), 1);
+    }
+
+    #[test]
+    fn unterminated_blocks_are_errors() {
+        let rs = parse_str("f", "table ip t {\n chain c {\n  accept\n");
+        assert!(!rs.issues.is_empty());
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match(b"*.nft", b"a.nft"));
+        assert!(!glob_match(b"*.nft", b"a.conf"));
+        assert!(glob_match(b"a?c*", b"abcdef"));
+        assert!(glob_match(b"[0-9]*-*.nft", b"10-ssh.nft"));
+        assert!(!glob_match(b"[0-9]*-*.nft", b"base.nft"));
+        assert!(glob_match(b"[!a]x", b"bx"));
+    }
+}

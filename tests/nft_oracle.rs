@@ -1,0 +1,265 @@
+//! Differential test: fwlint's nftables verdicts against the Linux kernel's.
+//!
+//! Random rulesets (reproducible from a seed) and hand-written feature files are
+//! loaded into a private network namespace; probe packets are sent through them
+//! (`tests/oracle/nft_kernel.py`) and the kernel's verdicts must equal
+//! `fwlint query`'s, with zero mismatches. Runs as root; fails (never skips) when
+//! the oracle cannot run. See docs/oracle-nft.md.
+//!
+//! Reproduce a failure: `FWLINT_NFT_SEED=<seed> FWLINT_NFT_CASES=1 cargo test --test nft_oracle`.
+
+#[path = "oracle/nft_gen.rs"]
+mod nft_gen;
+#[path = "oracle/nft_run.rs"]
+mod nft_run;
+
+use nft_gen::{packets, ruleset, Rng};
+use nft_run::{compare, fwlint, kernel, KernelCase};
+use std::process::Command;
+
+/// The default first seed; each case uses the next one.
+const SEED: u64 = 20_261_204;
+/// Cases and packets per case: 56 x 200 = 11,200 random probes (and more from
+/// the feature files).
+const CASES: u64 = 56;
+const PACKETS_PER_CASE: usize = 200;
+
+fn env_u64(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
+}
+
+#[test]
+fn kernel_harness_selftest() {
+    nft_run::require_oracle();
+    let out = Command::new("python3")
+        .arg(nft_run::HARNESS)
+        .arg("--selftest")
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "the kernel oracle self-test failed (run as root after scripts/test):\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn random_rulesets_match_the_kernel() {
+    let first = env_u64("FWLINT_NFT_SEED").unwrap_or(SEED);
+    let n = env_u64("FWLINT_NFT_CASES").unwrap_or(CASES);
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases = Vec::new();
+    let mut kcases = Vec::new();
+    for seed in first..first + n {
+        // One case in five puts its base chains on the output hook.
+        let hook = if seed % 5 == 4 { "output" } else { "input" };
+        let case = ruleset(seed, hook);
+        let mut rng = Rng::new(seed.wrapping_mul(31).wrapping_add(7));
+        let pk = packets(&case, &mut rng, PACKETS_PER_CASE);
+        kcases.push(KernelCase {
+            id: seed.to_string(),
+            ruleset: case.ruleset.clone(),
+            path: None,
+            hook: hook.to_string(),
+            packets: pk,
+            dump_json: false,
+        });
+        cases.push(case);
+    }
+    let results = kernel(&kcases, dir.path());
+    let mut problems = Vec::new();
+    let mut compared = 0usize;
+    let allowed: usize = results
+        .iter()
+        .map(|r| r.verdicts.iter().filter(|v| *v == "allow").count())
+        .sum();
+    for (kc, r) in kcases.iter().zip(&results) {
+        let label = format!("seed {} (hook {})", kc.id, kc.hook);
+        if let Some(e) = &r.load_error {
+            problems.push(format!(
+                "{label}: the kernel refused the generated ruleset (generator bug):\n{e}\n{}",
+                kc.ruleset
+            ));
+            continue;
+        }
+        let file = dir.path().join(format!("case{}.nft", kc.id));
+        std::fs::write(&file, &kc.ruleset).unwrap();
+        match fwlint(&file, "nft", &kc.hook, &kc.packets, dir.path()) {
+            Ok(fw) => {
+                compared += fw.len();
+                problems.extend(compare(&label, &kc.ruleset, &kc.packets, &r.verdicts, &fw));
+            }
+            Err(e) => problems.push(format!("{label}: {e}\nruleset:\n{}", kc.ruleset)),
+        }
+    }
+    if !problems.is_empty() {
+        let shown: Vec<&String> = problems.iter().take(40).collect();
+        panic!(
+            "{} problem(s) comparing fwlint with the kernel ({compared} packets compared; first seed \
+             {first}, reproduce one with FWLINT_NFT_SEED=<seed> FWLINT_NFT_CASES=1):\n{}",
+            problems.len(),
+            shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+        );
+    }
+    assert!(
+        compared >= 10_000 || n < CASES,
+        "only {compared} packets compared"
+    );
+    // The probes must exercise both outcomes, not one trivially.
+    eprintln!("{compared} packets compared, {allowed} allowed by the kernel");
+    assert!(
+        n < CASES || (allowed > compared / 10 && allowed < compared * 9 / 10),
+        "degenerate probes: {allowed} of {compared} allowed"
+    );
+}
+
+/// Probes aimed at the numbers a hand-written file mentions.
+fn feature_packets(text: &str, rng: &mut Rng, n: usize) -> Vec<String> {
+    let mut v4 = Vec::new();
+    let mut v6 = Vec::new();
+    let mut ports = vec![22u32, 53, 80, 443];
+    for w in text.split(|c: char| c.is_whitespace() || ",{}();\"".contains(c)) {
+        let w = w.split('/').next().unwrap_or("");
+        for part in w.split('-') {
+            if let Ok(a) = part.parse::<std::net::Ipv4Addr>() {
+                let x = u32::from(a);
+                v4.extend([x, x.wrapping_add(1), x.wrapping_sub(1)]);
+            } else if let Ok(a) = part.parse::<std::net::Ipv6Addr>() {
+                let x = u128::from(a);
+                v6.extend([x, x.wrapping_add(1), x.wrapping_sub(1)]);
+            } else if let Ok(p) = part.parse::<u32>() {
+                if (1..=65535).contains(&p) {
+                    ports.extend([p, (p + 1).min(65535), (p - 1).max(1)]);
+                }
+            }
+        }
+    }
+    v4.retain(|&x| {
+        let a = std::net::Ipv4Addr::from(x);
+        !(a.is_multicast() || a.is_broadcast() || a.is_unspecified() || a.octets()[0] == 0)
+    });
+    v6.retain(|&x| {
+        let a = std::net::Ipv6Addr::from(x);
+        !(a.is_multicast() || a.is_unspecified())
+    });
+    if v4.is_empty() {
+        v4.push(0xC612_0001);
+    }
+    v4.push(0xC612_0102);
+    if v6.is_empty() {
+        v6.push(0x2001_0db8_u128 << 96 | 1);
+    }
+    v6.push(0x2001_0db8_u128 << 96 | 0x99);
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let port = |rng: &mut Rng| *rng.pick(&ports);
+        let line = if rng.pct(70) {
+            let (s, d) = (
+                std::net::Ipv4Addr::from(*rng.pick(&v4)),
+                std::net::Ipv4Addr::from(*rng.pick(&v4)),
+            );
+            match rng.range(0, 9) {
+                0..=4 => format!("tcp {s}:{} {d}:{}", port(rng), port(rng)),
+                5..=7 => format!("udp {s}:{} {d}:{}", port(rng), port(rng)),
+                _ => format!("icmp {s} {d} 8/0"),
+            }
+        } else {
+            let (s, d) = (
+                std::net::Ipv6Addr::from(*rng.pick(&v6)),
+                std::net::Ipv6Addr::from(*rng.pick(&v6)),
+            );
+            match rng.range(0, 9) {
+                0..=4 => format!("tcp [{s}]:{} [{d}]:{}", port(rng), port(rng)),
+                5..=7 => format!("udp [{s}]:{} [{d}]:{}", port(rng), port(rng)),
+                _ => format!("icmpv6 [{s}] [{d}] 128/0"),
+            }
+        };
+        out.push(line);
+    }
+    out
+}
+
+#[test]
+fn feature_files_match_the_kernel() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/nft/features");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| {
+            panic!("cannot read {dir}: {e} (the nft feature files come from branch `nft`)")
+        })
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "nft"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no feature files in {dir}");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut kcases = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(f).unwrap();
+        let mut rng = Rng::new(i as u64 + 1);
+        let pk = feature_packets(&text, &mut rng, 300);
+        for hook in ["input", "output"] {
+            if hook == "output" && !text.contains("hook output") {
+                continue;
+            }
+            kcases.push((
+                f.clone(),
+                KernelCase {
+                    id: format!("{}:{hook}", f.display()),
+                    ruleset: text.clone(),
+                    path: Some(f.display().to_string()),
+                    hook: hook.to_string(),
+                    packets: pk.clone(),
+                    dump_json: false,
+                },
+            ));
+        }
+    }
+    let only: Vec<KernelCase> = kcases
+        .iter()
+        .map(|(_, k)| KernelCase {
+            id: k.id.clone(),
+            ruleset: k.ruleset.clone(),
+            path: k.path.clone(),
+            hook: k.hook.clone(),
+            packets: k.packets.clone(),
+            dump_json: false,
+        })
+        .collect();
+    let results = kernel(&only, tmp.path());
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for ((f, kc), r) in kcases.iter().zip(&results) {
+        if let Some(e) = &r.load_error {
+            problems.push(format!(
+                "{}: the kernel refused this feature file:\n{e}",
+                f.display()
+            ));
+            continue;
+        }
+        match fwlint(f, "nft", &kc.hook, &kc.packets, tmp.path()) {
+            Ok(fw) => {
+                compared += fw.len();
+                problems.extend(compare(
+                    &kc.id,
+                    "(see the file)",
+                    &kc.packets,
+                    &r.verdicts,
+                    &fw,
+                ));
+            }
+            Err(e) => problems.push(format!("{}: {e}", kc.id)),
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) on the feature files ({compared} packets compared):\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
