@@ -128,10 +128,16 @@ impl<'a> Context<'a> {
         self.new_by_family.iter().any(|s| s.is_subset_of(&m.must))
     }
 
+    /// Every new connection (first packets), of both families.
+    pub fn new_connections(&self) -> PacketSet {
+        self.new_by_family[0].union(&self.new_by_family[1])
+    }
+
     /// Exposure is about traffic coming in: outbound filters are skipped.
     pub fn is_exposure_relevant(&self, f: &Filter) -> bool {
         let n = f.name.to_ascii_lowercase();
-        !(n.starts_with("out/") || n == "output" || n == "postrouting")
+        // A hook with no chain at all is not configured; nothing to report on.
+        f.is_configured() && !(n.starts_with("out/") || n == "output" || n == "postrouting")
     }
 }
 

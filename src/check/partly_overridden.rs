@@ -49,6 +49,9 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             if cx.is_catch_all(fi, pos) {
                 continue;
             }
+            // Only first packets count: `ct state invalid drop` above every
+            // rule overlaps them all, harmlessly.
+            let own_new = own.must.intersect(&cx.new_connections());
             let overriding: Vec<usize> = (0..pos)
                 .filter(|&j| {
                     let r = &an.rules[j];
@@ -59,7 +62,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                     let other = rule_at(f, an.rules[j].chain, an.rules[j].index);
                     other.enabled
                         && other.effect.action().is_some_and(|a| a != action)
-                        && an.rules[j].effective.must.intersects(&own.must)
+                        && an.rules[j].effective.must.intersects(&own_new)
                 })
                 .collect();
             if overriding.is_empty()
@@ -71,7 +74,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
             let first = &an.rules[overriding[0]];
-            let overlap = first.effective.must.intersect(&own.must);
+            let overlap = first.effective.must.intersect(&own_new);
             let mut finding = Finding::new(
                 &PARTLY_OVERRIDDEN,
                 format!(

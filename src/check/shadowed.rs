@@ -102,14 +102,22 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
             // The rules that actually decide this rule's packets: earlier rules
-            // (same chain for pipelines) whose decided region meets its match.
+            // (same chain for pipelines) whose decided region meets its match,
+            // looking at first packets when the rule matches any (so that
+            // `ct state established accept` is not named for a port rule).
+            let own_new = own.may.intersect(&cx.new_connections());
+            let own_may = if own_new.is_empty() {
+                &own.may
+            } else {
+                &own_new
+            };
             let deciders: Vec<(&crate::model::Rule, Option<Action>)> = an.rules[..pos]
                 .iter()
                 .filter(|r| matches!(f.body, FilterBody::FirstMatch(_)) || r.chain == region.chain)
                 .enumerate()
                 .filter(|(j, r)| {
                     facts.bounds[*j].may_overlap(&facts.bounds[pos])
-                        && r.effective.may.intersects(&own.may)
+                        && r.effective.may.intersects(own_may)
                 })
                 .map(|(_, r)| r)
                 .map(|r| {

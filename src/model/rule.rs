@@ -267,6 +267,15 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// False for an nftables hook with no base chain: nothing filters there
+    /// (the kernel accepts everything), and the config says nothing about it.
+    pub fn is_configured(&self) -> bool {
+        match &self.body {
+            FilterBody::FirstMatch(_) => true,
+            FilterBody::Pipeline(p) => !p.base.is_empty(),
+        }
+    }
+
     /// Every rule of the filter, in definition order.
     pub fn rules(&self) -> Box<dyn Iterator<Item = &Rule> + '_> {
         match &self.body {
