@@ -49,13 +49,21 @@ fn read_expect() -> (BTreeMap<String, String>, BTreeMap<String, Vec<String>>) {
     let text = std::fs::read_to_string(EXPECT).unwrap_or_default();
     let mut status = BTreeMap::new();
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
-        let Some((f, rest)) = line.split_once('\t') else { continue };
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let Some((f, rest)) = line.split_once('\t') else {
+            continue;
+        };
         if rest == "accepted" || rest == "rejected" {
             status.insert(f.to_string(), rest.to_string());
             found.entry(f.to_string()).or_default();
         } else {
-            found.entry(f.to_string()).or_default().push(rest.to_string());
+            found
+                .entry(f.to_string())
+                .or_default()
+                .push(rest.to_string());
         }
     }
     (status, found)
@@ -74,7 +82,10 @@ fn corpus_parses_with_the_recorded_findings() {
     for path in &files {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let got = findings(path);
-        let st = status.get(&name).cloned().unwrap_or_else(|| "unknown".into());
+        let st = status
+            .get(&name)
+            .cloned()
+            .unwrap_or_else(|| "unknown".into());
         out.push_str(&format!("{name}\t{st}\n"));
         for g in &got {
             out.push_str(&format!("{name}\t{g}\n"));
@@ -114,7 +125,11 @@ fn every_modelled_corpus_file_has_the_three_standard_hooks() {
         let input = Input::read(&path).unwrap();
         let rs = fwlint::dialect::nft::load_text(&input).unwrap();
         for hook in ["input", "forward", "output"] {
-            assert!(rs.filter(hook).is_some(), "{}: no {hook} filter", path.display());
+            assert!(
+                rs.filter(hook).is_some(),
+                "{}: no {hook} filter",
+                path.display()
+            );
         }
     }
 }

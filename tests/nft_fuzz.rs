@@ -13,7 +13,11 @@ fn files() -> Vec<PathBuf> {
     let mut v = Vec::new();
     for d in [CORPUS, FEATURES] {
         if let Ok(rd) = std::fs::read_dir(d) {
-            v.extend(rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()));
+            v.extend(
+                rd.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file()),
+            );
         }
     }
     v.sort();
@@ -74,9 +78,18 @@ fn deep_nesting_is_refused_not_overflowed() {
     );
     let input = Input::from_bytes("deep.nft", deep.into_bytes());
     let rs = fwlint::dialect::nft::load_text(&input).unwrap();
-    assert!(rs.issues.iter().any(|i| i.message.contains("nested")), "{:?}", rs.issues);
-    let parens = format!("table ip t {{ chain c {{ tcp dport {}1{} accept\n}} }}\n", "(".repeat(5000), ")".repeat(5000));
-    let rs = fwlint::dialect::nft::load_text(&Input::from_bytes("p.nft", parens.into_bytes())).unwrap();
+    assert!(
+        rs.issues.iter().any(|i| i.message.contains("nested")),
+        "{:?}",
+        rs.issues
+    );
+    let parens = format!(
+        "table ip t {{ chain c {{ tcp dport {}1{} accept\n}} }}\n",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    let rs =
+        fwlint::dialect::nft::load_text(&Input::from_bytes("p.nft", parens.into_bytes())).unwrap();
     assert!(!rs.issues.is_empty());
 }
 
@@ -86,7 +99,13 @@ fn exponential_defines_are_bounded() {
     for k in 1..40 {
         s.push_str(&format!("define a{k} = {{ $a{}, $a{} }}\n", k - 1, k - 1));
     }
-    s.push_str("table ip t { chain c { type filter hook input priority 0; tcp dport $a39 accept\n } }\n");
+    s.push_str(
+        "table ip t { chain c { type filter hook input priority 0; tcp dport $a39 accept\n } }\n",
+    );
     let rs = fwlint::dialect::nft::load_text(&Input::from_bytes("x.nft", s.into_bytes())).unwrap();
-    assert!(rs.issues.iter().any(|i| i.message.contains("too large")), "{:?}", rs.issues);
+    assert!(
+        rs.issues.iter().any(|i| i.message.contains("too large")),
+        "{:?}",
+        rs.issues
+    );
 }

@@ -37,7 +37,11 @@ fn query(file: &str, filter: &str, iif: Option<&str>, packets: &[&str]) -> Vec<(
             (v, w)
         })
         .collect();
-    assert_eq!(lines.len(), packets.len(), "one answer per packet:\n{stdout}");
+    assert_eq!(
+        lines.len(),
+        packets.len(),
+        "one answer per packet:\n{stdout}"
+    );
     lines
 }
 
@@ -63,12 +67,20 @@ fn basic_ct_services_sets_negation_policy() {
             ("tcp 10.1.2.3:1000 192.0.2.1:22", "allow", "basic.nft:9"),
             ("tcp 11.1.2.3:1000 192.0.2.1:22", "deny", "default"),
             ("tcp 11.1.2.3:1000 192.0.2.1:443", "allow", "basic.nft:10"),
-            ("udp [2001:db9::1]:5 [2001:db8::2]:53", "allow", "basic.nft:11"),
+            (
+                "udp [2001:db9::1]:5 [2001:db8::2]:53",
+                "allow",
+                "basic.nft:11",
+            ),
             ("udp [2001:db8::1]:5 [2001:db8::2]:53", "deny", "default"),
             ("udp 1.1.1.1 2.2.2.2:1500", "deny", "basic.nft:12"),
             ("icmp 1.1.1.1 2.2.2.2 8/0", "allow", "basic.nft:13"),
             ("icmp 1.1.1.1 2.2.2.2 0/0", "deny", "default"),
-            ("icmpv6 [2001:db8::1] [2001:db8::2] 135/0", "allow", "basic.nft:14"),
+            (
+                "icmpv6 [2001:db8::1] [2001:db8::2] 135/0",
+                "allow",
+                "basic.nft:14",
+            ),
             ("gre 1.1.1.1 2.2.2.2", "deny", "default"),
         ],
     );
@@ -79,8 +91,18 @@ fn basic_ct_services_sets_negation_policy() {
         &[("tcp 1.1.1.1 2.2.2.2:9", "allow", "basic.nft:8")],
     );
     // Forward: policy drop; output: policy accept.
-    check("basic.nft", "forward", None, &[("tcp 1.1.1.1 2.2.2.2:22", "deny", "default")]);
-    check("basic.nft", "output", None, &[("tcp 1.1.1.1 2.2.2.2:22", "allow", "default")]);
+    check(
+        "basic.nft",
+        "forward",
+        None,
+        &[("tcp 1.1.1.1 2.2.2.2:22", "deny", "default")],
+    );
+    check(
+        "basic.nft",
+        "output",
+        None,
+        &[("tcp 1.1.1.1 2.2.2.2:22", "allow", "default")],
+    );
 }
 
 #[test]

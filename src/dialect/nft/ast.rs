@@ -161,9 +161,18 @@ pub enum Target {
     Table(TableRef),
     Chain(ChainRef),
     /// `delete rule FAMILY TABLE CHAIN handle N`.
-    Rule { chain: ChainRef, handle: u64 },
-    Set { table: TableRef, name: String },
-    Map { table: TableRef, name: String },
+    Rule {
+        chain: ChainRef,
+        handle: u64,
+    },
+    Set {
+        table: TableRef,
+        name: String,
+    },
+    Map {
+        table: TableRef,
+        name: String,
+    },
     /// Anything else (`delete counter ...`), kept as text.
     Other(String),
 }
@@ -237,7 +246,10 @@ pub enum TableItem {
     Define(Define),
     /// Stateful objects (`counter NAME {}`, `quota`, `limit`, `ct helper`,
     /// `ct timeout`, `secmark`, `synproxy`), `flowtable`s: kept as text.
-    Other { what: String, origin: Origin },
+    Other {
+        what: String,
+        origin: Origin,
+    },
 }
 
 /// A chain: regular when `hook` is `None`, a base chain otherwise.

@@ -119,8 +119,7 @@ const SUB_HEADERS: &[(&str, &str)] = &[("tcp", "option"), ("ip", "option"), ("sc
 
 /// Extension-header and other expressions with fields fwlint does not decode.
 const OPAQUE_EXPRS: &[&str] = &[
-    "rt", "frag", "hbh", "dst", "mh", "srh", "exthdr", "vxlan", "geneve", "gretap",
-    "dccp",
+    "rt", "frag", "hbh", "dst", "mh", "srh", "exthdr", "vxlan", "geneve", "gretap", "dccp",
 ];
 
 /// `rule := stmt+ ["comment" quoted]` — returns the rule without its origin.
@@ -188,7 +187,12 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
             match keyword("with")(sp(r)) {
                 Ok((r2, _)) => {
                     let (r3, a) = args(r2)?;
-                    Ok((r3, StmtKind::Reject { with: Some(a.to_string()) }))
+                    Ok((
+                        r3,
+                        StmtKind::Reject {
+                            with: Some(a.to_string()),
+                        },
+                    ))
                 }
                 Err(_) => Ok((r, StmtKind::Reject { with: None })),
             }
@@ -201,19 +205,40 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
                 _ => NatKind::Redirect,
             };
             let (r, a) = args(after())?;
-            Ok((r, StmtKind::Nat { kind, args: a.to_string() }))
+            Ok((
+                r,
+                StmtKind::Nat {
+                    kind,
+                    args: a.to_string(),
+                },
+            ))
         }
         "queue" => {
             let (r, a) = args(after())?;
-            Ok((r, StmtKind::Queue { args: a.to_string() }))
+            Ok((
+                r,
+                StmtKind::Queue {
+                    args: a.to_string(),
+                },
+            ))
         }
         "limit" => {
             let (r, a) = args(after())?;
-            Ok((r, StmtKind::Limit { args: a.to_string() }))
+            Ok((
+                r,
+                StmtKind::Limit {
+                    args: a.to_string(),
+                },
+            ))
         }
         "quota" => {
             let (r, a) = args(after())?;
-            Ok((r, StmtKind::Quota { args: a.to_string() }))
+            Ok((
+                r,
+                StmtKind::Quota {
+                    args: a.to_string(),
+                },
+            ))
         }
         "notrack" => Ok((after(), StmtKind::Notrack)),
         "set" | "add" | "update" | "delete" if sp(after()).starts_with('@') => {
@@ -230,11 +255,21 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
         }
         "ct" if peek_word(sp(after())) == Some("count") => {
             let (r, _) = args(sp(after()))?;
-            Ok((r, StmtKind::Other { keyword: "ct count".into() }))
+            Ok((
+                r,
+                StmtKind::Other {
+                    keyword: "ct count".into(),
+                },
+            ))
         }
         "meter" | "fwd" | "dup" | "tproxy" | "synproxy" | "xt" | "flow" | "tunnel" => {
             let (r, _) = args(after())?;
-            Ok((r, StmtKind::Other { keyword: w.to_string() }))
+            Ok((
+                r,
+                StmtKind::Other {
+                    keyword: w.to_string(),
+                },
+            ))
         }
         _ => match_stmt(cx, i),
     }
@@ -309,7 +344,12 @@ pub fn verdict(i: &str) -> PResult<'_, Verdict> {
                 },
             )
         }
-        _ => return fail(s, "a verdict (accept, drop, jump CHAIN, goto CHAIN, continue, return)"),
+        _ => {
+            return fail(
+                s,
+                "a verdict (accept, drop, jump CHAIN, goto CHAIN, continue, return)",
+            )
+        }
     })
 }
 
@@ -335,7 +375,12 @@ fn counter(i: &str) -> PResult<'_, StmtKind> {
             Some("name") => {
                 let t = sp(keyword("name")(s)?.0);
                 let r = match name(t) {
-                    Ok((r, _)) if at_rule_end(r) || peek_word(sp(r)).is_some_and(|w| STMT_WORDS.contains(&w)) => r,
+                    Ok((r, _))
+                        if at_rule_end(r)
+                            || peek_word(sp(r)).is_some_and(|w| STMT_WORDS.contains(&w)) =>
+                    {
+                        r
+                    }
                     _ => args(t)?.0,
                 };
                 cname = Some(t[..t.len() - r.len()].to_string());
@@ -458,7 +503,9 @@ fn skip_token(s: &str) -> Result<&str, nom::Err<PErr<'_>>> {
             }
             Err(nom::Err::Error(PErr::new(s, "a closing bracket")))
         }
-        Some(b'}') | Some(b')') | Some(b']') => Err(nom::Err::Error(PErr::new(s, "a balanced bracket"))),
+        Some(b'}') | Some(b')') | Some(b']') => {
+            Err(nom::Err::Error(PErr::new(s, "a balanced bracket")))
+        }
         Some(_) => {
             let n = s
                 .bytes()
@@ -482,7 +529,13 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
             Ok(x) => x,
             Err(_) => rhs(cx, r, 0)?,
         };
-        return Ok((r, StmtKind::Mangle { target: left, value }));
+        return Ok((
+            r,
+            StmtKind::Mangle {
+                target: left,
+                value,
+            },
+        ));
     }
     if let Ok((r, _)) = keyword("vmap")(s) {
         let t = sp(r);
@@ -648,7 +701,12 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
             .bytes()
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'@' | b','))
             .count();
-        return Ok((&s[n..], Expr::Unknown { text: s[..n].to_string() }));
+        return Ok((
+            &s[n..],
+            Expr::Unknown {
+                text: s[..n].to_string(),
+            },
+        ));
     }
     if s.starts_with('"') {
         let (r, q) = quoted(s)?;
@@ -724,8 +782,8 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
             Ok((r2, unknown(r2)))
         }
         _ if PAYLOAD_PROTOS.contains(&w) || w == "dccp" => {
-            let (r2, f) = word(sp(r))
-                .map_err(|_| nom::Err::Error(PErr::new(sp(r), "a header field")))?;
+            let (r2, f) =
+                word(sp(r)).map_err(|_| nom::Err::Error(PErr::new(sp(r), "a header field")))?;
             Ok((
                 r2,
                 Expr::Payload {
@@ -1063,7 +1121,10 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem> {
                         }
                         r2 = skip_token(u)?;
                     }
-                    options.push((k.to_string(), t[k.len()..t.len() - r2.len()].trim().to_string()));
+                    options.push((
+                        k.to_string(),
+                        t[k.len()..t.len() - r2.len()].trim().to_string(),
+                    ));
                     r = r2;
                 }
                 _ => return Ok((r, ())),
@@ -1118,42 +1179,67 @@ mod tests {
     #[test]
     fn simple_match_and_verdict() {
         let s = rule("tcp dport 22 accept");
-        assert!(matches!(&s[0], StmtKind::Match { left: Expr::Payload { proto, field }, op: RelOp::Implicit, right: Expr::Number(22) } if proto == "tcp" && field == "dport"));
+        assert!(
+            matches!(&s[0], StmtKind::Match { left: Expr::Payload { proto, field }, op: RelOp::Implicit, right: Expr::Number(22) } if proto == "tcp" && field == "dport")
+        );
         assert!(matches!(s[1], StmtKind::Verdict(Verdict::Accept)));
     }
 
     #[test]
     fn sets_ranges_prefixes_and_negation() {
-        let s = rule("ip saddr != { 10.0.0.0/8, 192.168.1.1-192.168.1.9 } tcp dport 1000-2000 drop");
+        let s =
+            rule("ip saddr != { 10.0.0.0/8, 192.168.1.1-192.168.1.9 } tcp dport 1000-2000 drop");
         match &s[0] {
-            StmtKind::Match { op: RelOp::Ne, right: Expr::Set(e), .. } => {
+            StmtKind::Match {
+                op: RelOp::Ne,
+                right: Expr::Set(e),
+                ..
+            } => {
                 assert_eq!(e.len(), 2);
                 assert!(matches!(e[0].key, Expr::Prefix(_, 8)));
                 assert!(matches!(e[1].key, Expr::Range(..)));
             }
             o => panic!("{o:?}"),
         }
-        assert!(matches!(&s[1], StmtKind::Match { right: Expr::Range(..), .. }));
+        assert!(matches!(
+            &s[1],
+            StmtKind::Match {
+                right: Expr::Range(..),
+                ..
+            }
+        ));
     }
 
     #[test]
     fn comma_lists_and_masks() {
         let s = rule("ct state established,related accept");
-        assert!(matches!(&s[0], StmtKind::Match { left: Expr::Ct { .. }, right: Expr::List(l), .. } if l.len() == 2));
+        assert!(
+            matches!(&s[0], StmtKind::Match { left: Expr::Ct { .. }, right: Expr::List(l), .. } if l.len() == 2)
+        );
         let s = rule("tcp flags syn / syn,ack counter");
-        assert!(matches!(&s[0], StmtKind::Match { left: Expr::Binop { op: BinOp::And, .. }, right: Expr::Symbol(x), .. } if x == "syn"));
+        assert!(
+            matches!(&s[0], StmtKind::Match { left: Expr::Binop { op: BinOp::And, .. }, right: Expr::Symbol(x), .. } if x == "syn")
+        );
         let s = rule("tcp flags & (syn|ack) == syn");
-        assert!(matches!(&s[0], StmtKind::Match { left: Expr::Binop { right, .. }, op: RelOp::Eq, .. } if matches!(**right, Expr::List(_))));
+        assert!(
+            matches!(&s[0], StmtKind::Match { left: Expr::Binop { right, .. }, op: RelOp::Eq, .. } if matches!(**right, Expr::List(_)))
+        );
     }
 
     #[test]
     fn concatenations_and_vmaps() {
         let s = rule("ip saddr . tcp dport { 1.2.3.4 . 22, 5.6.7.8 . 80 } accept");
-        assert!(matches!(&s[0], StmtKind::Match { left: Expr::Concat(l), right: Expr::Set(e), .. } if l.len() == 2 && e.len() == 2));
+        assert!(
+            matches!(&s[0], StmtKind::Match { left: Expr::Concat(l), right: Expr::Set(e), .. } if l.len() == 2 && e.len() == 2)
+        );
         let s = rule("tcp dport vmap { 22 : accept, 80 : jump web }");
         match &s[0] {
-            StmtKind::VerdictMap { map: Expr::Set(e), .. } => {
-                assert!(matches!(e[1].value, Some(Expr::Verdict(Verdict::Jump(ref c))) if c == "web"));
+            StmtKind::VerdictMap {
+                map: Expr::Set(e), ..
+            } => {
+                assert!(
+                    matches!(e[1].value, Some(Expr::Verdict(Verdict::Jump(ref c))) if c == "web")
+                );
             }
             o => panic!("{o:?}"),
         }
@@ -1164,20 +1250,35 @@ mod tests {
     #[test]
     fn statements() {
         let s = rule("counter packets 5 bytes 300 log prefix \"x: \" level info reject with icmp type host-unreachable");
-        assert!(matches!(s[0], StmtKind::Counter { packets: Some(5), bytes: Some(300), .. }));
+        assert!(matches!(
+            s[0],
+            StmtKind::Counter {
+                packets: Some(5),
+                bytes: Some(300),
+                ..
+            }
+        ));
         assert!(matches!(&s[1], StmtKind::Log { options } if options.len() == 2));
-        assert!(matches!(&s[2], StmtKind::Reject { with: Some(w) } if w == "icmp type host-unreachable"));
+        assert!(
+            matches!(&s[2], StmtKind::Reject { with: Some(w) } if w == "icmp type host-unreachable")
+        );
         let s = rule("meta mark set 0x1 ct mark set meta mark");
         assert!(matches!(s[0], StmtKind::Mangle { .. }));
         assert!(matches!(s[1], StmtKind::Mangle { .. }));
         let s = rule("ip daddr 1.2.3.4 tcp dport 80 dnat to 10.0.0.1:8080");
-        assert!(matches!(&s[2], StmtKind::Nat { kind: NatKind::Dnat, args } if args == "to 10.0.0.1:8080"));
+        assert!(
+            matches!(&s[2], StmtKind::Nat { kind: NatKind::Dnat, args } if args == "to 10.0.0.1:8080")
+        );
         let s = rule("limit rate 10/second burst 5 packets accept");
-        assert!(matches!(&s[0], StmtKind::Limit { args } if args == "rate 10/second burst 5 packets"));
+        assert!(
+            matches!(&s[0], StmtKind::Limit { args } if args == "rate 10/second burst 5 packets")
+        );
         let s = rule("add @s { ip saddr timeout 10s } drop");
         assert!(matches!(&s[0], StmtKind::SetUpdate { set, .. } if set == "s"));
         let s = rule("fib daddr type local accept");
-        assert!(matches!(&s[0], StmtKind::Match { left: Expr::Unknown { text }, .. } if text == "fib daddr type"));
+        assert!(
+            matches!(&s[0], StmtKind::Match { left: Expr::Unknown { text }, .. } if text == "fib daddr type")
+        );
         let s = rule("iifname \"eth*\" oif lo jump c");
         assert!(matches!(&s[0], StmtKind::Match { right: Expr::String(x), .. } if x == "eth*"));
         assert!(matches!(&s[2], StmtKind::Verdict(Verdict::Jump(c)) if c == "c"));

@@ -206,8 +206,8 @@ pub fn addr(i: &str) -> PResult<'_, AddrTok<'_>> {
         let mut cut = n;
         loop {
             let cand = &run[..cut];
-            let boundary = cut == n && !next_is_word
-                || cut < n && run.as_bytes()[cut] == b':' && cut > 0;
+            let boundary =
+                cut == n && !next_is_word || cut < n && run.as_bytes()[cut] == b':' && cut > 0;
             if boundary && cand.contains("::") || boundary && cand.matches(':').count() == 7 {
                 if let Ok(a) = cand.parse::<Ipv6Addr>() {
                     return Ok((&i[cut..], AddrTok::Ip(IpAddr::V6(a))));
@@ -297,8 +297,14 @@ mod tests {
         assert_eq!(ok("10.0.0.0/8"), ("/8".into(), "10.0.0.0".into()));
         assert_eq!(ok("::1 : accept"), (" : accept".into(), "::1".into()));
         assert_eq!(ok("fe80::1/64,"), ("/64,".into(), "fe80::1".into()));
-        assert_eq!(ok("2001:db8::1:accept"), (":accept".into(), "2001:db8::1".into()));
-        assert_eq!(ok("aa:bb:cc:dd:ee:ff "), (" ".into(), "mac aa:bb:cc:dd:ee:ff".into()));
+        assert_eq!(
+            ok("2001:db8::1:accept"),
+            (":accept".into(), "2001:db8::1".into())
+        );
+        assert_eq!(
+            ok("aa:bb:cc:dd:ee:ff "),
+            (" ".into(), "mac aa:bb:cc:dd:ee:ff".into())
+        );
         assert_eq!(ok("[::1]:80"), (":80".into(), "::1".into()));
         assert!(addr("22 : accept").is_err());
         assert!(addr("1.2.3").is_err());

@@ -185,7 +185,8 @@ impl St {
     fn apply(&mut self, c: &Command) {
         match c {
             Command::Table { op, table } => {
-                if *op == ast::AddOp::Create && self.table_idx(table.family, &table.name).is_some() {
+                if *op == ast::AddOp::Create && self.table_idx(table.family, &table.name).is_some()
+                {
                     self.issue(
                         IssueLevel::Error,
                         &format!("create table: '{}' already exists", table.name),
@@ -201,7 +202,9 @@ impl St {
                         TableItem::Define(d) => self.define(d, 1),
                         TableItem::Other { what, origin } => self.issue(
                             IssueLevel::Note,
-                            &format!("{what} is not analysed (it does not decide verdicts by itself)"),
+                            &format!(
+                                "{what} is not analysed (it does not decide verdicts by itself)"
+                            ),
                             origin,
                         ),
                     }
@@ -255,7 +258,11 @@ impl St {
                         origin: e.origin.clone(),
                     })
                     .collect();
-                let Some(s) = self.tables[ti].sets.iter_mut().find(|s| &s.decl.name == set) else {
+                let Some(s) = self.tables[ti]
+                    .sets
+                    .iter_mut()
+                    .find(|s| &s.decl.name == set)
+                else {
                     self.issue(
                         IssueLevel::Error,
                         &format!("set '{set}' does not exist in table '{}'", table.name),
@@ -269,7 +276,9 @@ impl St {
                     return;
                 };
                 match op {
-                    ast::ElementOp::Add | ast::ElementOp::Create => s.decl.elements.extend(elements),
+                    ast::ElementOp::Add | ast::ElementOp::Create => {
+                        s.decl.elements.extend(elements)
+                    }
                     ast::ElementOp::Delete => {
                         let keys: Vec<String> =
                             elements.iter().map(|e| format!("{:?}", e.key)).collect();
@@ -307,7 +316,9 @@ impl St {
                 }
             },
             kind => {
-                if kind == ast::DefineKind::Define && pos.is_some_and(|p| self.defines[p].scope == scope) {
+                if kind == ast::DefineKind::Define
+                    && pos.is_some_and(|p| self.defines[p].scope == scope)
+                {
                     self.issue(
                         IssueLevel::Error,
                         &format!("'{}' is already defined (use redefine)", d.name),
@@ -342,37 +353,35 @@ impl St {
         }
         let mut rec = |x: &Expr| self.subst(x, origin);
         match e {
-            Expr::Variable(n) => {
-                match self.defines.iter().rposition(|d| &d.name == n) {
-                    Some(p) => {
-                        self.defines[p].uses += 1;
-                        let v = self.defines[p].value.clone();
-                        self.expansion += size(&v);
-                        if self.expansion > MAX_EXPANSION_NODES {
-                            self.issue(
-                                IssueLevel::Error,
-                                &format!("variable expansion too large at '${n}'; left unexpanded"),
-                                origin,
-                            );
-                            return e.clone();
-                        }
-                        v
-                    }
-                    None => {
+            Expr::Variable(n) => match self.defines.iter().rposition(|d| &d.name == n) {
+                Some(p) => {
+                    self.defines[p].uses += 1;
+                    let v = self.defines[p].value.clone();
+                    self.expansion += size(&v);
+                    if self.expansion > MAX_EXPANSION_NODES {
                         self.issue(
                             IssueLevel::Error,
-                            &format!("undefined variable '${n}' (nft refuses the file)"),
+                            &format!("variable expansion too large at '${n}'; left unexpanded"),
                             origin,
                         );
-                        self.out.dangling.push(DanglingRef {
-                            kind: "variable".into(),
-                            name: n.clone(),
-                            origin: origin.clone(),
-                        });
-                        e.clone()
+                        return e.clone();
                     }
+                    v
                 }
-            }
+                None => {
+                    self.issue(
+                        IssueLevel::Error,
+                        &format!("undefined variable '${n}' (nft refuses the file)"),
+                        origin,
+                    );
+                    self.out.dangling.push(DanglingRef {
+                        kind: "variable".into(),
+                        name: n.clone(),
+                        origin: origin.clone(),
+                    });
+                    e.clone()
+                }
+            },
             Expr::Prefix(a, l) => Expr::Prefix(Box::new(rec(a)), *l),
             Expr::Range(a, b) => Expr::Range(Box::new(rec(a)), Box::new(rec(b))),
             Expr::Concat(v) => Expr::Concat(v.iter().map(&mut rec).collect()),
@@ -567,9 +576,7 @@ impl St {
     fn priority(&mut self, family: TableFamily, h: &ast::BaseHook) -> Option<i32> {
         let base = match &h.priority.base {
             ast::PriorityBase::Number(n) => Some(*n),
-            ast::PriorityBase::Named(n) => {
-                named_prio(family, &h.hook, n).map(i64::from)
-            }
+            ast::PriorityBase::Named(n) => named_prio(family, &h.hook, n).map(i64::from),
             ast::PriorityBase::Variable(v) => {
                 match self.subst(&Expr::Variable(v.clone()), &h.priority.origin) {
                     Expr::Number(n) => i64::try_from(n).ok(),
@@ -640,10 +647,17 @@ impl St {
         let Some(ti) = self.existing_table(&cr.table, &rule.origin) else {
             return;
         };
-        let Some(ci) = self.tables[ti].chains.iter().position(|c| c.name == cr.chain) else {
+        let Some(ci) = self.tables[ti]
+            .chains
+            .iter()
+            .position(|c| c.name == cr.chain)
+        else {
             self.issue(
                 IssueLevel::Error,
-                &format!("chain '{}' does not exist in table '{}'", cr.chain, cr.table.name),
+                &format!(
+                    "chain '{}' does not exist in table '{}'",
+                    cr.chain, cr.table.name
+                ),
                 &rule.origin,
             );
             return;
@@ -687,9 +701,11 @@ impl St {
             (ast::RuleOp::Insert, None) => rules.insert(0, rs),
             (ast::RuleOp::Insert, Some(p)) => rules.insert(p, rs),
             (ast::RuleOp::Replace, Some(p)) => rules[p] = rs,
-            (ast::RuleOp::Replace, None) => {
-                self.issue(IssueLevel::Error, "replace rule needs a handle", &rule.origin)
-            }
+            (ast::RuleOp::Replace, None) => self.issue(
+                IssueLevel::Error,
+                "replace rule needs a handle",
+                &rule.origin,
+            ),
         }
     }
 
@@ -705,7 +721,11 @@ impl St {
             }
             ast::Target::Chain(c) => {
                 if let Some(ti) = self.existing_table(&c.table, origin) {
-                    match self.tables[ti].chains.iter_mut().find(|x| x.name == c.chain) {
+                    match self.tables[ti]
+                        .chains
+                        .iter_mut()
+                        .find(|x| x.name == c.chain)
+                    {
                         Some(ch) => ch.rules.clear(),
                         None => self.issue(
                             IssueLevel::Error,
@@ -717,7 +737,11 @@ impl St {
             }
             ast::Target::Set { table, name } | ast::Target::Map { table, name } => {
                 if let Some(ti) = self.existing_table(table, origin) {
-                    if let Some(s) = self.tables[ti].sets.iter_mut().find(|s| &s.decl.name == name) {
+                    if let Some(s) = self.tables[ti]
+                        .sets
+                        .iter_mut()
+                        .find(|s| &s.decl.name == name)
+                    {
                         s.decl.elements.clear();
                     }
                 }
@@ -765,7 +789,10 @@ impl St {
                     if found != Some(true) {
                         self.issue(
                             IssueLevel::Error,
-                            &format!("delete rule: no rule with handle {handle} in '{}'", chain.chain),
+                            &format!(
+                                "delete rule: no rule with handle {handle} in '{}'",
+                                chain.chain
+                            ),
                             origin,
                         );
                     }
@@ -856,7 +883,10 @@ impl St {
                     kind: if s.decl.is_map { "map" } else { "set" }.into(),
                     name: s.decl.name.clone(),
                     origin: s.decl.origin.clone(),
-                    uses: set_uses.get(&(ti, s.decl.name.clone())).copied().unwrap_or(0),
+                    uses: set_uses
+                        .get(&(ti, s.decl.name.clone()))
+                        .copied()
+                        .unwrap_or(0),
                 });
             }
             for (ci, c) in t.chains.iter().enumerate() {
@@ -1051,9 +1081,10 @@ impl RuleCx<'_> {
                 }
                 StmtKind::Nat { kind, args } => {
                     let (kw, note) = match kind {
-                        ast::NatKind::Dnat => {
-                            ("dnat", Some("dnat changes the destination seen by later hooks"))
-                        }
+                        ast::NatKind::Dnat => (
+                            "dnat",
+                            Some("dnat changes the destination seen by later hooks"),
+                        ),
                         ast::NatKind::Snat => ("snat", None),
                         ast::NatKind::Masquerade => ("masquerade", None),
                         ast::NatKind::Redirect => (
@@ -1091,7 +1122,9 @@ impl RuleCx<'_> {
                     let what = format!("{kw} {args}");
                     self.st.issue(
                         IssueLevel::Warning,
-                        &format!("'{kw}' is not modelled: the rule matches only some packets ({what})"),
+                        &format!(
+                            "'{kw}' is not modelled: the rule matches only some packets ({what})"
+                        ),
                         &s.origin,
                     );
                     conds.push(Cond::Opaque { what });
@@ -1112,7 +1145,9 @@ impl RuleCx<'_> {
                     if keyword == "meter" || keyword == "ct count" {
                         self.st.issue(
                             IssueLevel::Warning,
-                            &format!("'{keyword}' is not modelled: the rule matches only some packets"),
+                            &format!(
+                                "'{keyword}' is not modelled: the rule matches only some packets"
+                            ),
                             &s.origin,
                         );
                         conds.push(Cond::Opaque {
@@ -1121,7 +1156,9 @@ impl RuleCx<'_> {
                     } else {
                         self.st.issue(
                             IssueLevel::Warning,
-                            &format!("statement '{keyword}' is not modelled (treated as no verdict)"),
+                            &format!(
+                                "statement '{keyword}' is not modelled (treated as no verdict)"
+                            ),
                             &s.origin,
                         );
                         notes.push(keyword.clone());
@@ -1152,7 +1189,10 @@ impl RuleCx<'_> {
             None => {
                 self.st.issue(
                     IssueLevel::Error,
-                    &format!("jump/goto to chain '{name}' which does not exist in table '{}'", self.table.name),
+                    &format!(
+                        "jump/goto to chain '{name}' which does not exist in table '{}'",
+                        self.table.name
+                    ),
                     &s.origin,
                 );
                 self.st.out.dangling.push(DanglingRef {
@@ -1193,11 +1233,17 @@ impl RuleCx<'_> {
     /// Resolve a named set's elements; `None` (with a warning) when its
     /// content changes at runtime.
     fn named_set(&mut self, name: &str, s: &Stmt) -> Result<Vec<ast::SetElem>, Cond> {
-        *self.set_uses.entry((self.ti, name.to_string())).or_default() += 1;
+        *self
+            .set_uses
+            .entry((self.ti, name.to_string()))
+            .or_default() += 1;
         let Some(set) = self.table.sets.iter().find(|x| x.decl.name == name) else {
             self.st.issue(
                 IssueLevel::Error,
-                &format!("set '@{name}' does not exist in table '{}'", self.table.name),
+                &format!(
+                    "set '@{name}' does not exist in table '{}'",
+                    self.table.name
+                ),
                 &s.origin,
             );
             self.st.out.dangling.push(DanglingRef {
@@ -1348,10 +1394,7 @@ impl RuleCx<'_> {
                     let miss = vec![Cond::Opaque {
                         what: format!("no key of @{n} matches"),
                     }];
-                    return (
-                        vec![(acc, Effect::Allow), (drop, Effect::Deny)],
-                        Some(miss),
-                    );
+                    return (vec![(acc, Effect::Allow), (drop, Effect::Deny)], Some(miss));
                 }
             },
             _ => {

@@ -59,7 +59,10 @@ pub fn lhs(e: &Expr) -> Result<Lhs, Unmodelled> {
                 ("ip6", "daddr") => l(Field::DstAddr, vec![fam(Family::Ipv6)]),
                 ("ip", "protocol") => l(Field::Protocol, vec![fam(Family::Ipv4)]),
                 ("ip6", "nexthdr") => l(Field::Protocol, vec![fam(Family::Ipv6)]),
-                (t @ ("tcp" | "udp" | "udplite" | "sctp" | "dccp" | "th"), f @ ("sport" | "dport")) => {
+                (
+                    t @ ("tcp" | "udp" | "udplite" | "sctp" | "dccp" | "th"),
+                    f @ ("sport" | "dport"),
+                ) => {
                     let protos = match t {
                         "tcp" => Ranges::single(proto::TCP as u16),
                         "udp" => Ranges::single(proto::UDP as u16),
@@ -67,8 +70,14 @@ pub fn lhs(e: &Expr) -> Result<Lhs, Unmodelled> {
                         "sctp" => Ranges::single(proto::SCTP as u16),
                         "dccp" => Ranges::single(proto::DCCP as u16),
                         _ => Ranges::from_ranges(
-                            [proto::TCP, proto::UDP, proto::UDPLITE, proto::SCTP, proto::DCCP]
-                                .map(|p| (p as u16, p as u16)),
+                            [
+                                proto::TCP,
+                                proto::UDP,
+                                proto::UDPLITE,
+                                proto::SCTP,
+                                proto::DCCP,
+                            ]
+                            .map(|p| (p as u16, p as u16)),
                         ),
                     };
                     let field = if f == "sport" {
@@ -214,7 +223,11 @@ pub fn cond(field: Field, op: RelOp, rhs: &[Expr]) -> Result<Cond, BadValue> {
     let Some(v) = acc else {
         // An empty set matches nothing.
         let c = Cond::Protocol(Ranges::empty());
-        return Ok(if op == RelOp::Ne { Cond::Not(Box::new(c)) } else { c });
+        return Ok(if op == RelOp::Ne {
+            Cond::Not(Box::new(c))
+        } else {
+            c
+        });
     };
     let ordered = matches!(op, RelOp::Lt | RelOp::Gt | RelOp::Le | RelOp::Ge);
     let v = if ordered {
@@ -238,7 +251,11 @@ pub fn cond(field: Field, op: RelOp, rhs: &[Expr]) -> Result<Cond, BadValue> {
             f.dedup();
             match f.as_slice() {
                 [one] => Cond::Family(*one),
-                _ => Cond::AnyOf(f.into_iter().map(|x| Match::new(vec![Cond::Family(x)])).collect()),
+                _ => Cond::AnyOf(
+                    f.into_iter()
+                        .map(|x| Match::new(vec![Cond::Family(x)]))
+                        .collect(),
+                ),
             }
         }
         _ => return Err(BadValue("value of the wrong type".into())),
@@ -298,11 +315,19 @@ fn value(field: Field, e: &Expr) -> Result<Val, BadValue> {
         Field::Protocol => num_value(e, 255, &|s| proto::by_name(s).map(u16::from)).map(Val::Nums),
         Field::SrcPort | Field::DstPort => num_value(e, u16::MAX, &names::service).map(Val::Nums),
         Field::IcmpType { v6 } => {
-            let t = if v6 { names::ICMPV6_TYPES } else { names::ICMP_TYPES };
+            let t = if v6 {
+                names::ICMPV6_TYPES
+            } else {
+                names::ICMP_TYPES
+            };
             num_value(e, 255, &|s| names::lookup(t, s).map(u16::from)).map(Val::Nums)
         }
         Field::IcmpCode { v6 } => {
-            let t = if v6 { names::ICMPV6_CODES } else { names::ICMP_CODES };
+            let t = if v6 {
+                names::ICMPV6_CODES
+            } else {
+                names::ICMP_CODES
+            };
             num_value(e, 255, &|s| names::lookup(t, s).map(u16::from)).map(Val::Nums)
         }
         Field::CtState => match e {
@@ -329,7 +354,9 @@ fn value(field: Field, e: &Expr) -> Result<Val, BadValue> {
         },
         Field::InIface | Field::OutIface => match e {
             Expr::String(s) | Expr::Symbol(s) => Ok(Val::Names(vec![s.clone()])),
-            _ => Err(BadValue("an interface index (only names are modelled)".into())),
+            _ => Err(BadValue(
+                "an interface index (only names are modelled)".into(),
+            )),
         },
         Field::Family => match e {
             Expr::Symbol(s) if s == "ipv4" || s == "ip" => Ok(Val::Fams(vec![Family::Ipv4])),
@@ -348,7 +375,11 @@ fn value(field: Field, e: &Expr) -> Result<Val, BadValue> {
     }
 }
 
-fn num_value(e: &Expr, max: u16, by_name: &dyn Fn(&str) -> Option<u16>) -> Result<Ranges, BadValue> {
+fn num_value(
+    e: &Expr,
+    max: u16,
+    by_name: &dyn Fn(&str) -> Option<u16>,
+) -> Result<Ranges, BadValue> {
     let one = |e: &Expr| -> Result<u16, BadValue> {
         match e {
             Expr::Number(n) if *n <= max as u128 => Ok(*n as u16),
@@ -386,7 +417,9 @@ fn addr_value(e: &Expr) -> Result<Vec<AddrPattern>, BadValue> {
         },
         Expr::Symbol(s) | Expr::String(s) => match s.parse::<IpAddr>() {
             Ok(a) => Ok(vec![AddrPattern::host(a)]),
-            Err(_) => Err(BadValue(format!("host name '{s}' (resolved by nft at load time)"))),
+            Err(_) => Err(BadValue(format!(
+                "host name '{s}' (resolved by nft at load time)"
+            ))),
         },
         _ => Err(BadValue("an address".into())),
     }
@@ -444,35 +477,68 @@ mod tests {
         let c = cond(
             Field::DstPort,
             RelOp::Implicit,
-            &[sym("ssh"), Expr::Range(Box::new(Expr::Number(1000)), Box::new(Expr::Number(2000)))],
+            &[
+                sym("ssh"),
+                Expr::Range(Box::new(Expr::Number(1000)), Box::new(Expr::Number(2000))),
+            ],
         )
         .ok()
         .unwrap();
-        assert_eq!(c, Cond::DstPort(Ranges::from_ranges([(22, 22), (1000, 2000)])));
-        let c = cond(Field::DstPort, RelOp::Lt, &[Expr::Number(1024)]).ok().unwrap();
+        assert_eq!(
+            c,
+            Cond::DstPort(Ranges::from_ranges([(22, 22), (1000, 2000)]))
+        );
+        let c = cond(Field::DstPort, RelOp::Lt, &[Expr::Number(1024)])
+            .ok()
+            .unwrap();
         assert_eq!(c, Cond::DstPort(Ranges::range(0, 1023)));
-        let c = cond(Field::DstPort, RelOp::Ne, &[Expr::Number(22)]).ok().unwrap();
+        let c = cond(Field::DstPort, RelOp::Ne, &[Expr::Number(22)])
+            .ok()
+            .unwrap();
         assert!(matches!(c, Cond::Not(_)));
     }
 
     #[test]
     fn ct_states_and_icmp() {
-        let c = cond(Field::CtState, RelOp::Implicit, &[sym("established"), sym("related")])
-            .ok()
-            .unwrap();
-        assert_eq!(c, Cond::CtState(CtStates::ESTABLISHED.union(CtStates::RELATED)));
-        let c = cond(Field::IcmpType { v6: true }, RelOp::Implicit, &[sym("nd-neighbor-solicit")])
-            .ok()
-            .unwrap();
+        let c = cond(
+            Field::CtState,
+            RelOp::Implicit,
+            &[sym("established"), sym("related")],
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(
+            c,
+            Cond::CtState(CtStates::ESTABLISHED.union(CtStates::RELATED))
+        );
+        let c = cond(
+            Field::IcmpType { v6: true },
+            RelOp::Implicit,
+            &[sym("nd-neighbor-solicit")],
+        )
+        .ok()
+        .unwrap();
         assert_eq!(c, Cond::IcmpType(Ranges::single(135)));
-        assert!(cond(Field::IcmpType { v6: false }, RelOp::Implicit, &[sym("bogus")]).is_err());
+        assert!(cond(
+            Field::IcmpType { v6: false },
+            RelOp::Implicit,
+            &[sym("bogus")]
+        )
+        .is_err());
     }
 
     #[test]
     fn lhs_dependencies() {
-        let l = lhs(&Expr::Payload { proto: "th".into(), field: "dport".into() }).ok().unwrap();
+        let l = lhs(&Expr::Payload {
+            proto: "th".into(),
+            field: "dport".into(),
+        })
+        .ok()
+        .unwrap();
         assert_eq!(l.field, Field::DstPort);
-        assert!(matches!(&l.implied[0], Cond::Protocol(r) if r.contains(6) && r.contains(17) && !r.contains(1)));
+        assert!(
+            matches!(&l.implied[0], Cond::Protocol(r) if r.contains(6) && r.contains(17) && !r.contains(1))
+        );
         assert!(lhs(&Expr::Meta { key: "mark".into() }).is_err());
     }
 }

@@ -6,8 +6,8 @@
 use super::ast::*;
 use super::expr::{self, at_rule_end, elements, rule_body, Cx};
 use super::lex::{
-    fail, keyword, name, number, peek_word, quoted, signed, sp, spsep, variable, word,
-    PErr, PResult,
+    fail, keyword, name, number, peek_word, quoted, signed, sp, spsep, variable, word, PErr,
+    PResult,
 };
 use crate::model::SourceFile;
 use std::path::{Path, PathBuf};
@@ -82,7 +82,12 @@ impl Parser {
                 Ok((r, ())) => {
                     if !at_rule_end(r) {
                         let s = sp(r);
-                        self.error(&cx, s, "unexpected text after the command", "end of line or ';'");
+                        self.error(
+                            &cx,
+                            s,
+                            "unexpected text after the command",
+                            "end of line or ';'",
+                        );
                         i = resync(s);
                     } else {
                         i = r;
@@ -156,7 +161,11 @@ impl Parser {
                 Ok((r, ()))
             }
             "add" | "create" => {
-                let op = if w == "add" { AddOp::Add } else { AddOp::Create };
+                let op = if w == "add" {
+                    AddOp::Add
+                } else {
+                    AddOp::Create
+                };
                 self.add(cx, i, r, op, out)
             }
             "chain" | "rule" | "set" | "map" | "element" => self.add(cx, i, i, AddOp::Add, out),
@@ -196,8 +205,7 @@ impl Parser {
                 });
                 Ok((r2, ()))
             }
-            "list" | "reset" | "monitor" | "describe" | "export" | "import" | "rename"
-            | "get" => {
+            "list" | "reset" | "monitor" | "describe" | "export" | "import" | "rename" | "get" => {
                 let r2 = skip_statement(i);
                 out.push(Command::Other {
                     what: format!("'{w}' command"),
@@ -642,15 +650,15 @@ impl Parser {
                                 Ok((u2, _)) => sp(u2),
                                 Err(_) => u,
                             };
-                            let (r2, d) = if let Some(
-                                k @ ("verdict" | "limit" | "counter" | "quota"),
-                            ) = peek_word(u)
-                            {
-                                (word(u)?.0, k.to_string())
-                            } else {
-                                let (r2, _) = expr::lhs(cx, u)?;
-                                (r2, u[..u.len() - r2.len()].to_string())
-                            };
+                            let (r2, d) =
+                                if let Some(k @ ("verdict" | "limit" | "counter" | "quota")) =
+                                    peek_word(u)
+                                {
+                                    (word(u)?.0, k.to_string())
+                                } else {
+                                    let (r2, _) = expr::lhs(cx, u)?;
+                                    (r2, u[..u.len() - r2.len()].to_string())
+                                };
                             s.data_type = Some(d);
                             r = r2;
                         }
@@ -757,14 +765,16 @@ impl Parser {
             let input = match crate::read::Input::read(&f) {
                 Ok(i) => i,
                 Err(e) => {
-                    self.issues.push(issue(Level::Error, format!("include: {e}")));
+                    self.issues
+                        .push(issue(Level::Error, format!("include: {e}")));
                     continue;
                 }
             };
             let sf = match input.text() {
                 Ok(t) => t,
                 Err(e) => {
-                    self.issues.push(issue(Level::Error, format!("include: {e}")));
+                    self.issues
+                        .push(issue(Level::Error, format!("include: {e}")));
                     continue;
                 }
             };
@@ -1021,7 +1031,10 @@ fn priority<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Priority> {
     } else if let Ok((r, w)) = word(s) {
         (r, PriorityBase::Named(w.to_string()))
     } else {
-        return fail(s, "a priority (number, $variable, or raw/mangle/dstnat/filter/security/srcnat/out)");
+        return fail(
+            s,
+            "a priority (number, $variable, or raw/mangle/dstnat/filter/security/srcnat/out)",
+        );
     };
     let mut offset = 0i64;
     let t = sp(r);
@@ -1246,16 +1259,23 @@ mod tests {
         };
         assert_eq!(table.family, TableFamily::Inet);
         assert_eq!(table.handle, Some(3));
-        let TableItem::Set(s) = &table.items[0] else { panic!() };
+        let TableItem::Set(s) = &table.items[0] else {
+            panic!()
+        };
         assert_eq!(s.elements.len(), 2);
         assert_eq!(s.flags, vec!["interval"]);
-        let TableItem::Chain(c) = &table.items[1] else { panic!() };
+        let TableItem::Chain(c) = &table.items[1] else {
+            panic!()
+        };
         let h = c.hook.as_ref().unwrap();
         assert_eq!(h.priority.base, PriorityBase::Named("filter".into()));
         assert_eq!(h.priority.offset, 10);
         assert_eq!(c.rules.len(), 2);
         assert_eq!(c.rules[0].handle, Some(7));
-        assert_eq!(c.rules[0].origin.text(), "ct state established,related accept");
+        assert_eq!(
+            c.rules[0].origin.text(),
+            "ct state established,related accept"
+        );
     }
 
     #[test]
@@ -1266,8 +1286,21 @@ mod tests {
         );
         assert!(rs.issues.is_empty(), "{:?}", rs.issues);
         assert_eq!(rs.commands.len(), 8);
-        assert!(matches!(&rs.commands[4], Command::Rule { op: RuleOp::Insert, position: Some(RulePosition::Handle(4)), .. }));
-        assert!(matches!(&rs.commands[6], Command::Delete { target: Target::Rule { handle: 5, .. }, .. }));
+        assert!(matches!(
+            &rs.commands[4],
+            Command::Rule {
+                op: RuleOp::Insert,
+                position: Some(RulePosition::Handle(4)),
+                ..
+            }
+        ));
+        assert!(matches!(
+            &rs.commands[6],
+            Command::Delete {
+                target: Target::Rule { handle: 5, .. },
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -1280,8 +1313,12 @@ mod tests {
         let i = &rs.issues[0];
         assert_eq!((i.origin.line, i.origin.column), (3, 13));
         assert!(i.message.contains("'accept'"), "{}", i.message);
-        let Command::Table { table, .. } = &rs.commands[0] else { panic!() };
-        let TableItem::Chain(c) = &table.items[0] else { panic!() };
+        let Command::Table { table, .. } = &rs.commands[0] else {
+            panic!()
+        };
+        let TableItem::Chain(c) = &table.items[0] else {
+            panic!()
+        };
         assert_eq!(c.rules.len(), 1);
     }
 
