@@ -10,7 +10,7 @@
 use fwlint::model::IssueLevel;
 use fwlint::read::Input;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus-real/nft");
 const EXPECT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/expect/nft_corpus.txt");
@@ -27,7 +27,7 @@ fn files() -> Vec<PathBuf> {
 }
 
 /// The findings of one file, one line each: `LEVEL LINE: MESSAGE`.
-fn findings(path: &PathBuf) -> Vec<String> {
+fn findings(path: &Path) -> Vec<String> {
     let input = Input::read(path).expect("readable");
     let rs = fwlint::dialect::nft::load_text(&input).expect("loads");
     rs.issues

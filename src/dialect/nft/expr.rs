@@ -801,10 +801,8 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
                     continue;
                 }
                 match word(t) {
-                    Ok((r3, f)) if matches!(f, "saddr" | "daddr" | "mark" | "iif" | "oif") => {
-                        r2 = r3
-                    }
-                    Ok((r3, f)) if matches!(f, "oifname" | "type") => {
+                    Ok((r3, "saddr" | "daddr" | "mark" | "iif" | "oif")) => r2 = r3,
+                    Ok((r3, "oifname" | "type")) => {
                         r2 = r3;
                         break;
                     }

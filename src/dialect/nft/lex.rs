@@ -208,7 +208,7 @@ pub fn addr(i: &str) -> PResult<'_, AddrTok<'_>> {
             let cand = &run[..cut];
             let boundary =
                 cut == n && !next_is_word || cut < n && run.as_bytes()[cut] == b':' && cut > 0;
-            if boundary && cand.contains("::") || boundary && cand.matches(':').count() == 7 {
+            if boundary && (cand.contains("::") || cand.matches(':').count() == 7) {
                 if let Ok(a) = cand.parse::<Ipv6Addr>() {
                     return Ok((&i[cut..], AddrTok::Ip(IpAddr::V6(a))));
                 }

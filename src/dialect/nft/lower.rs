@@ -1494,3 +1494,141 @@ fn dedup(v: Vec<Cond>) -> Vec<Cond> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse::parse_str;
+    use super::*;
+
+    fn lowered(text: &str) -> RuleSet {
+        lower(&parse_str("t.nft", text))
+    }
+
+    fn pipeline<'a>(rs: &'a RuleSet, hook: &str) -> &'a Pipeline {
+        match &rs.filter(hook).expect("filter").body {
+            FilterBody::Pipeline(p) => p,
+            _ => panic!("not a pipeline"),
+        }
+    }
+
+    #[test]
+    fn equal_priorities_run_last_registered_first() {
+        let rs = lowered(
+            "table ip a { chain c1 { type filter hook output priority 0; } }\n\
+             table ip b { chain c2 { type filter hook output priority 0; } }\n\
+             table ip c { chain c3 { type filter hook output priority -1; } }\n",
+        );
+        let p = pipeline(&rs, "output");
+        let names: Vec<&str> = p
+            .base
+            .iter()
+            .map(|b| p.chains[b.chain].name.as_str())
+            .collect();
+        assert_eq!(names, ["ip c c3", "ip b c2", "ip a c1"]);
+        assert!(rs.filter("input").is_some() && rs.filter("forward").is_some());
+        assert!(rs.filter("prerouting").is_none());
+    }
+
+    #[test]
+    fn vmap_gives_one_rule_per_verdict() {
+        let rs = lowered(
+            "table inet t { chain w { }\n chain c { type filter hook input priority 0;\n\
+             tcp dport vmap { 22 : accept, 80 : jump w, 23 : drop, 24 : accept }\n } }\n",
+        );
+        let p = pipeline(&rs, "input");
+        let rules = &p.chains[1].rules;
+        assert_eq!(rules.len(), 3);
+        assert_eq!(rules[0].effect, Effect::Allow);
+        assert!(rules[0].matches.conds.contains(&Cond::DstPort(
+            crate::model::Ranges::from_ranges([(22, 22), (24, 24)])
+        )));
+        assert_eq!(rules[1].effect, Effect::Jump(0));
+        assert!(rules.iter().all(|r| r.origin.line == 3));
+    }
+
+    #[test]
+    fn named_priorities_policies_and_families() {
+        let rs = lowered(
+            "table ip6 t { chain c { type nat hook prerouting priority dstnat + 5; policy drop; } }\n",
+        );
+        let p = pipeline(&rs, "prerouting");
+        assert_eq!(p.base[0].priority, -95);
+        assert_eq!(p.base[0].policy, Action::Deny);
+        assert_eq!(p.base[0].family, Some(crate::model::Family::Ipv6));
+    }
+
+    #[test]
+    fn undefined_names_are_dangling() {
+        let rs = lowered(
+            "table ip t { chain c { type filter hook input priority 0;\n\
+             ip saddr $nope accept\n ip saddr @nos drop\n jump nowhere\n } }\n",
+        );
+        let kinds: Vec<&str> = rs.dangling.iter().map(|d| d.kind.as_str()).collect();
+        assert_eq!(kinds, ["variable", "set", "chain"]);
+        assert!(
+            rs.issues
+                .iter()
+                .filter(|i| i.level == IssueLevel::Error)
+                .count()
+                >= 3
+        );
+    }
+
+    #[test]
+    fn unmodelled_matches_stay_sound_and_warn() {
+        let rs = lowered(
+            "table inet t { chain c { type filter hook input priority 0;\n\
+             meta mark 0x1 tcp dport 22 accept\n limit rate 5/second accept\n queue num 1\n } }\n",
+        );
+        let p = pipeline(&rs, "input");
+        let r = &p.chains[0].rules;
+        assert!(
+            matches!(&r[0].matches.conds[0], Cond::Opaque { what } if what.contains("meta mark"))
+        );
+        assert!(r[1].matches.is_uncertain());
+        // queue: accepted only under an unknown condition, else dropped.
+        assert_eq!(r[2].effect, Effect::Allow);
+        assert!(r[2].matches.is_uncertain());
+        assert_eq!(r[3].effect, Effect::Deny);
+        let warned: Vec<&str> = rs
+            .issues
+            .iter()
+            .filter(|i| i.level == IssueLevel::Warning)
+            .map(|i| i.message.as_str())
+            .collect();
+        assert!(warned.iter().any(|m| m.contains("meta mark")), "{warned:?}");
+        assert!(warned.iter().any(|m| m.contains("limit")));
+        assert!(warned.iter().any(|m| m.contains("queue")));
+    }
+
+    #[test]
+    fn other_families_are_noted_not_analysed() {
+        let rs =
+            lowered("table bridge b { chain c { type filter hook input priority 0; drop\n } }\n");
+        assert!(rs
+            .issues
+            .iter()
+            .any(|i| i.level == IssueLevel::Note && i.message.contains("family bridge")));
+        assert!(pipeline(&rs, "input").base.is_empty());
+    }
+
+    #[test]
+    fn named_objects_count_uses() {
+        let rs = lowered(
+            "define A = 1.2.3.4\ndefine B = 5.6.7.8\ntable ip t { set s { type ipv4_addr; }\n\
+             chain r { }\n chain u { }\n chain c { type filter hook input priority 0;\n\
+             ip saddr $A jump r\n ip saddr @s jump r\n } }\n",
+        );
+        let uses = |k: &str, n: &str| {
+            rs.objects
+                .iter()
+                .find(|o| o.kind == k && o.name == n)
+                .map(|o| o.uses)
+        };
+        assert_eq!(uses("define", "A"), Some(1));
+        assert_eq!(uses("define", "B"), Some(0));
+        assert_eq!(uses("set", "s"), Some(1));
+        assert_eq!(uses("chain", "ip t r"), Some(2));
+        assert_eq!(uses("chain", "ip t u"), Some(0));
+    }
+}
