@@ -87,6 +87,9 @@ pub struct Ctx<'g> {
     pub flavor: Flavor,
     pub family: Family,
     pub kind: AclKind,
+    /// `show` output: port names from either protocol's table, bare service
+    /// object-group names in protocol position.
+    pub show: bool,
     /// Kinds of the object-groups and objects defined anywhere in the file
     /// (`true` key component: ASA `object`).
     pub kinds: &'g HashMap<(bool, String), GroupKind>,
@@ -334,6 +337,8 @@ pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
         }
         _ => match ports::protocol(&w) {
             Some(n) => ProtoSpec::Num(n),
+            // IOS `show` prints a service object-group bare in protocol position.
+            None if ctx.show => ProtoSpec::Group(t.s.to_string()),
             None => {
                 return Err(SyntaxError {
                     message: format!("unknown protocol `{}`", t.s),
@@ -350,6 +355,7 @@ pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
 /// (`object-group` only when NAME is a port group: ASA service groups with a protocol).
 pub fn port_op(c: &mut Cur, ctx: &Ctx, pp: PortProto) -> R<Option<PortOp>> {
     let Some(w) = c.peek() else { return Ok(None) };
+    let pp = if ctx.show { PortProto::Both } else { pp };
     let w = w.to_ascii_lowercase();
     let one = |c: &mut Cur| -> R<u16> {
         let t = c.word("a port")?;

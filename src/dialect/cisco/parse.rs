@@ -176,6 +176,7 @@ impl<'a> Parser<'a> {
             family,
             kind,
             lines: Vec::new(),
+            show: false,
             fragments: None,
             span,
         });
@@ -248,11 +249,12 @@ impl<'a> Parser<'a> {
             "ignore" => self.issue(false, "`ignore routable` is not modelled", None, span),
             "permit" | "deny" => {
                 let a = &self.cfg.acls[idx];
-                let (family, kind) = (a.family, a.kind);
+                let (family, kind, show) = (a.family, a.kind, a.show);
                 let ctx = Ctx {
                     flavor: self.flavor,
                     family,
                     kind,
+                    show,
                     kinds: &self.kinds,
                     names: &self.names,
                 };
@@ -361,6 +363,7 @@ impl<'a> Parser<'a> {
             flavor: self.flavor,
             family: Family::Ipv4,
             kind: AclKind::Extended,
+            show: false,
             kinds: &self.kinds,
             names: &self.names,
         };
@@ -496,7 +499,8 @@ pub fn group_header<'t>(toks: &'t [Tok<'t>]) -> Option<(bool, GroupKind, &'t str
 /// Drop `show` output decorations at the end of an entry: `(5 matches)`,
 /// `[match=3]`, `(hitcnt=0)`, `(active)`, and the ASA rule hash `0x1a2b3c4d`.
 pub fn strip_show_counters<'t, 'a>(toks: &'t [Tok<'a>]) -> &'t [Tok<'a>] {
-    let mut end = toks.len();
+    // IOS: `log (tag = NAME)`.
+    let mut end = toks.iter().position(|t| t.s == "(tag").unwrap_or(toks.len());
     while end > 0 {
         let s = toks[end - 1].s;
         let deco = (s.starts_with("0x") && s.len() > 2 && s[2..].bytes().all(|b| b.is_ascii_hexdigit()))

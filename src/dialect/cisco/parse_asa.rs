@@ -153,6 +153,7 @@ fn parse_entry(p: &Parser, toks: &[Tok], kind: AclKind, end: usize) -> Result<En
         flavor: p.flavor,
         family: Family::Ipv4,
         kind,
+        show: false,
         kinds: &p.kinds,
         names: &p.names,
     };

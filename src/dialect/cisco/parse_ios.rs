@@ -144,5 +144,6 @@ fn show_header(p: &mut Parser, line: &Line) {
         _ => return,
     };
     let idx = p.acl(name, family, kind, line.span());
+    p.cfg.acls[idx].show = true;
     p.ctx = Context::Acl { idx, indent: line.indent };
 }
