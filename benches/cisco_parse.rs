@@ -12,10 +12,24 @@ fn generated(n: usize) -> String {
         let a = (i >> 8) & 0xff;
         let b = i & 0xff;
         match i % 4 {
-            0 => s.push_str(&format!(" {} permit tcp 10.{a}.{b}.0 0.0.0.255 host 192.0.2.{b} eq {}\n", (i + 1) * 10, 1 + i % 60000)),
-            1 => s.push_str(&format!(" {} deny udp any 172.16.{a}.{b} 0.0.255.0 range 1000 {}\n", (i + 1) * 10, 1000 + i % 5000)),
-            2 => s.push_str(&format!(" {} permit icmp host 10.{a}.{b}.1 any echo\n", (i + 1) * 10)),
-            _ => s.push_str(&format!(" {} permit ip 10.{a}.{b}.0 0.0.0.127 any log\n", (i + 1) * 10)),
+            0 => s.push_str(&format!(
+                " {} permit tcp 10.{a}.{b}.0 0.0.0.255 host 192.0.2.{b} eq {}\n",
+                (i + 1) * 10,
+                1 + i % 60000
+            )),
+            1 => s.push_str(&format!(
+                " {} deny udp any 172.16.{a}.{b} 0.0.255.0 range 1000 {}\n",
+                (i + 1) * 10,
+                1000 + i % 5000
+            )),
+            2 => s.push_str(&format!(
+                " {} permit icmp host 10.{a}.{b}.1 any echo\n",
+                (i + 1) * 10
+            )),
+            _ => s.push_str(&format!(
+                " {} permit ip 10.{a}.{b}.0 0.0.0.127 any log\n",
+                (i + 1) * 10
+            )),
         }
     }
     s
@@ -31,11 +45,15 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Bytes(bytes.len() as u64));
     let input = Input::from_bytes("sample_05.ios", bytes);
-    g.bench_function("sample_05.ios", |b| b.iter(|| load(&input, Flavor::Ios).unwrap()));
+    g.bench_function("sample_05.ios", |b| {
+        b.iter(|| load(&input, Flavor::Ios).unwrap())
+    });
     let gen = generated(100_000);
     g.throughput(Throughput::Bytes(gen.len() as u64));
     let input = Input::from_bytes("generated.ios", gen.into_bytes());
-    g.bench_function("generated_100k_entries", |b| b.iter(|| load(&input, Flavor::Ios).unwrap()));
+    g.bench_function("generated_100k_entries", |b| {
+        b.iter(|| load(&input, Flavor::Ios).unwrap())
+    });
     g.finish();
 }
 

@@ -39,7 +39,9 @@ fn findings() -> BTreeMap<String, usize> {
     for (path, dialect) in files() {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let input = Input::read(&path).unwrap();
-        let rs = dialect.load(&input).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let rs = dialect
+            .load(&input)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         for i in &rs.issues {
             let key = match i.level {
                 IssueLevel::Error => format!("{name}:{}: error: {}", i.origin.line, i.message),

@@ -51,8 +51,18 @@ fn aerleon_rendered_policies_agree_with_aclcheck() {
     for p in policies {
         let filter = p["filter"].as_str().unwrap();
         let packets = p["packets"].as_str().unwrap();
-        let lines: Vec<&str> = p["lines"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-        let want: Vec<&str> = p["verdicts"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let lines: Vec<&str> = p["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let want: Vec<&str> = p["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         for (dialect, file) in p["files"].as_object().unwrap() {
             let file = file.as_str().unwrap();
             let q = Command::new(env!("CARGO_BIN_EXE_fwlint"))
@@ -75,7 +85,11 @@ fn aerleon_rendered_policies_agree_with_aclcheck() {
                     mismatches.push(format!(
                         "{dialect} {file}: `{line}`: aclcheck says {w}, fwlint says {got} by {}{}",
                         a["rule"],
-                        if a.get("uncertain").is_some() { " (uncertain)" } else { "" }
+                        if a.get("uncertain").is_some() {
+                            " (uncertain)"
+                        } else {
+                            ""
+                        }
                     ));
                 }
             }
@@ -89,6 +103,11 @@ fn aerleon_rendered_policies_agree_with_aclcheck() {
         mismatches.is_empty(),
         "{} mismatches, first ones:\n{}",
         mismatches.len(),
-        mismatches.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+        mismatches
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

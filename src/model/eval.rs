@@ -231,5 +231,5 @@ pub fn iface_matches(names: &[String], iface: Option<&str>) -> bool {
 
 /// Convenience: does an address family restriction admit this packet?
 pub fn family_admits(f: Option<Family>, p: &Packet) -> bool {
-    f.is_none_or(|f| f == p.family())
+    f.map_or(true, |f| f == p.family())
 }

@@ -49,7 +49,7 @@ impl<'t, 'a> Cur<'t, 'a> {
             false
         }
     }
-    pub fn next(&mut self) -> Option<Tok<'a>> {
+    pub fn bump(&mut self) -> Option<Tok<'a>> {
         let t = self.toks.get(self.i).copied();
         if t.is_some() {
             self.i += 1;
@@ -75,7 +75,7 @@ impl<'t, 'a> Cur<'t, 'a> {
     }
     /// The next token or an error naming what was expected.
     pub fn word(&mut self, expected: &str) -> Result<Tok<'a>, SyntaxError> {
-        match self.next() {
+        match self.bump() {
             Some(t) => Ok(t),
             None => Err(self.err(format!("line ends where {expected} was expected"), expected)),
         }
@@ -115,7 +115,10 @@ pub fn action(c: &mut Cur) -> R<Action> {
         Ok(Action::Deny)
     } else {
         Err(c.err(
-            format!("expected `permit` or `deny`, found `{}`", c.peek().unwrap_or("")),
+            format!(
+                "expected `permit` or `deny`, found `{}`",
+                c.peek().unwrap_or("")
+            ),
             "permit | deny",
         ))
     }
@@ -128,14 +131,16 @@ fn standard_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
         addr(c, ctx)?
     } else {
         let t = c.word("an address")?;
-        let ip = ip_or_name(t.s, ctx)
-            .ok_or_else(|| SyntaxError {
-                message: format!("expected an address, found `{}`", t.s),
-                expected: Some("any | host A | A [MASK]".into()),
-                span: t.lo..t.hi,
-            })?;
+        let ip = ip_or_name(t.s, ctx).ok_or_else(|| SyntaxError {
+            message: format!("expected an address, found `{}`", t.s),
+            expected: Some("any | host A | A [MASK]".into()),
+            span: t.lo..t.hi,
+        })?;
         let ip_trim = t.s.strip_suffix(',').is_some();
-        if ip_trim && c.is("wildcard") && c.peek_at(1).is_some_and(|w| w.eq_ignore_ascii_case("bits")) {
+        if ip_trim
+            && c.is("wildcard")
+            && c.peek_at(1).is_some_and(|w| w.eq_ignore_ascii_case("bits"))
+        {
             c.i += 2;
             let m = c.word("a wildcard mask")?;
             let w = parse_ip(m.s).ok_or_else(|| bad_ip(&m))?;
@@ -181,7 +186,11 @@ fn bad_ip(t: &Tok) -> SyntaxError {
 /// An address (optionally followed by a comma, as in `show` output).
 pub fn parse_ip(s: &str) -> Option<IpAddr> {
     let s = s.strip_suffix(',').unwrap_or(s);
-    if !s.bytes().next().is_some_and(|b| b.is_ascii_hexdigit() || b == b':') {
+    if !s
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_hexdigit() || b == b':')
+    {
         return None;
     }
     s.parse().ok()
@@ -291,7 +300,13 @@ pub fn addr(c: &mut Cur, ctx: &Ctx) -> R<AddrSpec> {
     // ASA `show access-list` prints the resolved name after an address: `host A (www.example.com)`.
     if ctx.flavor == Flavor::Asa {
         if let Some(n) = c.peek() {
-            if n.len() > 2 && n.starts_with('(') && n.ends_with(')') && !n.starts_with("(hitcnt") && n != "(inactive)" && n != "(unresolved)" {
+            if n.len() > 2
+                && n.starts_with('(')
+                && n.ends_with(')')
+                && !n.starts_with("(hitcnt")
+                && n != "(inactive)"
+                && n != "(unresolved)"
+            {
                 c.i += 1;
             }
         }
@@ -342,7 +357,9 @@ pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
             None => {
                 return Err(SyntaxError {
                     message: format!("unknown protocol `{}`", t.s),
-                    expected: Some("ip | tcp | udp | icmp | NAME | 0-255 | object-group NAME".into()),
+                    expected: Some(
+                        "ip | tcp | udp | icmp | NAME | 0-255 | object-group NAME".into(),
+                    ),
                     span: t.lo..t.hi,
                 })
             }
@@ -407,7 +424,9 @@ pub fn port_op(c: &mut Cur, ctx: &Ctx, pp: PortProto) -> R<Option<PortOp>> {
             PortOp::Group(c.word("a port group name")?.s.to_string())
         }
         "object-group" => {
-            let Some(n) = c.peek_at(1) else { return Ok(None) };
+            let Some(n) = c.peek_at(1) else {
+                return Ok(None);
+            };
             match ctx.kinds.get(&(false, n.to_string())) {
                 Some(GroupKind::Port) => {
                     c.i += 2;
@@ -444,7 +463,7 @@ fn extended_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
         if let Some(w) = c.peek() {
             let l = w.to_ascii_lowercase();
             if w.parse::<u8>().is_ok() || IGMP_TYPES.contains(&l.as_str()) {
-                let t = c.next().expect("peeked");
+                let t = c.bump().expect("peeked");
                 unmodelled.push(Unmodelled {
                     what: format!("igmp type {}", t.s),
                     span: t.lo..t.hi,
@@ -548,7 +567,6 @@ const UNMODELLED: &[(&str, usize)] = &[
     ("udf", 2),
     ("set-qos-group", 1),
     ("nve", 2),
-
 ];
 
 /// IGMP message type names.
@@ -579,7 +597,7 @@ const LOG_WORDS: &[&str] = &[
 /// `options = { "log" [level] ["interval" N] | "log-input" | "established" | "fragments"
 ///            | "inactive" | "sequence" N | unmodelled | note }`
 fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()> {
-    while let Some(t) = c.next() {
+    while let Some(t) = c.bump() {
         let w = t.s.to_ascii_lowercase();
         match w.as_str() {
             "log" | "log-input" => {
@@ -644,10 +662,12 @@ fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()
                         x => x,
                     };
                     for _ in 0..take {
-                        match c.next() {
+                        match c.bump() {
                             Some(a) => end = a.hi,
                             None => {
-                                return Err(c.err(format!("`{}` needs an argument", t.s), "an argument"))
+                                return Err(
+                                    c.err(format!("`{}` needs an argument", t.s), "an argument")
+                                )
                             }
                         }
                     }
@@ -676,7 +696,10 @@ fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()
 fn is_option_keyword(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
     UNMODELLED.iter().any(|(k, _)| *k == l)
-        || matches!(l.as_str(), "log" | "log-input" | "established" | "fragments" | "inactive")
+        || matches!(
+            l.as_str(),
+            "log" | "log-input" | "established" | "fragments" | "inactive"
+        )
 }
 
 /// The words from `start` to `end` as written (for messages).

@@ -87,7 +87,11 @@ pub fn lower(cfg: &Config, flavor: Flavor, file: Arc<SourceFile>) -> RuleSet {
     };
     for i in &cfg.issues {
         l.issues.push(ParseIssue {
-            level: if i.error { IssueLevel::Error } else { IssueLevel::Warning },
+            level: if i.error {
+                IssueLevel::Error
+            } else {
+                IssueLevel::Warning
+            },
             message: i.message.clone(),
             expected: i.expected.clone(),
             help: None,
@@ -180,7 +184,11 @@ impl<'c> Lower<'c> {
 
     fn warn(&mut self, msg: String, span: std::ops::Range<usize>, error: bool) {
         self.issues.push(ParseIssue {
-            level: if error { IssueLevel::Error } else { IssueLevel::Warning },
+            level: if error {
+                IssueLevel::Error
+            } else {
+                IssueLevel::Warning
+            },
             message: msg,
             expected: None,
             help: None,
@@ -217,7 +225,10 @@ impl<'c> Lower<'c> {
                 },
             ]);
             let mut r = Rule::new(m, effect(*a), self.origin(span.clone()));
-            r.notes.push("fragments permit-all/deny-all: decides non-initial fragments before any entry".into());
+            r.notes.push(
+                "fragments permit-all/deny-all: decides non-initial fragments before any entry"
+                    .into(),
+            );
             rules.push(r);
         }
         for line in &acl.lines {
@@ -239,7 +250,10 @@ impl<'c> Lower<'c> {
                 }
                 Item::Broken(Some(a)) => Rule::new(
                     Match::new(vec![Cond::Opaque {
-                        what: format!("unreadable entry `{}`", self.file.text[line.span.clone()].trim()),
+                        what: format!(
+                            "unreadable entry `{}`",
+                            self.file.text[line.span.clone()].trim()
+                        ),
                     }]),
                     effect(*a),
                     origin,
@@ -264,9 +278,13 @@ impl<'c> Lower<'c> {
                         self.here = span.clone();
                         alts.push(self.entry_match(acl, c));
                     }
-                    let mut r = Rule::new(Match::new(vec![Cond::AnyOf(alts)]), effect(*action), origin);
+                    let mut r =
+                        Rule::new(Match::new(vec![Cond::AnyOf(alts)]), effect(*action), origin);
                     r.enabled = !inactive;
-                    r.notes.push(format!("expanded by the device into {} entries", children.len()));
+                    r.notes.push(format!(
+                        "expanded by the device into {} entries",
+                        children.len()
+                    ));
                     r
                 }
             };
@@ -291,7 +309,11 @@ impl<'c> Lower<'c> {
     /// The match of one entry.
     fn entry_match(&mut self, acl: &Acl, e: &ast::Entry) -> Match {
         let mut conds = Vec::new();
-        let fam = if self.flavor == Flavor::Asa { None } else { Some(acl.family) };
+        let fam = if self.flavor == Flavor::Asa {
+            None
+        } else {
+            Some(acl.family)
+        };
         if let Some(f) = fam {
             conds.push(Cond::Family(f));
         }
@@ -329,9 +351,14 @@ impl<'c> Lower<'c> {
             });
         }
         for u in &e.unmodelled {
-            conds.push(Cond::Opaque { what: u.what.clone() });
+            conds.push(Cond::Opaque {
+                what: u.what.clone(),
+            });
             self.warn(
-                format!("`{}` is not modelled: the entry matches an unknown part of its packets", u.what),
+                format!(
+                    "`{}` is not modelled: the entry matches an unknown part of its packets",
+                    u.what
+                ),
                 u.span.clone(),
                 false,
             );
@@ -359,19 +386,20 @@ impl<'c> Lower<'c> {
             },
             AddrSpec::Opaque(w) => {
                 out.opaque.push(w.clone());
-                self.warn(format!("`{w}` is not modelled: it matches unknown addresses"), self.here.clone(), false);
+                self.warn(
+                    format!("`{w}` is not modelled: it matches unknown addresses"),
+                    self.here.clone(),
+                    false,
+                );
             }
             AddrSpec::Group(n) | AddrSpec::Object(n) => {
                 let object = matches!(a, AddrSpec::Object(_));
-                match self.lookup(object, n) {
-                    Some(g) => {
-                        let r = self.group_addrs(g, fam, depth, &mut Vec::new());
-                        out.pats.extend(r.pats);
-                        out.opaque.extend(r.opaque);
-                    }
-                    // The device refuses an entry naming an undefined group:
-                    // it matches nothing (and the reference is reported).
-                    None => {}
+                // The device refuses an entry naming an undefined group:
+                // it matches nothing (and the reference is reported).
+                if let Some(g) = self.lookup(object, n) {
+                    let r = self.group_addrs(g, fam, depth, &mut Vec::new());
+                    out.pats.extend(r.pats);
+                    out.opaque.extend(r.opaque);
                 }
             }
         }
@@ -380,16 +408,28 @@ impl<'c> Lower<'c> {
 
     fn cycle(&mut self, g: usize, path: &[usize]) {
         if self.reported_cycles.insert(g) {
-            let mut names: Vec<&str> = path.iter().map(|&i| self.cfg.groups[i].name.as_str()).collect();
+            let mut names: Vec<&str> = path
+                .iter()
+                .map(|&i| self.cfg.groups[i].name.as_str())
+                .collect();
             names.push(&self.cfg.groups[g].name);
-            let msg = format!("object-group cycle: {} (the nested reference is ignored)", names.join(" -> "));
+            let msg = format!(
+                "object-group cycle: {} (the nested reference is ignored)",
+                names.join(" -> ")
+            );
             let span = self.cfg.groups[g].span.clone();
             self.warn(msg, span, true);
         }
     }
 
     /// Every address of a network group, nested groups included.
-    fn group_addrs(&mut self, g: usize, fam: Option<Family>, depth: usize, path: &mut Vec<usize>) -> Addrs {
+    fn group_addrs(
+        &mut self,
+        g: usize,
+        fam: Option<Family>,
+        depth: usize,
+        path: &mut Vec<usize>,
+    ) -> Addrs {
         if let Some(a) = self.addr_memo.get(&g) {
             return a.clone();
         }
@@ -399,7 +439,11 @@ impl<'c> Lower<'c> {
         }
         if depth > MAX_DEPTH {
             let span = self.cfg.groups[g].span.clone();
-            self.warn("object-groups nested too deeply; the rest is ignored".into(), span, true);
+            self.warn(
+                "object-groups nested too deeply; the rest is ignored".into(),
+                span,
+                true,
+            );
             return Addrs::default();
         }
         path.push(g);
@@ -408,7 +452,8 @@ impl<'c> Lower<'c> {
         let mut out = Addrs::default();
         let mut clean = true;
         if grp.kind != GroupKind::Network {
-            out.opaque.push(format!("{} is not a network group", grp.name));
+            out.opaque
+                .push(format!("{} is not a network group", grp.name));
         }
         for (m, span) in &grp.members {
             let saved = std::mem::replace(&mut self.here, span.clone());
@@ -429,7 +474,9 @@ impl<'c> Lower<'c> {
                         out.opaque.extend(r.opaque);
                     }
                 }
-                _ => out.opaque.push(format!("non-address member in {}", grp.name)),
+                _ => out
+                    .opaque
+                    .push(format!("non-address member in {}", grp.name)),
             }
             self.here = saved;
         }
@@ -608,7 +655,9 @@ impl<'c> Lower<'c> {
                 vec![m]
             }
             IcmpSpec::Group(n) => {
-                let Some(g) = self.lookup(false, n) else { return vec![] };
+                let Some(g) = self.lookup(false, n) else {
+                    return vec![];
+                };
                 let svcs = self.group_svcs(g, depth, &mut Vec::new());
                 svcs.into_iter()
                     .map(|s| {
@@ -664,7 +713,13 @@ fn push_svcs(conds: &mut Vec<Cond>, svcs: Vec<Svc>) {
 }
 
 fn push_addrs(conds: &mut Vec<Cond>, a: Addrs, src: bool) {
-    let mk = |p: Vec<AddrPattern>| if src { Cond::SrcAddr(p) } else { Cond::DstAddr(p) };
+    let mk = |p: Vec<AddrPattern>| {
+        if src {
+            Cond::SrcAddr(p)
+        } else {
+            Cond::DstAddr(p)
+        }
+    };
     if a.opaque.is_empty() {
         conds.push(mk(a.pats));
     } else {

@@ -4,7 +4,7 @@
 //! NX-OS/XR `eq 80`), protocols and ICMP types, and nested groups.
 
 use super::ast::*;
-use super::entry::{self, Cur, Ctx, SyntaxError};
+use super::entry::{self, Ctx, Cur, SyntaxError};
 use super::ports::{self, PortProto};
 use super::Flavor;
 use std::net::IpAddr;
@@ -13,7 +13,13 @@ type R<T> = Result<T, SyntaxError>;
 
 /// `member = ("group-object" | "object-group") NAME | network_member | service_member
 ///         | port_member | "protocol-object" proto | "icmp-object" icmp`
-pub fn member(c: &mut Cur, ctx: &Ctx, kind: GroupKind, obj: bool, pp: Option<PortProto>) -> R<Member> {
+pub fn member(
+    c: &mut Cur,
+    ctx: &Ctx,
+    kind: GroupKind,
+    obj: bool,
+    pp: Option<PortProto>,
+) -> R<Member> {
     if c.eat("group-object") || (kind != GroupKind::Service && c.eat("object-group")) {
         let n = c.word("a group name")?;
         return end(c, Member::Group(n.s.to_string()));
@@ -52,7 +58,13 @@ fn end(c: &Cur, m: Member) -> R<Member> {
     if c.done() {
         Ok(m)
     } else {
-        Err(c.err(format!("unexpected `{}` after a group member", c.peek().unwrap_or("")), "end of line"))
+        Err(c.err(
+            format!(
+                "unexpected `{}` after a group member",
+                c.peek().unwrap_or("")
+            ),
+            "end of line",
+        ))
     }
 }
 
@@ -106,9 +118,15 @@ fn network(c: &mut Cur, ctx: &Ctx, _obj: bool) -> R<Member> {
             c.eat("subnet");
             let t = c.word("an address")?;
             if let Some((a, l)) = t.s.split_once('/') {
-                let a = entry::parse_ip(a).ok_or_else(|| c.err(format!("`{}` is not a prefix", t.s), "A/LEN"))?;
-                let l: u8 = l.parse().map_err(|_| c.err(format!("`{}` is not a prefix", t.s), "A/LEN"))?;
-                Member::Addr(AddrSpec::Prefix(a, l.min(if a.is_ipv4() { 32 } else { 128 })))
+                let a = entry::parse_ip(a)
+                    .ok_or_else(|| c.err(format!("`{}` is not a prefix", t.s), "A/LEN"))?;
+                let l: u8 = l
+                    .parse()
+                    .map_err(|_| c.err(format!("`{}` is not a prefix", t.s), "A/LEN"))?;
+                Member::Addr(AddrSpec::Prefix(
+                    a,
+                    l.min(if a.is_ipv4() { 32 } else { 128 }),
+                ))
             } else {
                 let a = entry::parse_ip(t.s)
                     .or_else(|| ctx.names.get(t.s).copied())
@@ -150,7 +168,10 @@ fn service(c: &mut Cur, ctx: &Ctx, _obj: bool) -> R<Member> {
         return end(c, Member::Object(n.s.to_string()));
     }
     if !kw && c.is("port-object") {
-        return Err(c.err("`port-object` needs a service group with a protocol (`object-group service NAME tcp`)", "service-object PROTO ..."));
+        return Err(c.err(
+            "`port-object` needs a service group with a protocol (`object-group service NAME tcp`)",
+            "service-object PROTO ...",
+        ));
     }
     let p = entry::proto(c, ctx)?;
     let pp = match p {
@@ -184,7 +205,8 @@ fn service(c: &mut Cur, ctx: &Ctx, _obj: bool) -> R<Member> {
 }
 
 fn need(c: &mut Cur, ctx: &Ctx, pp: PortProto) -> R<PortOp> {
-    entry::port_op(c, ctx, pp)?.ok_or_else(|| c.err("expected a port operator", "eq | neq | lt | gt | range"))
+    entry::port_op(c, ctx, pp)?
+        .ok_or_else(|| c.err("expected a port operator", "eq | neq | lt | gt | range"))
 }
 
 /// Is `w` a port for `pp` in `flavor`? (re-exported for the flavor parsers)

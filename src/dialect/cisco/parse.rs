@@ -5,7 +5,7 @@
 //! `parse_nxos` and `parse_xr`; this module holds the shared context machine.
 
 use super::ast::*;
-use super::entry::{self, Cur, Ctx, SyntaxError};
+use super::entry::{self, Ctx, Cur, SyntaxError};
 use super::lex::{self, Line, Tok};
 use super::ports::PortProto;
 use super::Flavor;
@@ -18,13 +18,25 @@ use std::ops::Range;
 #[derive(Clone, Debug)]
 pub enum Context {
     None,
-    Acl { idx: usize, indent: usize },
-    Group { idx: usize, indent: usize, pp: Option<PortProto> },
+    Acl {
+        idx: usize,
+        indent: usize,
+    },
+    Group {
+        idx: usize,
+        indent: usize,
+        pp: Option<PortProto>,
+    },
     /// `interface X` / `line vty 0 4`: binding statements live here.
-    Bindable { point: String, indent: usize },
+    Bindable {
+        point: String,
+        indent: usize,
+    },
     /// An ACL-like block that is not modelled (MAC, ARP, ethernet-services):
     /// its lines are consumed (the header carried the warning).
-    Ignored { indent: usize },
+    Ignored {
+        indent: usize,
+    },
 }
 
 /// Parser state for one file.
@@ -151,7 +163,13 @@ impl<'a> Parser<'a> {
         }
     }
 
-    pub fn issue(&mut self, error: bool, message: impl Into<String>, expected: Option<String>, span: Range<usize>) {
+    pub fn issue(
+        &mut self,
+        error: bool,
+        message: impl Into<String>,
+        expected: Option<String>,
+        span: Range<usize>,
+    ) {
         self.cfg.issues.push(Issue {
             error,
             message: message.into(),
@@ -219,7 +237,12 @@ impl<'a> Parser<'a> {
             }
         }
         let Some(first) = toks.first() else {
-            self.issue(true, "a sequence number alone is not an ACL entry", Some("permit | deny | remark".into()), span);
+            self.issue(
+                true,
+                "a sequence number alone is not an ACL entry",
+                Some("permit | deny | remark".into()),
+                span,
+            );
             return;
         };
         let w = first.s.to_ascii_lowercase();
@@ -232,7 +255,12 @@ impl<'a> Parser<'a> {
                 Some(n) if toks.len() == 2 => {
                     self.cfg.acls[idx].lines.retain(|l| l.seq != Some(n));
                 }
-                _ => self.issue(true, "only `no SEQ` is understood inside an ACL", Some("no SEQ".into()), span),
+                _ => self.issue(
+                    true,
+                    "only `no SEQ` is understood inside an ACL",
+                    Some("no SEQ".into()),
+                    span,
+                ),
             },
             "statistics" => {}
             "fragments" if self.flavor == Flavor::Nxos => {
@@ -240,7 +268,12 @@ impl<'a> Parser<'a> {
                     Some("permit-all") => Action::Permit,
                     Some("deny-all") => Action::Deny,
                     _ => {
-                        self.issue(true, "expected `fragments permit-all` or `fragments deny-all`", Some("permit-all | deny-all".into()), span);
+                        self.issue(
+                            true,
+                            "expected `fragments permit-all` or `fragments deny-all`",
+                            Some("permit-all | deny-all".into()),
+                            span,
+                        );
                         return;
                     }
                 };
@@ -262,7 +295,11 @@ impl<'a> Parser<'a> {
                 match entry::entry(&mut c, &ctx) {
                     Ok(e) => self.push_line(idx, seq, Item::Entry(Box::new(e)), span, true),
                     Err(e) => {
-                        let act = if w == "permit" { Action::Permit } else { Action::Deny };
+                        let act = if w == "permit" {
+                            Action::Permit
+                        } else {
+                            Action::Deny
+                        };
                         self.syntax(e);
                         self.push_line(idx, seq, Item::Broken(Some(act)), span, true);
                     }
@@ -282,7 +319,14 @@ impl<'a> Parser<'a> {
     }
 
     /// Append a line with its sequence number (implicit: highest + 10).
-    pub fn push_line(&mut self, idx: usize, seq: Option<u32>, item: Item, span: Range<usize>, numbered: bool) {
+    pub fn push_line(
+        &mut self,
+        idx: usize,
+        seq: Option<u32>,
+        item: Item,
+        span: Range<usize>,
+        numbered: bool,
+    ) {
         let seq = if self.flavor == Flavor::Asa {
             None
         } else {
@@ -291,8 +335,19 @@ impl<'a> Parser<'a> {
                 None if numbered => self.max_seq[idx].saturating_add(10),
                 None => self.max_seq[idx],
             };
-            if seq.is_some() && self.cfg.acls[idx].lines.iter().any(|l| l.seq == Some(s) && !matches!(l.item, Item::Remark)) && !matches!(item, Item::Remark) {
-                self.issue(true, format!("duplicate sequence number {s}: the device refuses this entry"), None, span);
+            if seq.is_some()
+                && self.cfg.acls[idx]
+                    .lines
+                    .iter()
+                    .any(|l| l.seq == Some(s) && !matches!(l.item, Item::Remark))
+                && !matches!(item, Item::Remark)
+            {
+                self.issue(
+                    true,
+                    format!("duplicate sequence number {s}: the device refuses this entry"),
+                    None,
+                    span,
+                );
                 return;
             }
             self.max_seq[idx] = self.max_seq[idx].max(s);
@@ -334,13 +389,33 @@ impl<'a> Parser<'a> {
             }
             None => {
                 let what = toks.get(1).map(|t| t.s).unwrap_or("");
-                let known = ["user", "security", "time-range", "security-group", "v6-network", "local", "fqdn"];
+                let known = [
+                    "user",
+                    "security",
+                    "time-range",
+                    "security-group",
+                    "v6-network",
+                    "local",
+                    "fqdn",
+                ];
                 if known.contains(&what) {
-                    self.issue(false, format!("`{} {what}` groups are not modelled", toks[0].s), None, span);
+                    self.issue(
+                        false,
+                        format!("`{} {what}` groups are not modelled", toks[0].s),
+                        None,
+                        span,
+                    );
                 } else {
-                    self.issue(true, format!("unknown object-group form `{}`", line.content()), Some("object-group network|service|protocol|icmp-type NAME".into()), span);
+                    self.issue(
+                        true,
+                        format!("unknown object-group form `{}`", line.content()),
+                        Some("object-group network|service|protocol|icmp-type NAME".into()),
+                        span,
+                    );
                 }
-                self.ctx = Context::Ignored { indent: line.indent };
+                self.ctx = Context::Ignored {
+                    indent: line.indent,
+                };
             }
         }
     }
@@ -358,7 +433,11 @@ impl<'a> Parser<'a> {
         let kind = self.cfg.groups[idx].kind;
         let obj = self.cfg.groups[idx].object;
         // NX-OS members may start with a sequence number.
-        let toks = if toks[0].s.parse::<u32>().is_ok() && toks.len() > 1 { &toks[1..] } else { toks };
+        let toks = if toks[0].s.parse::<u32>().is_ok() && toks.len() > 1 {
+            &toks[1..]
+        } else {
+            toks
+        };
         let ctx = Ctx {
             flavor: self.flavor,
             family: Family::Ipv4,
@@ -423,7 +502,12 @@ impl<'a> Parser<'a> {
             &toks
         };
         let (Some(name), dir) = (toks.get(k + 1), toks.get(k + 2)) else {
-            self.issue(true, "binding without an ACL name", Some("NAME in|out".into()), span);
+            self.issue(
+                true,
+                "binding without an ACL name",
+                Some("NAME in|out".into()),
+                span,
+            );
             return;
         };
         let direction = match dir.map(|t| t.s.to_ascii_lowercase()).as_deref() {
@@ -432,7 +516,12 @@ impl<'a> Parser<'a> {
             // `ip access-group NAME` alone applies inbound on some platforms.
             None => "in",
             Some(other) => {
-                self.issue(true, format!("unknown direction `{other}`"), Some("in | out".into()), span);
+                self.issue(
+                    true,
+                    format!("unknown direction `{other}`"),
+                    Some("in | out".into()),
+                    span,
+                );
                 return;
             }
         };
@@ -466,7 +555,9 @@ impl<'a> Parser<'a> {
 /// `group_header = "object-group" ( "network" ["ipv4"|"ipv6"] | "ip" "address" | "ipv6" "address"
 ///                 | "service" [tcp|udp|tcp-udp] | "ip" "port" | "port" | "protocol" | "icmp-type" ) NAME
 ///               | "object" ("network" | "service") NAME`
-pub fn group_header<'t>(toks: &'t [Tok<'t>]) -> Option<(bool, GroupKind, &'t str, Option<PortProto>)> {
+pub fn group_header<'t>(
+    toks: &'t [Tok<'t>],
+) -> Option<(bool, GroupKind, &'t str, Option<PortProto>)> {
     let w = |i: usize| toks.get(i).map(|t| t.s);
     match (w(0)?, w(1)?) {
         ("object", "network") => Some((true, GroupKind::Network, w(2)?, None)),
@@ -500,10 +591,15 @@ pub fn group_header<'t>(toks: &'t [Tok<'t>]) -> Option<(bool, GroupKind, &'t str
 /// `[match=3]`, `(hitcnt=0)`, `(active)`, and the ASA rule hash `0x1a2b3c4d`.
 pub fn strip_show_counters<'t, 'a>(toks: &'t [Tok<'a>]) -> &'t [Tok<'a>] {
     // IOS: `log (tag = NAME)`.
-    let mut end = toks.iter().position(|t| t.s == "(tag").unwrap_or(toks.len());
+    let mut end = toks
+        .iter()
+        .position(|t| t.s == "(tag")
+        .unwrap_or(toks.len());
     while end > 0 {
         let s = toks[end - 1].s;
-        let deco = (s.starts_with("0x") && s.len() > 2 && s[2..].bytes().all(|b| b.is_ascii_hexdigit()))
+        let deco = (s.starts_with("0x")
+            && s.len() > 2
+            && s[2..].bytes().all(|b| b.is_ascii_hexdigit()))
             || s.starts_with("(hitcnt=")
             || s.starts_with("[match=")
             || s == "(active)"

@@ -5,7 +5,7 @@
 //! indented lines are expansions of the line above (never counted twice).
 
 use super::ast::*;
-use super::entry::{self, Cur, Ctx};
+use super::entry::{self, Ctx, Cur};
 use super::lex::{Line, Tok};
 use super::parse::{strip_show_counters, Parser};
 use crate::model::Family;
@@ -25,7 +25,12 @@ pub fn top(p: &mut Parser, line: &Line, first: &str, parent: &mut Option<(usize,
             }
         }
         "ipv6" if line.content().starts_with("ipv6 access-list ") => {
-            p.issue(false, "pre-8.3 `ipv6 access-list` lines are not modelled", None, line.span());
+            p.issue(
+                false,
+                "pre-8.3 `ipv6 access-list` lines are not modelled",
+                None,
+                line.span(),
+            );
         }
         _ => {}
     }
@@ -40,7 +45,12 @@ fn name(p: &mut Parser, line: &Line) {
             addr,
             span: line.span(),
         }),
-        _ => p.issue(true, "expected `name ADDRESS ALIAS`", Some("name A ALIAS".into()), line.span()),
+        _ => p.issue(
+            true,
+            "expected `name ADDRESS ALIAS`",
+            Some("name A ALIAS".into()),
+            line.span(),
+        ),
     }
 }
 
@@ -49,10 +59,17 @@ fn access_group(p: &mut Parser, line: &Line) {
     let toks = line.tokens();
     let w: Vec<&str> = toks.iter().map(|t| t.s).collect();
     let (acl, point, dir) = match w.as_slice() {
-        ["access-group", n, d @ ("in" | "out"), "interface", i, ..] => (*n, format!("interface {i}"), *d),
+        ["access-group", n, d @ ("in" | "out"), "interface", i, ..] => {
+            (*n, format!("interface {i}"), *d)
+        }
         ["access-group", n, "global"] => (*n, "global".to_string(), "in"),
         _ => {
-            p.issue(true, format!("unrecognised `{}`", line.content()), Some("access-group NAME in|out interface IF | access-group NAME global".into()), line.span());
+            p.issue(
+                true,
+                format!("unrecognised `{}`", line.content()),
+                Some("access-group NAME in|out interface IF | access-group NAME global".into()),
+                line.span(),
+            );
             return;
         }
     };
@@ -70,7 +87,12 @@ fn access_list(p: &mut Parser, line: &Line, parent: &mut Option<(usize, usize)>)
     let toks = line.tokens();
     let span = line.span();
     let Some(name) = toks.get(1) else {
-        p.issue(true, "expected an ACL name", Some("access-list NAME".into()), span);
+        p.issue(
+            true,
+            "expected an ACL name",
+            Some("access-list NAME".into()),
+            span,
+        );
         return;
     };
     // `show access-list` summary lines.
@@ -85,7 +107,12 @@ fn access_list(p: &mut Parser, line: &Line, parent: &mut Option<(usize, usize)>)
     }
     let show = toks.iter().any(|t| t.s.starts_with("(hitcnt="));
     let Some(kw) = toks.get(i) else {
-        p.issue(true, "expected `extended`, `standard` or `remark`", Some("extended | standard | remark".into()), span);
+        p.issue(
+            true,
+            "expected `extended`, `standard` or `remark`",
+            Some("extended | standard | remark".into()),
+            span,
+        );
         return;
     };
     let kind = match kw.s {
@@ -93,20 +120,45 @@ fn access_list(p: &mut Parser, line: &Line, parent: &mut Option<(usize, usize)>)
         "extended" => Some(AclKind::Extended),
         "standard" => Some(AclKind::Standard),
         "webtype" | "ethertype" | "rule-based" => {
-            p.issue(false, format!("`{}` ACL entries are not modelled", kw.s), None, span);
+            p.issue(
+                false,
+                format!("`{}` ACL entries are not modelled", kw.s),
+                None,
+                span,
+            );
             return;
         }
         other => {
-            p.issue(true, format!("unexpected `{other}` after the ACL name"), Some("extended | standard | remark".into()), span);
+            p.issue(
+                true,
+                format!("unexpected `{other}` after the ACL name"),
+                Some("extended | standard | remark".into()),
+                span,
+            );
             return;
         }
     };
-    let idx = p.acl(name.s, Family::Ipv4, kind.unwrap_or(AclKind::Extended), span.clone());
+    let idx = p.acl(
+        name.s,
+        Family::Ipv4,
+        kind.unwrap_or(AclKind::Extended),
+        span.clone(),
+    );
     let item = match kind {
         None => Item::Remark,
         Some(k) => {
-            if p.cfg.acls[idx].kind != k && !p.cfg.acls[idx].lines.iter().all(|l| matches!(l.item, Item::Remark)) {
-                p.issue(true, format!("ACL `{}` mixes standard and extended entries", name.s), None, span.clone());
+            if p.cfg.acls[idx].kind != k
+                && !p.cfg.acls[idx]
+                    .lines
+                    .iter()
+                    .all(|l| matches!(l.item, Item::Remark))
+            {
+                p.issue(
+                    true,
+                    format!("ACL `{}` mixes standard and extended entries", name.s),
+                    None,
+                    span.clone(),
+                );
             }
             p.cfg.acls[idx].kind = k;
             match parse_entry(p, &toks[i + 1..], k, span.end) {
@@ -138,14 +190,26 @@ fn access_list(p: &mut Parser, line: &Line, parent: &mut Option<(usize, usize)>)
         Some(n) if !show && n >= 1 && n - 1 < lines.len() => n - 1,
         _ => lines.len(),
     };
-    lines.insert(at, AclLine { seq: None, item, span });
+    lines.insert(
+        at,
+        AclLine {
+            seq: None,
+            item,
+            span,
+        },
+    );
     if show {
         *parent = Some((idx, at));
     }
 }
 
 /// Parse one entry (after `extended`/`standard`), with `show` decorations removed.
-fn parse_entry(p: &Parser, toks: &[Tok], kind: AclKind, end: usize) -> Result<Entry, entry::SyntaxError> {
+fn parse_entry(
+    p: &Parser,
+    toks: &[Tok],
+    kind: AclKind,
+    end: usize,
+) -> Result<Entry, entry::SyntaxError> {
     let inactive_mark = toks.iter().any(|t| t.s == "(inactive)");
     let toks = strip_show_counters(toks);
     // `fqdn NAME (unresolved)` stays for the address parser.
@@ -171,14 +235,31 @@ pub fn show_child(p: &mut Parser, line: &Line, parent: &mut Option<(usize, usize
     let toks = line.tokens();
     let span = line.span();
     let Some((idx, at)) = *parent else {
-        p.issue(true, "an indented `access-list` line with no line above it to expand", None, span);
+        p.issue(
+            true,
+            "an indented `access-list` line with no line above it to expand",
+            None,
+            span,
+        );
         return;
     };
-    let Some(k) = toks.iter().position(|t| t.s == "extended" || t.s == "standard") else {
-        p.issue(true, "expected `extended` in an expanded line", Some("extended".into()), span);
+    let Some(k) = toks
+        .iter()
+        .position(|t| t.s == "extended" || t.s == "standard")
+    else {
+        p.issue(
+            true,
+            "expected `extended` in an expanded line",
+            Some("extended".into()),
+            span,
+        );
         return;
     };
-    let kind = if toks[k].s == "standard" { AclKind::Standard } else { AclKind::Extended };
+    let kind = if toks[k].s == "standard" {
+        AclKind::Standard
+    } else {
+        AclKind::Extended
+    };
     match parse_entry(p, &toks[k + 1..], kind, span.end) {
         Ok(e) => {
             // Expansions explain the line: its own parse problem no longer matters.
@@ -187,7 +268,9 @@ pub fn show_child(p: &mut Parser, line: &Line, parent: &mut Option<(usize, usize
             let (action, inactive) = match &l.item {
                 Item::Entry(pe) => (pe.action, pe.inactive),
                 Item::Broken(Some(a)) => (*a, false),
-                Item::Expanded { action, inactive, .. } => (*action, *inactive),
+                Item::Expanded {
+                    action, inactive, ..
+                } => (*action, *inactive),
                 _ => (e.action, false),
             };
             match &mut l.item {

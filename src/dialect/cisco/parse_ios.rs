@@ -22,7 +22,10 @@ pub fn top(p: &mut Parser, line: &Line, first: &str) {
     match first {
         "ip" | "ipv6" => {
             let c = line.content();
-            if c.starts_with("ip access-list ") || c.starts_with("ipv6 access-list ") || c == "ip access-list" {
+            if c.starts_with("ip access-list ")
+                || c.starts_with("ipv6 access-list ")
+                || c == "ip access-list"
+            {
                 acl_header(p, line);
             }
         }
@@ -30,11 +33,16 @@ pub fn top(p: &mut Parser, line: &Line, first: &str) {
         "no" => no(p, line),
         "object-group" => p.group_start(line),
         "interface" | "line" => p.bindable(line),
-        "mac" | "arp" | "ethernet-services" => {
-            if line.content().contains(" access-list ") {
-                p.issue(false, format!("`{first} access-list` (layer 2) is not modelled"), None, line.span());
-                p.ctx = Context::Ignored { indent: line.indent };
-            }
+        "mac" | "arp" | "ethernet-services" if line.content().contains(" access-list ") => {
+            p.issue(
+                false,
+                format!("`{first} access-list` (layer 2) is not modelled"),
+                None,
+                line.span(),
+            );
+            p.ctx = Context::Ignored {
+                indent: line.indent,
+            };
         }
         "Standard" | "Extended" | "Reflexive" | "IP" | "IPv6" | "IPV6" => show_header(p, line),
         _ => {}
@@ -46,13 +54,34 @@ pub fn top(p: &mut Parser, line: &Line, first: &str) {
 fn acl_header(p: &mut Parser, line: &Line) {
     let toks = line.tokens();
     let span = line.span();
-    let family = if toks[0].s == "ipv6" { Family::Ipv6 } else { Family::Ipv4 };
+    let family = if toks[0].s == "ipv6" {
+        Family::Ipv6
+    } else {
+        Family::Ipv4
+    };
     let w = |i: usize| toks.get(i).map(|t| t.s);
     let (kind, name) = match (w(2), w(3)) {
         (Some("standard"), Some(n)) => (AclKind::Standard, n),
         (Some("extended"), Some(n)) => (AclKind::Extended, n),
-        (Some("resequence" | "logging" | "log-update" | "counters" | "match-local-traffic" | "persistent" | "role-based" | "fqdn"), _) => {
-            p.issue(false, format!("`{}` is not modelled", line.content()), None, span);
+        (
+            Some(
+                "resequence"
+                | "logging"
+                | "log-update"
+                | "counters"
+                | "match-local-traffic"
+                | "persistent"
+                | "role-based"
+                | "fqdn",
+            ),
+            _,
+        ) => {
+            p.issue(
+                false,
+                format!("`{}` is not modelled", line.content()),
+                None,
+                span,
+            );
             return;
         }
         (Some(n), None) => (AclKind::Extended, n),
@@ -62,12 +91,20 @@ fn acl_header(p: &mut Parser, line: &Line) {
             (AclKind::Extended, n)
         }
         _ => {
-            p.issue(true, "expected an ACL name", Some("ip access-list [standard|extended] NAME".into()), span);
+            p.issue(
+                true,
+                "expected an ACL name",
+                Some("ip access-list [standard|extended] NAME".into()),
+                span,
+            );
             return;
         }
     };
     let idx = p.acl(name, family, kind, span);
-    p.ctx = Context::Acl { idx, indent: line.indent };
+    p.ctx = Context::Acl {
+        idx,
+        indent: line.indent,
+    };
 }
 
 /// `numbered = "access-list" N ["dynamic" NAME ["timeout" M]] (entry | "remark" TEXT)`
@@ -75,7 +112,12 @@ fn numbered(p: &mut Parser, line: &Line) {
     let toks = line.tokens();
     let span = line.span();
     let Some(n) = toks.get(1) else {
-        p.issue(true, "expected an ACL number", Some("access-list N".into()), span);
+        p.issue(
+            true,
+            "expected an ACL number",
+            Some("access-list N".into()),
+            span,
+        );
         return;
     };
     let Ok(num) = n.s.parse::<u32>() else {
@@ -98,13 +140,23 @@ fn numbered(p: &mut Parser, line: &Line) {
         return;
     };
     let Some(kind) = numbered_kind(num) else {
-        p.issue(false, format!("numbered ACL {num} is not an IP ACL (not modelled)"), None, span);
+        p.issue(
+            false,
+            format!("numbered ACL {num} is not an IP ACL (not modelled)"),
+            None,
+            span,
+        );
         return;
     };
     let idx = p.acl(n.s, Family::Ipv4, kind, span.clone());
     let mut from = 2;
     if toks.get(2).is_some_and(|t| t.s == "dynamic") {
-        p.issue(false, "dynamic (lock-and-key) entries are not modelled", None, span.clone());
+        p.issue(
+            false,
+            "dynamic (lock-and-key) entries are not modelled",
+            None,
+            span.clone(),
+        );
         from = 4;
         if toks.get(4).is_some_and(|t| t.s == "timeout") {
             from = 6;
@@ -122,9 +174,8 @@ fn no(p: &mut Parser, line: &Line) {
     let toks = line.tokens();
     let w: Vec<&str> = toks.iter().map(|t| t.s).collect();
     match w.as_slice() {
-        ["no", "ip", "access-list", "standard" | "extended", name] | ["no", "ip" | "ipv4", "access-list", name] => {
-            p.clear_acl(name, Family::Ipv4)
-        }
+        ["no", "ip", "access-list", "standard" | "extended", name]
+        | ["no", "ip" | "ipv4", "access-list", name] => p.clear_acl(name, Family::Ipv4),
         ["no", "ipv6", "access-list", name] => p.clear_acl(name, Family::Ipv6),
         ["no", "access-list", name] => p.clear_acl(name, Family::Ipv4),
         _ => {}
@@ -138,12 +189,17 @@ fn show_header(p: &mut Parser, line: &Line) {
     let w: Vec<&str> = toks.iter().map(|t| t.s).collect();
     let (kind, family, name) = match w.as_slice() {
         ["Standard", "IP", "access", "list", n, ..] => (AclKind::Standard, Family::Ipv4, *n),
-        ["Extended" | "Reflexive", "IP", "access", "list", n, ..] => (AclKind::Extended, Family::Ipv4, *n),
+        ["Extended" | "Reflexive", "IP", "access", "list", n, ..] => {
+            (AclKind::Extended, Family::Ipv4, *n)
+        }
         ["IP", "access", "list", n, ..] => (AclKind::Extended, Family::Ipv4, *n),
         ["IPv6" | "IPV6", "access", "list", n, ..] => (AclKind::Extended, Family::Ipv6, *n),
         _ => return,
     };
     let idx = p.acl(name, family, kind, line.span());
     p.cfg.acls[idx].show = true;
-    p.ctx = Context::Acl { idx, indent: line.indent };
+    p.ctx = Context::Acl {
+        idx,
+        indent: line.indent,
+    };
 }

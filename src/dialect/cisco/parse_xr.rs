@@ -25,15 +25,27 @@ pub fn top(p: &mut Parser, line: &Line, first: &str) {
 fn header(p: &mut Parser, line: &Line) {
     let toks = line.tokens();
     let span = line.span();
-    let family = if toks[0].s == "ipv6" { Family::Ipv6 } else { Family::Ipv4 };
+    let family = if toks[0].s == "ipv6" {
+        Family::Ipv6
+    } else {
+        Family::Ipv4
+    };
     let Some(name) = toks.get(2) else {
-        p.issue(true, "expected an ACL name", Some("ipv4 access-list NAME".into()), span);
+        p.issue(
+            true,
+            "expected an ACL name",
+            Some("ipv4 access-list NAME".into()),
+            span,
+        );
         return;
     };
     let idx = p.acl(name.s, family, AclKind::Extended, span);
     if toks.len() > 3 {
         p.acl_line(idx, line, &toks, 3);
     } else {
-        p.ctx = Context::Acl { idx, indent: line.indent };
+        p.ctx = Context::Acl {
+            idx,
+            indent: line.indent,
+        };
     }
 }
