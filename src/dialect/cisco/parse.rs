@@ -51,6 +51,8 @@ pub struct Parser<'a> {
     pub ctx: Context,
     /// Highest sequence number per ACL (for implicit numbering).
     pub max_seq: Vec<u32>,
+    /// Sequence numbers taken by entries, per ACL (duplicates are refused).
+    pub used_seq: Vec<std::collections::HashSet<u32>>,
     /// ASA `show access-list`: a parent line's syntax error, dropped when
     /// expansions follow (they say what the line means).
     pub pending: Option<Issue>,
@@ -68,6 +70,7 @@ pub fn parse(text: &str, flavor: Flavor) -> Config {
         names: HashMap::new(),
         ctx: Context::None,
         max_seq: Vec::new(),
+        used_seq: Vec::new(),
         pending: None,
     };
     p.prescan();
@@ -199,6 +202,7 @@ impl<'a> Parser<'a> {
             span,
         });
         self.max_seq.push(0);
+        self.used_seq.push(Default::default());
         self.acl_index.insert(key, i);
         i
     }
@@ -209,6 +213,7 @@ impl<'a> Parser<'a> {
             self.cfg.acls[i].lines.clear();
             self.cfg.acls[i].fragments = None;
             self.max_seq[i] = 0;
+            self.used_seq[i].clear();
         }
     }
 
@@ -254,6 +259,7 @@ impl<'a> Parser<'a> {
             "no" => match toks.get(1).and_then(|t| t.s.parse::<u32>().ok()) {
                 Some(n) if toks.len() == 2 => {
                     self.cfg.acls[idx].lines.retain(|l| l.seq != Some(n));
+                    self.used_seq[idx].remove(&n);
                 }
                 _ => self.issue(
                     true,
@@ -335,13 +341,8 @@ impl<'a> Parser<'a> {
                 None if numbered => self.max_seq[idx].saturating_add(10),
                 None => self.max_seq[idx],
             };
-            if seq.is_some()
-                && self.cfg.acls[idx]
-                    .lines
-                    .iter()
-                    .any(|l| l.seq == Some(s) && !matches!(l.item, Item::Remark))
-                && !matches!(item, Item::Remark)
-            {
+            let entry = !matches!(item, Item::Remark);
+            if entry && !self.used_seq[idx].insert(s) && seq.is_some() {
                 self.issue(
                     true,
                     format!("duplicate sequence number {s}: the device refuses this entry"),
