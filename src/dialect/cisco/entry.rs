@@ -98,6 +98,18 @@ pub struct Ctx<'g> {
 
 type R<T> = Result<T, SyntaxError>;
 
+/// Lower-case a keyword into a stack buffer (no allocation). Words longer
+/// than any keyword come back unchanged (they match no keyword either way).
+pub fn lc<'b>(s: &'b str, buf: &'b mut [u8; 32]) -> &'b str {
+    if s.len() > buf.len() || !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return s;
+    }
+    let b = &mut buf[..s.len()];
+    b.copy_from_slice(s.as_bytes());
+    b.make_ascii_lowercase();
+    std::str::from_utf8(b).unwrap_or(s)
+}
+
 /// `entry = action ( standard_body | extended_body )`
 pub fn entry(c: &mut Cur, ctx: &Ctx) -> R<Entry> {
     let action = action(c)?;
@@ -228,8 +240,8 @@ fn prefix(s: &str) -> Option<(IpAddr, u8)> {
 ///        | "interface" IF | "range" ip ip | "fqdn" ["v4"|"v6"] NAME ["(unresolved)"]`
 pub fn addr(c: &mut Cur, ctx: &Ctx) -> R<AddrSpec> {
     let t = c.word("an address (any, host A, A MASK, A/LEN, object-group NAME)")?;
-    let w = t.s.to_ascii_lowercase();
-    let spec = match w.as_str() {
+    let mut buf = [0u8; 32];
+    let spec = match lc(t.s, &mut buf) {
         "any" => AddrSpec::Any(None),
         "any4" if ctx.flavor == Flavor::Asa => AddrSpec::Any(Some(Family::Ipv4)),
         "any6" if ctx.flavor == Flavor::Asa => AddrSpec::Any(Some(Family::Ipv6)),
@@ -333,8 +345,9 @@ fn port_proto(p: &ProtoSpec, ctx: &Ctx) -> Option<PortProto> {
 /// `proto = "ip" | "ipv4" | "ipv6" | NAME | NUMBER | "tcp-udp" | "object-group" NAME | "object" NAME`
 pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
     let t = c.word("a protocol")?;
-    let w = t.s.to_ascii_lowercase();
-    Ok(match w.as_str() {
+    let mut buf = [0u8; 32];
+    let w = lc(t.s, &mut buf);
+    Ok(match w {
         "ip" => ProtoSpec::Any,
         "ipv4" if ctx.flavor == Flavor::Xr || ctx.family == Family::Ipv4 => {
             if ctx.flavor == Flavor::Xr {
@@ -350,7 +363,7 @@ pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
         "object" if ctx.flavor == Flavor::Asa => {
             ProtoSpec::Object(c.word("an object name")?.s.to_string())
         }
-        _ => match ports::protocol(&w) {
+        _ => match ports::protocol(w) {
             Some(n) => ProtoSpec::Num(n),
             // IOS `show` prints a service object-group bare in protocol position.
             None if ctx.show => ProtoSpec::Group(t.s.to_string()),
@@ -373,7 +386,8 @@ pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
 pub fn port_op(c: &mut Cur, ctx: &Ctx, pp: PortProto) -> R<Option<PortOp>> {
     let Some(w) = c.peek() else { return Ok(None) };
     let pp = if ctx.show { PortProto::Both } else { pp };
-    let w = w.to_ascii_lowercase();
+    let mut buf = [0u8; 32];
+    let w = lc(w, &mut buf);
     let one = |c: &mut Cur| -> R<u16> {
         let t = c.word("a port")?;
         ports::port(ctx.flavor, pp, t.s).map_err(|m| SyntaxError {
@@ -393,7 +407,7 @@ pub fn port_op(c: &mut Cur, ctx: &Ctx, pp: PortProto) -> R<Option<PortOp>> {
         }
         Ok(v)
     };
-    let op = match w.as_str() {
+    let op = match w {
         "eq" => {
             c.i += 1;
             PortOp::Eq(many(c)?)
@@ -598,10 +612,11 @@ const LOG_WORDS: &[&str] = &[
 ///            | "inactive" | "sequence" N | unmodelled | note }`
 fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()> {
     while let Some(t) = c.bump() {
-        let w = t.s.to_ascii_lowercase();
-        match w.as_str() {
+        let mut buf = [0u8; 32];
+        let w = lc(t.s, &mut buf);
+        match w {
             "log" | "log-input" => {
-                let mut note = w.clone();
+                let mut note = w.to_string();
                 loop {
                     match c.peek() {
                         Some(x)
@@ -636,7 +651,7 @@ fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()
                 let n = c.word("a counter name")?;
                 e.notes.push(format!("counter {}", n.s));
             }
-            "capture" | "icmp-off" if ctx.flavor == Flavor::Xr => e.notes.push(w.clone()),
+            "capture" | "icmp-off" if ctx.flavor == Flavor::Xr => e.notes.push(w.to_string()),
             _ => {
                 if let Some(&(_, n)) = UNMODELLED.iter().find(|(k, _)| *k == w) {
                     let start = t.lo;

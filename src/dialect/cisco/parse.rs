@@ -250,8 +250,9 @@ impl<'a> Parser<'a> {
             );
             return;
         };
-        let w = first.s.to_ascii_lowercase();
-        match w.as_str() {
+        let mut buf = [0u8; 32];
+        let w = entry::lc(first.s, &mut buf);
+        match w {
             "remark" => {
                 let numbered = self.flavor != Flavor::Ios;
                 self.push_line(idx, seq, Item::Remark, span, numbered);
