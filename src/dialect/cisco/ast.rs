@@ -136,6 +136,9 @@ pub struct Acl {
     pub family: Family,
     pub kind: AclKind,
     pub lines: Vec<AclLine>,
+    /// Read from `show` output (IOS prints port names from one table whatever
+    /// the protocol, and service object-groups bare in protocol position).
+    pub show: bool,
     /// NX-OS `fragments permit-all|deny-all`.
     pub fragments: Option<(Action, Range<usize>)>,
     pub span: Range<usize>,

@@ -49,7 +49,7 @@ impl<'t, 'a> Cur<'t, 'a> {
             false
         }
     }
-    pub fn next(&mut self) -> Option<Tok<'a>> {
+    pub fn bump(&mut self) -> Option<Tok<'a>> {
         let t = self.toks.get(self.i).copied();
         if t.is_some() {
             self.i += 1;
@@ -75,7 +75,7 @@ impl<'t, 'a> Cur<'t, 'a> {
     }
     /// The next token or an error naming what was expected.
     pub fn word(&mut self, expected: &str) -> Result<Tok<'a>, SyntaxError> {
-        match self.next() {
+        match self.bump() {
             Some(t) => Ok(t),
             None => Err(self.err(format!("line ends where {expected} was expected"), expected)),
         }
@@ -87,6 +87,9 @@ pub struct Ctx<'g> {
     pub flavor: Flavor,
     pub family: Family,
     pub kind: AclKind,
+    /// `show` output: port names from either protocol's table, bare service
+    /// object-group names in protocol position.
+    pub show: bool,
     /// Kinds of the object-groups and objects defined anywhere in the file
     /// (`true` key component: ASA `object`).
     pub kinds: &'g HashMap<(bool, String), GroupKind>,
@@ -94,6 +97,18 @@ pub struct Ctx<'g> {
 }
 
 type R<T> = Result<T, SyntaxError>;
+
+/// Lower-case a keyword into a stack buffer (no allocation). Words longer
+/// than any keyword come back unchanged (they match no keyword either way).
+pub fn lc<'b>(s: &'b str, buf: &'b mut [u8; 32]) -> &'b str {
+    if s.len() > buf.len() || !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return s;
+    }
+    let b = &mut buf[..s.len()];
+    b.copy_from_slice(s.as_bytes());
+    b.make_ascii_lowercase();
+    std::str::from_utf8(b).unwrap_or(s)
+}
 
 /// `entry = action ( standard_body | extended_body )`
 pub fn entry(c: &mut Cur, ctx: &Ctx) -> R<Entry> {
@@ -225,8 +240,8 @@ fn prefix(s: &str) -> Option<(IpAddr, u8)> {
 ///        | "interface" IF | "range" ip ip | "fqdn" ["v4"|"v6"] NAME ["(unresolved)"]`
 pub fn addr(c: &mut Cur, ctx: &Ctx) -> R<AddrSpec> {
     let t = c.word("an address (any, host A, A MASK, A/LEN, object-group NAME)")?;
-    let w = t.s.to_ascii_lowercase();
-    let spec = match w.as_str() {
+    let mut buf = [0u8; 32];
+    let spec = match lc(t.s, &mut buf) {
         "any" => AddrSpec::Any(None),
         "any4" if ctx.flavor == Flavor::Asa => AddrSpec::Any(Some(Family::Ipv4)),
         "any6" if ctx.flavor == Flavor::Asa => AddrSpec::Any(Some(Family::Ipv6)),
@@ -330,8 +345,9 @@ fn port_proto(p: &ProtoSpec, ctx: &Ctx) -> Option<PortProto> {
 /// `proto = "ip" | "ipv4" | "ipv6" | NAME | NUMBER | "tcp-udp" | "object-group" NAME | "object" NAME`
 pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
     let t = c.word("a protocol")?;
-    let w = t.s.to_ascii_lowercase();
-    Ok(match w.as_str() {
+    let mut buf = [0u8; 32];
+    let w = lc(t.s, &mut buf);
+    Ok(match w {
         "ip" => ProtoSpec::Any,
         "ipv4" if ctx.flavor == Flavor::Xr || ctx.family == Family::Ipv4 => {
             if ctx.flavor == Flavor::Xr {
@@ -347,8 +363,10 @@ pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
         "object" if ctx.flavor == Flavor::Asa => {
             ProtoSpec::Object(c.word("an object name")?.s.to_string())
         }
-        _ => match ports::protocol(&w) {
+        _ => match ports::protocol(w) {
             Some(n) => ProtoSpec::Num(n),
+            // IOS `show` prints a service object-group bare in protocol position.
+            None if ctx.show => ProtoSpec::Group(t.s.to_string()),
             None => {
                 return Err(SyntaxError {
                     message: format!("unknown protocol `{}`", t.s),
@@ -367,7 +385,9 @@ pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
 /// (`object-group` only when NAME is a port group: ASA service groups with a protocol).
 pub fn port_op(c: &mut Cur, ctx: &Ctx, pp: PortProto) -> R<Option<PortOp>> {
     let Some(w) = c.peek() else { return Ok(None) };
-    let w = w.to_ascii_lowercase();
+    let pp = if ctx.show { PortProto::Both } else { pp };
+    let mut buf = [0u8; 32];
+    let w = lc(w, &mut buf);
     let one = |c: &mut Cur| -> R<u16> {
         let t = c.word("a port")?;
         ports::port(ctx.flavor, pp, t.s).map_err(|m| SyntaxError {
@@ -387,7 +407,7 @@ pub fn port_op(c: &mut Cur, ctx: &Ctx, pp: PortProto) -> R<Option<PortOp>> {
         }
         Ok(v)
     };
-    let op = match w.as_str() {
+    let op = match w {
         "eq" => {
             c.i += 1;
             PortOp::Eq(many(c)?)
@@ -457,7 +477,7 @@ fn extended_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
         if let Some(w) = c.peek() {
             let l = w.to_ascii_lowercase();
             if w.parse::<u8>().is_ok() || IGMP_TYPES.contains(&l.as_str()) {
-                let t = c.next().expect("peeked");
+                let t = c.bump().expect("peeked");
                 unmodelled.push(Unmodelled {
                     what: format!("igmp type {}", t.s),
                     span: t.lo..t.hi,
@@ -591,11 +611,12 @@ const LOG_WORDS: &[&str] = &[
 /// `options = { "log" [level] ["interval" N] | "log-input" | "established" | "fragments"
 ///            | "inactive" | "sequence" N | unmodelled | note }`
 fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()> {
-    while let Some(t) = c.next() {
-        let w = t.s.to_ascii_lowercase();
-        match w.as_str() {
+    while let Some(t) = c.bump() {
+        let mut buf = [0u8; 32];
+        let w = lc(t.s, &mut buf);
+        match w {
             "log" | "log-input" => {
-                let mut note = w.clone();
+                let mut note = w.to_string();
                 loop {
                     match c.peek() {
                         Some(x)
@@ -630,7 +651,7 @@ fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()
                 let n = c.word("a counter name")?;
                 e.notes.push(format!("counter {}", n.s));
             }
-            "capture" | "icmp-off" if ctx.flavor == Flavor::Xr => e.notes.push(w.clone()),
+            "capture" | "icmp-off" if ctx.flavor == Flavor::Xr => e.notes.push(w.to_string()),
             _ => {
                 if let Some(&(_, n)) = UNMODELLED.iter().find(|(k, _)| *k == w) {
                     let start = t.lo;
@@ -656,7 +677,7 @@ fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()
                         x => x,
                     };
                     for _ in 0..take {
-                        match c.next() {
+                        match c.bump() {
                             Some(a) => end = a.hi,
                             None => {
                                 return Err(

@@ -80,8 +80,7 @@ fn word(i: &str) -> IResult<&str, &str> {
 pub fn tokenize(text: &str, base: usize) -> Vec<Tok<'_>> {
     let mut out = Vec::with_capacity(12);
     let mut rest = text;
-    loop {
-        let Ok((r, _)) = blanks(rest) else { break };
+    while let Ok((r, _)) = blanks(rest) {
         rest = r;
         let Ok((r, w)) = word(rest) else { break };
         if w.starts_with('!') {

@@ -394,15 +394,12 @@ impl<'c> Lower<'c> {
             }
             AddrSpec::Group(n) | AddrSpec::Object(n) => {
                 let object = matches!(a, AddrSpec::Object(_));
-                match self.lookup(object, n) {
-                    Some(g) => {
-                        let r = self.group_addrs(g, fam, depth, &mut Vec::new());
-                        out.pats.extend(r.pats);
-                        out.opaque.extend(r.opaque);
-                    }
-                    // The device refuses an entry naming an undefined group:
-                    // it matches nothing (and the reference is reported).
-                    None => {}
+                // The device refuses an entry naming an undefined group:
+                // it matches nothing (and the reference is reported).
+                if let Some(g) = self.lookup(object, n) {
+                    let r = self.group_addrs(g, fam, depth, &mut Vec::new());
+                    out.pats.extend(r.pats);
+                    out.opaque.extend(r.opaque);
                 }
             }
         }

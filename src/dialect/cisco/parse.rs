@@ -51,6 +51,8 @@ pub struct Parser<'a> {
     pub ctx: Context,
     /// Highest sequence number per ACL (for implicit numbering).
     pub max_seq: Vec<u32>,
+    /// Sequence numbers taken by entries, per ACL (duplicates are refused).
+    pub used_seq: Vec<std::collections::HashSet<u32>>,
     /// ASA `show access-list`: a parent line's syntax error, dropped when
     /// expansions follow (they say what the line means).
     pub pending: Option<Issue>,
@@ -68,6 +70,7 @@ pub fn parse(text: &str, flavor: Flavor) -> Config {
         names: HashMap::new(),
         ctx: Context::None,
         max_seq: Vec::new(),
+        used_seq: Vec::new(),
         pending: None,
     };
     p.prescan();
@@ -194,10 +197,12 @@ impl<'a> Parser<'a> {
             family,
             kind,
             lines: Vec::new(),
+            show: false,
             fragments: None,
             span,
         });
         self.max_seq.push(0);
+        self.used_seq.push(Default::default());
         self.acl_index.insert(key, i);
         i
     }
@@ -208,6 +213,7 @@ impl<'a> Parser<'a> {
             self.cfg.acls[i].lines.clear();
             self.cfg.acls[i].fragments = None;
             self.max_seq[i] = 0;
+            self.used_seq[i].clear();
         }
     }
 
@@ -244,8 +250,9 @@ impl<'a> Parser<'a> {
             );
             return;
         };
-        let w = first.s.to_ascii_lowercase();
-        match w.as_str() {
+        let mut buf = [0u8; 32];
+        let w = entry::lc(first.s, &mut buf);
+        match w {
             "remark" => {
                 let numbered = self.flavor != Flavor::Ios;
                 self.push_line(idx, seq, Item::Remark, span, numbered);
@@ -253,6 +260,7 @@ impl<'a> Parser<'a> {
             "no" => match toks.get(1).and_then(|t| t.s.parse::<u32>().ok()) {
                 Some(n) if toks.len() == 2 => {
                     self.cfg.acls[idx].lines.retain(|l| l.seq != Some(n));
+                    self.used_seq[idx].remove(&n);
                 }
                 _ => self.issue(
                     true,
@@ -281,11 +289,12 @@ impl<'a> Parser<'a> {
             "ignore" => self.issue(false, "`ignore routable` is not modelled", None, span),
             "permit" | "deny" => {
                 let a = &self.cfg.acls[idx];
-                let (family, kind) = (a.family, a.kind);
+                let (family, kind, show) = (a.family, a.kind, a.show);
                 let ctx = Ctx {
                     flavor: self.flavor,
                     family,
                     kind,
+                    show,
                     kinds: &self.kinds,
                     names: &self.names,
                 };
@@ -333,13 +342,8 @@ impl<'a> Parser<'a> {
                 None if numbered => self.max_seq[idx].saturating_add(10),
                 None => self.max_seq[idx],
             };
-            if seq.is_some()
-                && self.cfg.acls[idx]
-                    .lines
-                    .iter()
-                    .any(|l| l.seq == Some(s) && !matches!(l.item, Item::Remark))
-                && !matches!(item, Item::Remark)
-            {
+            let entry = !matches!(item, Item::Remark);
+            if entry && !self.used_seq[idx].insert(s) && seq.is_some() {
                 self.issue(
                     true,
                     format!("duplicate sequence number {s}: the device refuses this entry"),
@@ -440,6 +444,7 @@ impl<'a> Parser<'a> {
             flavor: self.flavor,
             family: Family::Ipv4,
             kind: AclKind::Extended,
+            show: false,
             kinds: &self.kinds,
             names: &self.names,
         };
@@ -587,7 +592,11 @@ pub fn group_header<'t>(
 /// Drop `show` output decorations at the end of an entry: `(5 matches)`,
 /// `[match=3]`, `(hitcnt=0)`, `(active)`, and the ASA rule hash `0x1a2b3c4d`.
 pub fn strip_show_counters<'t, 'a>(toks: &'t [Tok<'a>]) -> &'t [Tok<'a>] {
-    let mut end = toks.len();
+    // IOS: `log (tag = NAME)`.
+    let mut end = toks
+        .iter()
+        .position(|t| t.s == "(tag")
+        .unwrap_or(toks.len());
     while end > 0 {
         let s = toks[end - 1].s;
         let deco = (s.starts_with("0x")

@@ -217,6 +217,7 @@ fn parse_entry(
         flavor: p.flavor,
         family: Family::Ipv4,
         kind,
+        show: false,
         kinds: &p.kinds,
         names: &p.names,
     };

@@ -33,18 +33,16 @@ pub fn top(p: &mut Parser, line: &Line, first: &str) {
         "no" => no(p, line),
         "object-group" => p.group_start(line),
         "interface" | "line" => p.bindable(line),
-        "mac" | "arp" | "ethernet-services" => {
-            if line.content().contains(" access-list ") {
-                p.issue(
-                    false,
-                    format!("`{first} access-list` (layer 2) is not modelled"),
-                    None,
-                    line.span(),
-                );
-                p.ctx = Context::Ignored {
-                    indent: line.indent,
-                };
-            }
+        "mac" | "arp" | "ethernet-services" if line.content().contains(" access-list ") => {
+            p.issue(
+                false,
+                format!("`{first} access-list` (layer 2) is not modelled"),
+                None,
+                line.span(),
+            );
+            p.ctx = Context::Ignored {
+                indent: line.indent,
+            };
         }
         "Standard" | "Extended" | "Reflexive" | "IP" | "IPv6" | "IPV6" => show_header(p, line),
         _ => {}
@@ -199,6 +197,7 @@ fn show_header(p: &mut Parser, line: &Line) {
         _ => return,
     };
     let idx = p.acl(name, family, kind, line.span());
+    p.cfg.acls[idx].show = true;
     p.ctx = Context::Acl {
         idx,
         indent: line.indent,

@@ -241,7 +241,13 @@ pub fn port(flavor: Flavor, p: PortProto, word: &str) -> Result<u16, String> {
 /// True when `word` reads as a port for the protocol (used to collect the
 /// several ports of `eq P P P`).
 pub fn is_port(flavor: Flavor, p: PortProto, word: &str) -> bool {
-    port(flavor, p, word).is_ok()
+    if let Ok(n) = word.parse::<u32>() {
+        return n <= 65535;
+    }
+    match p {
+        PortProto::Tcp | PortProto::Udp => lookup(table(flavor, p), word).is_some(),
+        PortProto::Both => port(flavor, p, word).is_ok(),
+    }
 }
 
 /// IPv4 ICMP message names: type and, for the specific ones, code.

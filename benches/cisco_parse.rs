@@ -1,0 +1,61 @@
+//! Parse-and-lower throughput of the Cisco dialects: the large real IOS config
+//! of the shared corpus, and a generated 100,000-entry extended ACL.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use fwlint::dialect::cisco::{load, Flavor};
+use fwlint::read::Input;
+
+fn generated(n: usize) -> String {
+    let mut s = String::with_capacity(n * 64);
+    s.push_str("ip access-list extended BIG\n");
+    for i in 0..n {
+        let a = (i >> 8) & 0xff;
+        let b = i & 0xff;
+        match i % 4 {
+            0 => s.push_str(&format!(
+                " {} permit tcp 10.{a}.{b}.0 0.0.0.255 host 192.0.2.{b} eq {}\n",
+                (i + 1) * 10,
+                1 + i % 60000
+            )),
+            1 => s.push_str(&format!(
+                " {} deny udp any 172.16.{a}.{b} 0.0.255.0 range 1000 {}\n",
+                (i + 1) * 10,
+                1000 + i % 5000
+            )),
+            2 => s.push_str(&format!(
+                " {} permit icmp host 10.{a}.{b}.1 any echo\n",
+                (i + 1) * 10
+            )),
+            _ => s.push_str(&format!(
+                " {} permit ip 10.{a}.{b}.0 0.0.0.127 any log\n",
+                (i + 1) * 10
+            )),
+        }
+    }
+    s
+}
+
+fn bench(c: &mut Criterion) {
+    let real = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus-real/cisco-ios/mpenning__ciscoconfparse__tests__fixtures__configs__sample_05.ios"
+    );
+    let bytes = std::fs::read(real).expect("shared corpus");
+    let mut g = c.benchmark_group("cisco_parse");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes.len() as u64));
+    let input = Input::from_bytes("sample_05.ios", bytes);
+    g.bench_function("sample_05.ios", |b| {
+        b.iter(|| load(&input, Flavor::Ios).unwrap())
+    });
+    let gen = generated(100_000);
+    g.throughput(Throughput::Bytes(gen.len() as u64));
+    let input = Input::from_bytes("generated.ios", gen.into_bytes());
+    g.bench_function("generated_100k_entries", |b| {
+        b.iter(|| load(&input, Flavor::Ios).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
