@@ -5,6 +5,8 @@
 //! → packet-set engine ([`space`]) → checks ([`check`]) → findings ([`finding`])
 //! → reporters ([`report`]). [`cli`] is the glue.
 
+pub mod baseline;
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod dialect;
@@ -12,4 +14,7 @@ pub mod finding;
 pub mod model;
 pub mod read;
 pub mod report;
+pub mod settings;
 pub mod space;
+pub mod suggest;
+pub mod topology;
