@@ -135,7 +135,11 @@ fn profile_filter(
         }
         picked.push((*rank, i, rule));
     }
-    picked.sort_by_key(|(rank, i, _)| (*rank, *i));
+    // Precedence groups in order. Within a group the order does not change any
+    // verdict (any matching block blocks, any matching allow allows), so rules
+    // whose match is certain come first: `query` then names a rule that surely
+    // decides before one that only might.
+    picked.sort_by_key(|(rank, i, r)| (*rank, r.matches.is_uncertain(), *i));
     let (default, default_origin) = if on {
         let (v, span) = profiles.default_action(p, dir);
         let a = match v {
