@@ -32,11 +32,11 @@ impl Space {
         let icmp = s.bdd().and(&self.icmp_protos);
         Measure {
             packets: s.bdd().cardinality(),
-            src_addrs: self.count(&s.bdd(), &[Field::Family, Field::SrcAddr]),
-            dst_addrs: self.count(&s.bdd(), &[Field::Family, Field::DstAddr]),
+            src_addrs: self.count(s.bdd(), &[Field::Family, Field::SrcAddr]),
+            dst_addrs: self.count(s.bdd(), &[Field::Family, Field::DstAddr]),
             src_ports: self.count(&ports, &[Field::SrcPort]),
             dst_ports: self.count(&ports, &[Field::DstPort]),
-            protocols: self.count(&s.bdd(), &[Field::Protocol]),
+            protocols: self.count(s.bdd(), &[Field::Protocol]),
             icmp_types: self.count(&icmp, &[Field::IcmpType]),
         }
     }

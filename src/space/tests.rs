@@ -23,6 +23,12 @@ fn ip(f: Family, v: u128) -> IpAddr {
     }
 }
 
+/// Source and destination port, ICMP type and code.
+type L4 = (Option<u16>, Option<u16>, Option<u8>, Option<u8>);
+
+/// One reading of `evaluate`: the verdict and the deciding rule.
+type Run<'a> = (Action, Option<&'a Rule>);
+
 /// Every packet of `Space::small(a, p)`, for each of `ifaces` as input interface.
 fn domain(a: u32, p: u32, ifaces: &[Option<&str>]) -> Vec<Packet> {
     let mut out = Vec::new();
@@ -30,8 +36,7 @@ fn domain(a: u32, p: u32, ifaces: &[Option<&str>]) -> Vec<Packet> {
         for &pr in &SMALL_PROTOCOLS {
             for src in 0..1u128 << a {
                 for dst in 0..1u128 << a {
-                    let mut l4: Vec<(Option<u16>, Option<u16>, Option<u8>, Option<u8>)> =
-                        Vec::new();
+                    let mut l4: Vec<L4> = Vec::new();
                     if proto::has_ports(pr) {
                         for s in 0..1u16 << p {
                             for d in 0..1u16 << p {
@@ -406,7 +411,7 @@ fn check_packet(
     if exact {
         prop_assert!(d.otherwise.is_none());
     }
-    let within = |t: &Tri, truth: &dyn Fn(&(Action, Option<&Rule>)) -> bool| {
+    let within = |t: &Tri, truth: &dyn Fn(&Run) -> bool| {
         let must = t.must.contains(space, p);
         let may = t.may.contains(space, p);
         let all = runs.iter().all(truth);
@@ -425,8 +430,7 @@ fn check_packet(
         p
     );
     for (region, r) in an.rules.iter().zip(f.rules()) {
-        let decided = |x: &(Action, Option<&Rule>)| x.1.is_some_and(|q| std::ptr::eq(q, r));
-        let must = region.effective.must.contains(space, p);
+        let decided = |x: &Run| x.1.is_some_and(|q| std::ptr::eq(q, r));
         let may = region.effective.may.contains(space, p);
         if !r.enabled {
             prop_assert!(!may);
