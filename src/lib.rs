@@ -5,6 +5,7 @@
 //! → packet-set engine ([`space`]) → checks ([`check`]) → findings ([`finding`])
 //! → reporters ([`report`]). [`cli`] is the glue.
 
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod dialect;
@@ -13,3 +14,5 @@ pub mod model;
 pub mod read;
 pub mod report;
 pub mod space;
+pub mod suggest;
+pub mod topology;

@@ -44,7 +44,122 @@ macro_rules! declare_check {
     };
 }
 
+pub mod any_to_any;
+pub mod disabled_rule;
+pub mod duplicate_rule_name;
+pub mod empty_filter;
+pub mod exposure;
+pub mod missing_flow;
+pub mod overbroad;
 pub mod parse_problem;
+pub mod partly_overridden;
+pub mod redundant;
+pub mod rpc_dynamic;
+pub mod shadowed;
+pub mod site;
+pub mod undefined_reference;
+pub mod unneeded;
+pub mod unreachable_chain;
+pub mod unused_object;
+
+use crate::finding::Finding;
+use crate::model::bounds::Bounds;
+use crate::model::eval::Symbols;
+use crate::model::{CtStates, Family, Filter, FilterBody, Rule, RuleSet};
+use crate::space::{analyze, FilterAnalysis, Space, Tri};
+
+/// What the engine computed for one filter, shared by the checks.
+pub struct FilterFacts {
+    pub analysis: FilterAnalysis,
+    /// Each rule's own match, in `Filter::rules()` order.
+    pub matches: Vec<Tri>,
+    /// Each rule's bounding box, in the same order.
+    pub bounds: Vec<Bounds>,
+}
+
+/// What every check reads: the rule set, the engine, and per-filter facts
+/// (index-aligned with `rules.filters`).
+pub struct Context<'a> {
+    pub rules: &'a RuleSet,
+    pub space: &'a Space,
+    pub symbols: &'a dyn Symbols,
+    pub facts: Vec<FilterFacts>,
+}
+
+impl<'a> Context<'a> {
+    /// Analyse every filter of `rules`.
+    pub fn new(rules: &'a RuleSet, space: &'a Space, symbols: &'a dyn Symbols) -> Context<'a> {
+        use rayon::prelude::*;
+        let facts = rules
+            .filters
+            .par_iter()
+            .map(|f| FilterFacts {
+                analysis: analyze(space, f, symbols),
+                matches: f
+                    .rules()
+                    .map(|r| space.compile(&r.matches, symbols))
+                    .collect(),
+                bounds: f.rules().map(|r| Bounds::of(&r.matches)).collect(),
+            })
+            .collect();
+        Context {
+            rules,
+            space,
+            symbols,
+            facts,
+        }
+    }
+
+    /// Does this match surely hold for every new connection of some family?
+    pub fn is_catch_all(&self, m: &Tri) -> bool {
+        let new = self.space.ct_state(CtStates::NEW);
+        [Family::Ipv4, Family::Ipv6]
+            .into_iter()
+            .any(|f| self.space.family(f).intersect(&new).is_subset_of(&m.must))
+    }
+
+    /// Exposure is about traffic coming in: outbound filters are skipped.
+    pub fn is_exposure_relevant(&self, f: &Filter) -> bool {
+        let n = f.name.to_ascii_lowercase();
+        !(n.starts_with("out/") || n == "output" || n == "postrouting")
+    }
+}
+
+/// The rule at a position of a filter (`chain` is 0 for first-match filters).
+pub fn rule_at(f: &Filter, chain: usize, index: usize) -> &Rule {
+    match &f.body {
+        FilterBody::FirstMatch(fm) => &fm.rules[index],
+        FilterBody::Pipeline(p) => &p.chains[chain].rules[index],
+    }
+}
+
+/// Run every check that needs no topology.
+pub fn run_hygiene(cx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    parse_problem::check(cx.rules, &mut out);
+    shadowed::run(cx, &mut out);
+    redundant::run(cx, &mut out);
+    partly_overridden::run(cx, &mut out);
+    exposure::run(cx, &mut out);
+    any_to_any::run(cx, &mut out);
+    disabled_rule::run(cx, &mut out);
+    empty_filter::run(cx, &mut out);
+    unused_object::run(cx, &mut out);
+    undefined_reference::run(cx, &mut out);
+    duplicate_rule_name::run(cx, &mut out);
+    unreachable_chain::run(cx, &mut out);
+    out
+}
+
+/// Run every check that compares the site with the flows it requires.
+pub fn run_flows(site: &site::Site) -> Vec<Finding> {
+    let mut out = Vec::new();
+    missing_flow::run(site, &mut out);
+    overbroad::run(site, &mut out);
+    rpc_dynamic::run(site, &mut out);
+    unneeded::run(site, &mut out);
+    out
+}
 
 /// Every check, in code order.
 pub fn registry() -> Vec<&'static CheckInfo> {
@@ -52,6 +167,22 @@ pub fn registry() -> Vec<&'static CheckInfo> {
         &parse_problem::UNREADABLE_INPUT,
         &parse_problem::SYNTAX_ERROR,
         &parse_problem::UNMODELLED_CONSTRUCT,
+        &missing_flow::MISSING_FLOW,
+        &overbroad::OVERBROAD_RULE,
+        &unneeded::UNNEEDED_RULE,
+        &rpc_dynamic::RPC_DYNAMIC_OPEN,
+        &shadowed::SHADOWED_RULE,
+        &shadowed::DEAD_RULE,
+        &redundant::REDUNDANT_RULE,
+        &partly_overridden::PARTLY_OVERRIDDEN,
+        &exposure::RISKY_SERVICE_EXPOSED,
+        &any_to_any::ANY_TO_ANY_ALLOW,
+        &disabled_rule::DISABLED_RULE,
+        &empty_filter::EMPTY_FILTER,
+        &unused_object::UNUSED_OBJECT,
+        &undefined_reference::UNDEFINED_REFERENCE,
+        &duplicate_rule_name::DUPLICATE_RULE_NAME,
+        &unreachable_chain::UNREACHABLE_CHAIN,
     ];
     all.sort_by_key(|c| c.code);
     all

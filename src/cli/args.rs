@@ -25,15 +25,21 @@ pub enum Command {
     Parse(ParseArgs),
     /// Lint configs (with a topology: against the flows it requires).
     Check(CheckArgs),
+    /// List the built-in service profiles and their required flows.
+    Catalog(CatalogArgs),
 }
 
-/// `--dialect`: a name from the contract, or `auto`.
-pub fn dialect_arg(s: &str) -> Result<Option<crate::dialect::Dialect>, String> {
+/// `--dialect`: `auto` (None) or a named dialect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DialectChoice(pub Option<crate::dialect::Dialect>);
+
+/// Parse `--dialect`: a name from the contract, or `auto`.
+pub fn dialect_arg(s: &str) -> Result<DialectChoice, String> {
     if s == "auto" {
-        return Ok(None);
+        return Ok(DialectChoice(None));
     }
     crate::dialect::Dialect::from_name(s)
-        .map(Some)
+        .map(|d| DialectChoice(Some(d)))
         .ok_or_else(|| {
             format!(
                 "unknown dialect `{s}`; expected auto, {}",
@@ -48,7 +54,7 @@ pub struct QueryArgs {
     pub config: PathBuf,
     /// Dialect of the config (auto detects from extension and content).
     #[arg(long, default_value = "auto", value_parser = dialect_arg)]
-    pub dialect: Option<crate::dialect::Dialect>,
+    pub dialect: DialectChoice,
     /// nftables hook (input, forward, output), Cisco ACL name, or Windows direction (in, out).
     #[arg(long)]
     pub filter: Option<String>,
@@ -83,7 +89,7 @@ pub struct ParseArgs {
     #[arg(required = true)]
     pub configs: Vec<PathBuf>,
     #[arg(long, default_value = "auto", value_parser = dialect_arg)]
-    pub dialect: Option<crate::dialect::Dialect>,
+    pub dialect: DialectChoice,
     #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
     pub format: ParseFormat,
 }
@@ -102,7 +108,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub topology: Option<PathBuf>,
     #[arg(long, default_value = "auto", value_parser = dialect_arg)]
-    pub dialect: Option<crate::dialect::Dialect>,
+    pub dialect: DialectChoice,
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// Write the report here instead of standard output.
@@ -138,4 +144,18 @@ pub enum FailOn {
     Warning,
     Note,
     Never,
+}
+
+#[derive(Args, Debug)]
+pub struct CatalogArgs {
+    /// A profile: windows-core, dynamics-crm, configmgr or skype-for-business (default: all).
+    pub profile: Option<String>,
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
+    pub format: CatalogFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatalogFormat {
+    Text,
+    Json,
 }

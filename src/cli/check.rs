@@ -17,19 +17,50 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
     } else {
         a.paths.clone()
     };
-    let loaded = load_paths(&paths, a.dialect);
+    // With a topology, the configs it names are checked; PATHS only when given.
+    let paths = if a.topology.is_some() {
+        a.paths.clone()
+    } else {
+        paths
+    };
+    let loaded = load_paths(&paths, a.dialect.0);
     let mut findings: Vec<Finding> = loaded
         .errors
         .iter()
         .map(parse_problem::from_load_error)
         .collect();
-    parse_problem::check(&loaded.rules, &mut findings);
-    let could_not_read = !loaded.errors.is_empty()
+    let space = crate::space::Space::for_rulesets([&loaded.rules]);
+    let cx = crate::check::Context::new(&loaded.rules, &space, &crate::model::eval::NoSymbols);
+    findings.extend(crate::check::run_hygiene(&cx));
+    let mut could_not_read = !loaded.errors.is_empty()
         || loaded
             .rules
             .issues
             .iter()
             .any(|i| i.level == IssueLevel::Error);
+    let mut counts = (
+        loaded.files,
+        loaded.rules.filters.len(),
+        loaded
+            .rules
+            .filters
+            .iter()
+            .map(|f| f.rules().count())
+            .sum::<usize>(),
+    );
+    if let Some(t) = &a.topology {
+        match super::site::check_site(t) {
+            Ok(o) => {
+                findings.extend(o.findings);
+                could_not_read |= o.trouble;
+                counts = (counts.0 + o.files, counts.1 + o.filters, counts.2 + o.rules);
+            }
+            Err(rendered) => {
+                eprint!("{rendered}");
+                return Ok(EXIT_TROUBLE);
+            }
+        }
+    }
 
     findings.sort_by(|x, y| {
         (x.file_name(), x.line(), x.column(), x.code).cmp(&(
@@ -40,9 +71,9 @@ pub fn run(a: CheckArgs) -> Result<i32, String> {
         ))
     });
     let mut summary = Summary {
-        files: loaded.files,
-        filters: loaded.rules.filters.len(),
-        rules: loaded.rules.filters.iter().map(|f| f.rules().count()).sum(),
+        files: counts.0,
+        filters: counts.1,
+        rules: counts.2,
         ..Summary::default()
     };
     summary.count(&findings);

@@ -3,10 +3,12 @@
 //! not do the job.
 
 mod args;
+mod catalog;
 mod check;
 mod load;
 mod parse;
 mod query;
+mod site;
 
 pub use args::{Cli, Command};
 use clap::Parser;
@@ -36,6 +38,7 @@ pub fn main() -> i32 {
         Command::Query(a) => query::run(a),
         Command::Parse(a) => parse::run(a),
         Command::Check(a) => check::run(a),
+        Command::Catalog(a) => catalog::run(a),
     };
     match result {
         Ok(code) => code,

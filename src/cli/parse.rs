@@ -11,7 +11,7 @@ pub fn run(a: ParseArgs) -> Result<i32, String> {
     let mut all = RuleSet::default();
     let mut failed = false;
     for path in &a.configs {
-        match load_file(path, a.dialect) {
+        match load_file(path, a.dialect.0) {
             Ok((_, rs)) => all.merge(rs),
             Err(e) => {
                 eprint!("{}", super::check::render_load_error(&e));

@@ -4,20 +4,20 @@ use super::args::{QueryArgs, QueryFormat};
 use super::load::load_file;
 use super::{EXIT_OK, EXIT_TROUBLE};
 use crate::model::eval::{evaluate, NoSymbols};
-use crate::model::{Filter, Packet, RuleSet};
+use crate::model::Packet;
 use serde_json::json;
 use std::io::Read;
 
 pub fn run(a: QueryArgs) -> Result<i32, String> {
     let lines = packet_lines(&a)?;
-    let (_, rules) = match load_file(&a.config, a.dialect) {
+    let (_, rules) = match load_file(&a.config, a.dialect.0) {
         Ok(x) => x,
         Err(e) => {
             eprint!("{}", super::check::render_load_error(&e));
             return Ok(EXIT_TROUBLE);
         }
     };
-    let filter = select_filter(&rules, a.filter.as_deref(), a.profile.as_deref())?;
+    let filter = rules.select_filter(a.filter.as_deref(), a.profile.as_deref())?;
     let mut text = String::new();
     let mut answers = Vec::new();
     let mut bad = false;
@@ -103,51 +103,4 @@ fn packet_lines(a: &QueryArgs) -> Result<Vec<(String, String)>, String> {
         return Err("no packets: give --packet LINE or --packets FILE".into());
     }
     Ok(lines)
-}
-
-/// Pick the filter `--filter`/`--profile` name, or the natural default.
-pub fn select_filter<'a>(
-    rules: &'a RuleSet,
-    filter: Option<&str>,
-    profile: Option<&str>,
-) -> Result<&'a Filter, String> {
-    let names = || {
-        rules
-            .filters
-            .iter()
-            .map(|f| f.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if rules.filters.is_empty() {
-        return Err("the config defines no filter (no ACL, base chain or rule)".into());
-    }
-    let is_windows = rules.filters.iter().any(|f| f.dialect.starts_with("winfw"));
-    if is_windows {
-        let dir = filter.unwrap_or("in").to_ascii_lowercase();
-        let prof = profile.unwrap_or("domain").to_ascii_lowercase();
-        let name = format!("{dir}/{prof}");
-        return rules
-            .filter(&name)
-            .ok_or_else(|| format!("no filter `{name}`; the config has: {}", names()));
-    }
-    if profile.is_some() {
-        return Err("--profile applies to Windows Firewall configs only".into());
-    }
-    match filter {
-        Some(f) => rules
-            .filter(f)
-            .ok_or_else(|| format!("no filter `{f}`; the config has: {}", names())),
-        None => {
-            if rules.filters.len() == 1 {
-                return Ok(&rules.filters[0]);
-            }
-            rules.filter("input").ok_or_else(|| {
-                format!(
-                    "the config has several filters; pick one with --filter: {}",
-                    names()
-                )
-            })
-        }
-    }
 }

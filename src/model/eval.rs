@@ -12,7 +12,7 @@ use super::values::{proto, Family};
 
 /// Resolves symbolic address/port keywords for a host (from a topology);
 /// `None` leaves the keyword opaque.
-pub trait Symbols {
+pub trait Symbols: Sync {
     fn resolve(&self, field: super::rule::SymbolicField, keyword: &str) -> Option<Cond>;
 }
 

@@ -6,6 +6,7 @@
 //! - [`packet`]: one concrete packet.
 //! - [`eval`]: the verdict a filter gives one packet.
 
+pub mod bounds;
 pub mod eval;
 pub mod origin;
 pub mod packet;

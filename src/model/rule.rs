@@ -347,4 +347,52 @@ impl RuleSet {
             })
         })
     }
+
+    /// Pick the filter `--filter`/`--profile` name, or the natural default.
+    pub fn select_filter(
+        &self,
+        filter: Option<&str>,
+        profile: Option<&str>,
+    ) -> Result<&Filter, String> {
+        let rules = self;
+        let names = || {
+            rules
+                .filters
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if rules.filters.is_empty() {
+            return Err("the config defines no filter (no ACL, base chain or rule)".into());
+        }
+        let is_windows = rules.filters.iter().any(|f| f.dialect.starts_with("winfw"));
+        if is_windows {
+            let dir = filter.unwrap_or("in").to_ascii_lowercase();
+            let prof = profile.unwrap_or("domain").to_ascii_lowercase();
+            let name = format!("{dir}/{prof}");
+            return rules
+                .filter(&name)
+                .ok_or_else(|| format!("no filter `{name}`; the config has: {}", names()));
+        }
+        if profile.is_some() {
+            return Err("--profile applies to Windows Firewall configs only".into());
+        }
+        match filter {
+            Some(f) => rules
+                .filter(f)
+                .ok_or_else(|| format!("no filter `{f}`; the config has: {}", names())),
+            None => {
+                if rules.filters.len() == 1 {
+                    return Ok(&rules.filters[0]);
+                }
+                rules.filter("input").ok_or_else(|| {
+                    format!(
+                        "the config has several filters; pick one with --filter: {}",
+                        names()
+                    )
+                })
+            }
+        }
+    }
 }

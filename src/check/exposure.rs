@@ -1,0 +1,325 @@
+//! `risky-service-exposed`: well-known risky services reachable from public
+//! addresses, whatever the topology says.
+
+use super::{rule_at, Context};
+use crate::finding::{Finding, Kind, Severity};
+use crate::model::values::proto;
+use crate::model::{AddrPattern, CtStates, Effect, Ranges};
+use crate::space::PacketSet;
+
+declare_check! {
+    /// ## What it does
+    /// Reports a risky service that a filter lets new connections reach from
+    /// public (non-private) source addresses: SMB 445, NetBIOS 137–139, RDP
+    /// 3389, WinRM 5985/5986, SQL Server 1433/1434, the RPC endpoint mapper
+    /// 135, wide RPC dynamic ranges (49152–65535, 1024–65535), Telnet 23, TFTP
+    /// 69, SNMP 161, LDAP 389. It says whether the service is open to *every*
+    /// address or to some public addresses, and which allow rules open it.
+    ///
+    /// ## Why is this bad?
+    /// These services are the usual way in for ransomware and worms, and they
+    /// are rarely meant to be reachable from the internet. The check needs no
+    /// topology: it is computed exactly from what the filter permits.
+    ///
+    /// ## Example
+    /// ```text
+    /// netsh advfirewall firewall add rule name="SMB" dir=in action=allow protocol=tcp localport=445
+    /// ```
+    ///
+    /// Use instead:
+    /// ```text
+    /// netsh advfirewall firewall add rule name="SMB" dir=in action=allow protocol=tcp localport=445 remoteip=10.20.0.0/16
+    /// ```
+    ///
+    /// ## How to fix
+    /// Restrict the rule's source to the networks that need the service. For
+    /// RPC, allow the endpoint mapper (135) plus a restricted dynamic range
+    /// (registry `HKLM\Software\Microsoft\Rpc\Internet`, or
+    /// `netsh int ipv4 set dynamicport`), or `LPort=RPC` on Windows hosts.
+    ///
+    /// ## Known problems
+    /// "Public" means outside 10/8, 172.16/12, 192.168/16, 100.64/10,
+    /// loopback, link-local and fc00::/7. Outbound filters are not checked.
+    pub RISKY_SERVICE_EXPOSED, "FW301", "risky-service-exposed", Kind::Exposure, Severity::Warning, topology: false,
+    "a risky service is reachable from public addresses"
+}
+
+/// A risky service: protocol, ports, and how many of its ports must be open
+/// before it counts (1 for a single service; many for a dynamic range).
+struct Risky {
+    name: &'static str,
+    protocol: u8,
+    ports: (u16, u16),
+    min_ports: u32,
+}
+
+const RISKY: &[Risky] = &[
+    Risky {
+        name: "Telnet",
+        protocol: proto::TCP,
+        ports: (23, 23),
+        min_ports: 1,
+    },
+    Risky {
+        name: "TFTP",
+        protocol: proto::UDP,
+        ports: (69, 69),
+        min_ports: 1,
+    },
+    Risky {
+        name: "RPC endpoint mapper",
+        protocol: proto::TCP,
+        ports: (135, 135),
+        min_ports: 1,
+    },
+    Risky {
+        name: "NetBIOS name service",
+        protocol: proto::UDP,
+        ports: (137, 137),
+        min_ports: 1,
+    },
+    Risky {
+        name: "NetBIOS datagram",
+        protocol: proto::UDP,
+        ports: (138, 138),
+        min_ports: 1,
+    },
+    Risky {
+        name: "NetBIOS session",
+        protocol: proto::TCP,
+        ports: (139, 139),
+        min_ports: 1,
+    },
+    Risky {
+        name: "SNMP",
+        protocol: proto::UDP,
+        ports: (161, 161),
+        min_ports: 1,
+    },
+    Risky {
+        name: "LDAP",
+        protocol: proto::TCP,
+        ports: (389, 389),
+        min_ports: 1,
+    },
+    Risky {
+        name: "LDAP",
+        protocol: proto::UDP,
+        ports: (389, 389),
+        min_ports: 1,
+    },
+    Risky {
+        name: "SMB",
+        protocol: proto::TCP,
+        ports: (445, 445),
+        min_ports: 1,
+    },
+    Risky {
+        name: "SQL Server",
+        protocol: proto::TCP,
+        ports: (1433, 1433),
+        min_ports: 1,
+    },
+    Risky {
+        name: "SQL Server Browser",
+        protocol: proto::UDP,
+        ports: (1434, 1434),
+        min_ports: 1,
+    },
+    Risky {
+        name: "RDP",
+        protocol: proto::TCP,
+        ports: (3389, 3389),
+        min_ports: 1,
+    },
+    Risky {
+        name: "RDP",
+        protocol: proto::UDP,
+        ports: (3389, 3389),
+        min_ports: 1,
+    },
+    Risky {
+        name: "WinRM",
+        protocol: proto::TCP,
+        ports: (5985, 5986),
+        min_ports: 1,
+    },
+    Risky {
+        name: "the RPC dynamic range",
+        protocol: proto::TCP,
+        ports: (49152, 65535),
+        min_ports: 1024,
+    },
+    Risky {
+        name: "the legacy RPC dynamic range",
+        protocol: proto::TCP,
+        ports: (1025, 5000),
+        min_ports: 1024,
+    },
+];
+
+/// Source ranges that are not reachable from the public internet.
+const PRIVATE: &[(&str, u8)] = &[
+    ("10.0.0.0", 8),
+    ("172.16.0.0", 12),
+    ("192.168.0.0", 16),
+    ("100.64.0.0", 10),
+    ("127.0.0.0", 8),
+    ("169.254.0.0", 16),
+    ("0.0.0.0", 8),
+    ("::1", 128),
+    ("fe80::", 10),
+    ("fc00::", 7),
+    ("::", 128),
+];
+
+pub fn run(cx: &Context, out: &mut Vec<Finding>) {
+    let private: Vec<AddrPattern> = PRIVATE
+        .iter()
+        .filter_map(|(a, l)| a.parse().ok().map(|ip| AddrPattern::prefix(ip, *l)))
+        .collect();
+    let public_src = cx.space.src_addr(&private).complement();
+    let new = cx.space.ct_state(CtStates::NEW);
+    let mut reported = std::collections::HashSet::new();
+    for (f, facts) in cx.rules.filters.iter().zip(&cx.facts) {
+        if !cx.is_exposure_relevant(f) {
+            continue;
+        }
+        let permitted = &facts.analysis.permitted.may;
+        for svc in RISKY {
+            let service = cx
+                .space
+                .protocol(&Ranges::single(svc.protocol as u16))
+                .intersect(&cx.space.dst_port(&Ranges::range(svc.ports.0, svc.ports.1)))
+                .intersect(&new);
+            let exposed = permitted.intersect(&service).intersect(&public_src);
+            if exposed.is_empty() {
+                continue;
+            }
+            let m = cx.space.measure(&exposed);
+            if (m.dst_ports as u32) < svc.min_ports {
+                continue;
+            }
+            // The allow rules that open it.
+            let openers: Vec<&crate::model::Rule> = facts
+                .analysis
+                .rules
+                .iter()
+                .map(|r| (r, rule_at(f, r.chain, r.index)))
+                .filter(|(r, rule)| {
+                    rule.enabled
+                        && rule.effect == Effect::Allow
+                        && r.effective.may.intersects(&exposed)
+                })
+                .map(|(_, rule)| rule)
+                .collect();
+            let Some(witness) = cx.space.witness(&exposed) else {
+                continue;
+            };
+            let from_anywhere = from_anywhere(cx, permitted, &service, &witness);
+            let what = if svc.ports.0 == svc.ports.1 {
+                format!(
+                    "{} ({}/{})",
+                    svc.name,
+                    proto_name(svc.protocol),
+                    svc.ports.0
+                )
+            } else {
+                format!(
+                    "{} ({}/{}-{}, {} ports open)",
+                    svc.name,
+                    proto_name(svc.protocol),
+                    svc.ports.0,
+                    svc.ports.1,
+                    m.dst_ports as u64
+                )
+            };
+            let whom = if from_anywhere {
+                "from any address".to_string()
+            } else {
+                format!("from {} public source addresses", human_count(m.src_addrs))
+            };
+            let primary = openers.first().map(|r| r.origin.clone());
+            let key = (
+                svc.name,
+                svc.protocol,
+                primary
+                    .as_ref()
+                    .map(|o| (o.file_name().to_string(), o.span.clone())),
+            );
+            if !reported.insert(key) {
+                continue;
+            }
+            let mut finding = Finding::new(
+                &RISKY_SERVICE_EXPOSED,
+                format!("{what} is reachable {whom}"),
+            )
+            .filter(f.name.clone())
+            .severity(if from_anywhere {
+                Severity::Warning
+            } else {
+                Severity::Note
+            });
+            finding.witness = Some(witness.to_string());
+            match &primary {
+                Some(o) => {
+                    finding = finding
+                        .at_rule(o)
+                        .label(format!("opens {} {whom}", svc.name))
+                }
+                None => {
+                    if let Some(o) = &f.origin {
+                        finding = finding.at(o).label("the default action allows it");
+                    }
+                }
+            }
+            for r in openers.iter().skip(1).take(5) {
+                finding = finding.related(&r.origin, "also opens it");
+            }
+            finding = finding.help(if svc.min_ports > 1 {
+                "allow TCP 135 plus a restricted RPC range (HKLM\\Software\\Microsoft\\Rpc\\Internet, or `netsh int ipv4 set dynamicport`), or `LPort=RPC` on Windows hosts, and only from the networks that need it"
+            } else {
+                "restrict the source to the networks that need this service"
+            });
+            out.push(finding);
+        }
+    }
+}
+
+/// Is the witness's destination and port open to every source address of its family?
+fn from_anywhere(
+    cx: &Context,
+    permitted: &PacketSet,
+    service: &PacketSet,
+    w: &crate::model::Packet,
+) -> bool {
+    let fam = w.family();
+    let one = cx
+        .space
+        .dst_addr(&[AddrPattern::host(w.dst)])
+        .intersect(&cx.space.dst_port(&Ranges::single(w.dport.unwrap_or(0))))
+        .intersect(&cx.space.src_addr(&[AddrPattern::any(fam)]))
+        .intersect(&cx.space.family(fam))
+        .intersect(service);
+    one.is_subset_of(permitted)
+}
+
+fn proto_name(p: u8) -> &'static str {
+    proto::name(p).unwrap_or("ip")
+}
+
+/// "4,294,967,296" style counts, and "2^96" beyond what reads well.
+pub fn human_count(x: f64) -> String {
+    if x >= 1e15 {
+        return format!("2^{:.0}", x.log2());
+    }
+    let s = format!("{}", x as u64);
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

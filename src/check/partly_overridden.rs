@@ -1,0 +1,102 @@
+//! `partly-overridden`: a rule whose packets are partly taken by an earlier
+//! rule with the opposite action (correlation and generalization anomalies).
+
+use super::{rule_at, Context};
+use crate::finding::{Finding, Kind, Severity};
+use crate::model::FilterBody;
+
+declare_check! {
+    /// ## What it does
+    /// Notes a rule that still decides some packets, but part of what it
+    /// matches is decided first by an earlier rule with the opposite action.
+    /// In the firewall-anomaly literature these are *correlation* (the two
+    /// rules partly overlap) and *generalization* (the later rule is a
+    /// superset of the earlier one). The note shows the overlapping packets.
+    ///
+    /// ## Why is this bad?
+    /// Often it is intended: an exception above a broader rule. But when it is
+    /// not, part of the rule's intent silently does not apply, and the overlap
+    /// is hard to see by reading.
+    ///
+    /// ## Example
+    /// ```text
+    /// 10 deny   tcp any 10.0.0.0 0.0.0.255 eq 443
+    /// 20 permit tcp 10.1.0.0 0.0.255.255 10.0.0.0 0.0.255.255 eq 443
+    /// ! rule 20 never permits 10.1.x.x → 10.0.0.x: rule 10 denies it first
+    /// ```
+    ///
+    /// ## How to fix
+    /// If the overlap is intended, nothing; record it in a baseline. Otherwise
+    /// reorder the rules or narrow the earlier one.
+    pub PARTLY_OVERRIDDEN, "FW204", "partly-overridden", Kind::Shadowed, Severity::Note, topology: false,
+    "part of a rule's packets are decided earlier with the opposite action"
+}
+
+pub fn run(cx: &Context, out: &mut Vec<Finding>) {
+    let mut reported = std::collections::HashSet::new();
+    for (fi, (f, facts)) in cx.rules.filters.iter().zip(&cx.facts).enumerate() {
+        let _ = fi;
+        let an = &facts.analysis;
+        for (pos, region) in an.rules.iter().enumerate() {
+            let rule = rule_at(f, region.chain, region.index);
+            let Some(action) = rule.effect.action() else {
+                continue;
+            };
+            if !rule.enabled || region.effective.may.is_empty() {
+                continue;
+            }
+            let own = &facts.matches[pos];
+            // A catch-all (`deny ip any any`) overlaps everything by design.
+            if cx.is_catch_all(own) {
+                continue;
+            }
+            let overriding: Vec<usize> = (0..pos)
+                .filter(|&j| {
+                    let r = &an.rules[j];
+                    (matches!(f.body, FilterBody::FirstMatch(_)) || r.chain == region.chain)
+                        && facts.bounds[j].may_overlap(&facts.bounds[pos])
+                })
+                .filter(|&j| {
+                    let other = rule_at(f, an.rules[j].chain, an.rules[j].index);
+                    other.enabled
+                        && other.effect.action().is_some_and(|a| a != action)
+                        && an.rules[j].effective.must.intersects(&own.must)
+                })
+                .collect();
+            if overriding.is_empty()
+                || !reported.insert((
+                    rule.origin.file_name().to_string(),
+                    rule.origin.span.clone(),
+                ))
+            {
+                continue;
+            }
+            let first = &an.rules[overriding[0]];
+            let overlap = first.effective.must.intersect(&own.must);
+            let mut finding = Finding::new(
+                &PARTLY_OVERRIDDEN,
+                format!(
+                    "part of this {} rule's packets are {}ed by {} earlier rule(s)",
+                    action.as_str(),
+                    action.other().as_str(),
+                    overriding.len()
+                ),
+            )
+            .at_rule(&rule.origin)
+            .label(format!("{} only for the rest", action.as_str()))
+            .filter(f.name.clone())
+            .help("if the exception is intended, nothing to do; otherwise reorder the rules or narrow the earlier one");
+            if let Some(p) = cx.space.witness(&overlap) {
+                finding.witness = Some(p.to_string());
+            }
+            for &j in overriding.iter().take(5) {
+                let other = rule_at(f, an.rules[j].chain, an.rules[j].index);
+                finding = finding.related(
+                    &other.origin,
+                    format!("{}s the overlap first", action.other().as_str()),
+                );
+            }
+            out.push(finding);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! `redundant-rule`: rules whose removal would change no verdict.
+
+use super::Context;
+use crate::finding::{Finding, Kind, Severity};
+use crate::model::FilterBody;
+use crate::space::PacketSet;
+
+declare_check! {
+    /// ## What it does
+    /// Reports a rule that does decide packets, but whose removal would change
+    /// no verdict: the rules below it (and in the end the default action) would
+    /// give every one of those packets the same verdict anyway.
+    ///
+    /// ## Why is this bad?
+    /// It is dead weight that readers must reason about. Typical cases: a
+    /// `deny` for a range that the implicit deny at the end also drops, or a
+    /// narrow `permit` above a broader `permit` of the same packets.
+    ///
+    /// ## Example
+    /// ```text
+    /// 10 deny   tcp any any eq 23
+    /// 20 permit tcp any any eq 443
+    /// ! implicit deny: rule 10 is redundant
+    /// ```
+    ///
+    /// ## How to fix
+    /// Delete the rule. Keep it only if it documents an intent on purpose (for
+    /// example an explicit deny with `log`), and then add it to the baseline.
+    ///
+    /// ## Known problems
+    /// Checked for first-match filters (Cisco ACLs, Windows Firewall). In
+    /// nftables pipelines, where a verdict can depend on later base chains,
+    /// only shadowing is checked.
+    pub REDUNDANT_RULE, "FW203", "redundant-rule", Kind::Redundant, Severity::Warning, topology: false,
+    "removing the rule would change no verdict"
+}
+
+pub fn run(cx: &Context, out: &mut Vec<Finding>) {
+    let mut reported = std::collections::HashSet::new();
+    for (f, facts) in cx.rules.filters.iter().zip(&cx.facts) {
+        let FilterBody::FirstMatch(fm) = &f.body else {
+            continue;
+        };
+        let an = &facts.analysis;
+        let compiled = &facts.matches;
+        for (i, rule) in fm.rules.iter().enumerate() {
+            let Some(action) = rule.effect.action() else {
+                continue;
+            };
+            let decided = &an.rules[i].effective.may;
+            if !rule.enabled || decided.is_empty() {
+                continue;
+            }
+            // Follow the packets this rule decides down the list: if any of them
+            // could get a different verdict without the rule, it matters.
+            let mut rest: PacketSet = decided.clone();
+            let mut same_as: Vec<usize> = Vec::new();
+            let mut matters = false;
+            for (j, below) in fm.rules.iter().enumerate().skip(i + 1) {
+                if !below.enabled || !facts.bounds[j].may_overlap(&facts.bounds[i]) {
+                    continue;
+                }
+                let Some(m) = compiled.get(j) else { continue };
+                if !m.may.intersects(&rest) {
+                    continue;
+                }
+                match below.effect.action() {
+                    Some(a) if a == action => {
+                        same_as.push(j);
+                        rest = rest.minus(&m.must);
+                    }
+                    _ => {
+                        matters = true;
+                        break;
+                    }
+                }
+                if rest.is_empty() {
+                    break;
+                }
+            }
+            if matters || (!rest.is_empty() && fm.default != action) {
+                continue;
+            }
+            if !reported.insert((
+                rule.origin.file_name().to_string(),
+                rule.origin.span.clone(),
+            )) {
+                continue;
+            }
+            let by_default = !rest.is_empty();
+            let mut finding = Finding::new(
+                &REDUNDANT_RULE,
+                if by_default && same_as.is_empty() {
+                    format!(
+                        "this {} rule is redundant: the default action ({}) gives its packets the same verdict",
+                        action.as_str(),
+                        fm.default.as_str()
+                    )
+                } else {
+                    format!(
+                        "this {} rule is redundant: the rules below it give its packets the same verdict",
+                        action.as_str()
+                    )
+                },
+            )
+            .at_rule(&rule.origin)
+            .label("removing it changes no verdict")
+            .filter(f.name.clone())
+            .help("delete it, or keep it on purpose and record it in a baseline");
+            for &j in same_as.iter().take(8) {
+                finding = finding.related(
+                    &fm.rules[j].origin,
+                    format!("also {}s these packets", action.as_str()),
+                );
+            }
+            if by_default {
+                if let Some(o) = &fm.default_origin {
+                    finding = finding
+                        .related(o, format!("the default {}s the rest", fm.default.as_str()));
+                } else {
+                    finding = finding.note(format!(
+                        "the implicit default {}s the rest",
+                        fm.default.as_str()
+                    ));
+                }
+            }
+            out.push(finding);
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! The [`Space`] constructor with its validity constraint, the per-field set
+//! builders that checks use directly, and concrete packets ↔ valuations.
+//!
+//! Validity (what [`Space::all`] is): IPv4 addresses have their upper 96 bits 0;
+//! protocols without ports have both ports 0; protocols other than ICMP/ICMPv6
+//! have ICMP type and code 0; the ct state is one of the five states; interface
+//! ids are interned ids. So every valid assignment is exactly one packet (up to
+//! interface classes), and counting assignments counts packets.
+
+use super::iface::Ifaces;
+use super::layout::{Field, Layout, Widths};
+use super::{PacketSet, Space, Tri};
+use crate::model::values::{proto, ip_to_u128};
+use crate::model::{AddrPattern, CtStates, Family, Packet};
+use biodivine_lib_bdd::{Bdd, BddValuation, BddVariableSet};
+use std::sync::Arc;
+
+/// Protocols that carry ports, per [`proto::has_ports`].
+const PORT_PROTOS: [u8; 5] = [proto::TCP, proto::UDP, proto::SCTP, proto::UDPLITE, proto::DCCP];
+const ICMP_PROTOS: [u8; 2] = [proto::ICMP, proto::ICMPV6];
+
+impl Space {
+    pub(super) fn build(widths: Widths, ifaces: Ifaces, protocols: Option<Vec<u8>>) -> Space {
+        let layout = Layout::new(widths);
+        let vars = BddVariableSet::new_anonymous(layout.num_vars());
+        let any_of = |ps: &[u8]| {
+            ps.iter().fold(vars.mk_false(), |acc, p| {
+                acc.or(&layout.eq(&vars, Field::Protocol, *p as u128))
+            })
+        };
+        debug_assert!(PORT_PROTOS.iter().all(|p| proto::has_ports(*p)));
+        debug_assert!(ICMP_PROTOS.iter().all(|p| proto::has_icmp(*p)));
+        let port_protos = any_of(&PORT_PROTOS);
+        let icmp_protos = any_of(&ICMP_PROTOS);
+        let zero = |f: Field| layout.eq(&vars, Field::ALL[f as usize], 0);
+        let mut valid = vars.mk_true();
+        if let Some(ps) = &protocols {
+            valid = valid.and(&any_of(ps));
+        }
+        if widths.addr > 32 {
+            let v4 = layout.eq(&vars, Field::Family, 0);
+            let high = !(u32::MAX as u128);
+            let upper_zero = layout
+                .masked(&vars, Field::DstAddr, 0, high)
+                .and(&layout.masked(&vars, Field::SrcAddr, 0, high));
+            valid = valid.and(&v4.imp(&upper_zero));
+        }
+        let ports_zero = zero(Field::SrcPort).and(&zero(Field::DstPort));
+        valid = valid.and(&port_protos.or(&ports_zero));
+        let icmp_zero = zero(Field::IcmpType).and(&zero(Field::IcmpCode));
+        valid = valid.and(&icmp_protos.or(&icmp_zero));
+        valid = valid.and(&layout.range(&vars, Field::Ct, 0, CtStates::NAMES.len() as u128 - 1));
+        let ids = ifaces.count() as u128 - 1;
+        valid = valid.and(&layout.range(&vars, Field::InIface, 0, ids));
+        valid = valid.and(&layout.range(&vars, Field::OutIface, 0, ids));
+        let port_protos = port_protos.and(&valid);
+        let icmp_protos = icmp_protos.and(&valid);
+        Space {
+            vars,
+            layout,
+            ifaces,
+            valid: Arc::new(valid),
+            port_protos,
+            icmp_protos,
+            protocols,
+        }
+    }
+
+    pub(crate) fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    pub(crate) fn vars(&self) -> &BddVariableSet {
+        &self.vars
+    }
+
+    pub(crate) fn ifaces(&self) -> &Ifaces {
+        &self.ifaces
+    }
+
+    /// Packets of one address family.
+    pub fn family(&self, f: Family) -> PacketSet {
+        let v = match f {
+            Family::Ipv4 => 0,
+            Family::Ipv6 => 1,
+        };
+        self.set(self.layout.eq(&self.vars, Field::Family, v))
+    }
+
+    fn ranges(&self, f: Field, r: &crate::model::Ranges) -> Bdd {
+        r.ranges().iter().fold(self.vars.mk_false(), |acc, &(a, b)| {
+            acc.or(&self.layout.range(&self.vars, f, a as u128, b as u128))
+        })
+    }
+
+    /// Protocol number in `r`.
+    pub fn protocol(&self, r: &crate::model::Ranges) -> PacketSet {
+        self.set(self.ranges(Field::Protocol, r))
+    }
+
+    fn addr(&self, f: Field, pats: &[AddrPattern]) -> PacketSet {
+        let l = &self.layout;
+        let b = pats.iter().fold(self.vars.mk_false(), |acc, p| {
+            let fam = match p.family() {
+                Family::Ipv4 => 0,
+                Family::Ipv6 => 1,
+            };
+            let one = match *p {
+                AddrPattern::Masked {
+                    family,
+                    addr,
+                    wildcard,
+                } => {
+                    let care = crate::model::values::full_mask(family) & !wildcard;
+                    let mut cube = super::layout::Cube::default();
+                    if !cube.masked(l, Field::Family, fam, 1) || !cube.masked(l, f, addr, care) {
+                        self.vars.mk_false()
+                    } else {
+                        cube.build(&self.vars)
+                    }
+                }
+                AddrPattern::Range { family, lo, hi } => {
+                    let hi = hi.min(crate::model::values::full_mask(family));
+                    l.eq(&self.vars, Field::Family, fam)
+                        .and(&l.range(&self.vars, f, lo, hi))
+                }
+            };
+            acc.or(&one)
+        });
+        self.set(b)
+    }
+
+    /// Source address in any of the patterns (each pattern implies its family).
+    pub fn src_addr(&self, pats: &[AddrPattern]) -> PacketSet {
+        self.addr(Field::SrcAddr, pats)
+    }
+
+    pub fn dst_addr(&self, pats: &[AddrPattern]) -> PacketSet {
+        self.addr(Field::DstAddr, pats)
+    }
+
+    /// Source port in `r`; only port-carrying protocols.
+    pub fn src_port(&self, r: &crate::model::Ranges) -> PacketSet {
+        PacketSet::new(
+            self.ranges(Field::SrcPort, r).and(&self.port_protos),
+            Arc::clone(&self.valid),
+        )
+    }
+
+    pub fn dst_port(&self, r: &crate::model::Ranges) -> PacketSet {
+        PacketSet::new(
+            self.ranges(Field::DstPort, r).and(&self.port_protos),
+            Arc::clone(&self.valid),
+        )
+    }
+
+    /// ICMP/ICMPv6 type in `r`; only ICMP protocols.
+    pub fn icmp_type(&self, r: &crate::model::Ranges) -> PacketSet {
+        PacketSet::new(
+            self.ranges(Field::IcmpType, r).and(&self.icmp_protos),
+            Arc::clone(&self.valid),
+        )
+    }
+
+    pub fn icmp_code(&self, r: &crate::model::Ranges) -> PacketSet {
+        PacketSet::new(
+            self.ranges(Field::IcmpCode, r).and(&self.icmp_protos),
+            Arc::clone(&self.valid),
+        )
+    }
+
+    /// Packets whose ct state is one of `s`.
+    pub fn ct_state(&self, s: CtStates) -> PacketSet {
+        let b = CtStates::NAMES
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, st))| s.0 & st.0 != 0)
+            .fold(self.vars.mk_false(), |acc, (i, _)| {
+                acc.or(&self.layout.eq(&self.vars, Field::Ct, i as u128))
+            });
+        self.set(b)
+    }
+
+    fn iface(&self, f: Field, names: &[String]) -> Tri {
+        let ids = |v: &[u32]| {
+            v.iter().fold(self.vars.mk_false(), |acc, id| {
+                acc.or(&self.layout.eq(&self.vars, f, *id as u128))
+            })
+        };
+        let (mut must, mut may) = (Vec::new(), Vec::new());
+        for n in names {
+            let m = self.ifaces.matching(n);
+            must.extend(m.must);
+            may.extend(m.may);
+        }
+        must.sort_unstable();
+        must.dedup();
+        may.sort_unstable();
+        may.dedup();
+        if must == may {
+            Tri::exact(self.set(ids(&must)))
+        } else {
+            Tri {
+                must: self.set(ids(&must)),
+                may: self.set(ids(&may)),
+            }
+        }
+    }
+
+    /// Input interface is one of `names` (exact for interned names and
+    /// wildcards; a sound approximation for others).
+    pub fn in_iface(&self, names: &[String]) -> Tri {
+        self.iface(Field::InIface, names)
+    }
+
+    pub fn out_iface(&self, names: &[String]) -> Tri {
+        self.iface(Field::OutIface, names)
+    }
+
+    /// Exactly one packet (the empty set if the space cannot represent it: an
+    /// inconsistent packet, or one outside a small test layout).
+    pub fn packet(&self, p: &Packet) -> PacketSet {
+        match self.valuation(p) {
+            Some(v) => self.set(v.mk_bdd()),
+            None => self.none(),
+        }
+    }
+
+    /// The valuation of a concrete packet, `None` when it is not representable.
+    pub(crate) fn valuation(&self, p: &Packet) -> Option<BddValuation> {
+        let l = &self.layout;
+        let family = p.family();
+        if Family::of(&p.dst) != family {
+            return None;
+        }
+        if let Some(ps) = &self.protocols {
+            if !ps.contains(&p.protocol) {
+                return None;
+            }
+        }
+        let ports = proto::has_ports(p.protocol);
+        let icmp = proto::has_icmp(p.protocol);
+        if ports != (p.sport.is_some() && p.dport.is_some())
+            || (!ports && (p.sport.is_some() || p.dport.is_some()))
+            || icmp != (p.icmp_type.is_some() && p.icmp_code.is_some())
+            || (!icmp && (p.icmp_type.is_some() || p.icmp_code.is_some()))
+        {
+            return None;
+        }
+        let ct = CtStates::NAMES
+            .iter()
+            .position(|(_, s)| p.ct_state.0 == s.0)?;
+        let mut v = BddValuation::all_false(l.num_vars());
+        let mut put = |f: Field, value: u128| -> Option<()> {
+            let w = l.width(f);
+            if w < 128 && value >> w != 0 {
+                return None;
+            }
+            for i in 0..w {
+                v.set_value(l.bit(f, i), (value >> i) & 1 == 1);
+            }
+            Some(())
+        };
+        put(Field::Family, (family == Family::Ipv6) as u128)?;
+        put(Field::Protocol, p.protocol as u128)?;
+        put(Field::SrcAddr, ip_to_u128(&p.src))?;
+        put(Field::DstAddr, ip_to_u128(&p.dst))?;
+        put(Field::SrcPort, p.sport.unwrap_or(0) as u128)?;
+        put(Field::DstPort, p.dport.unwrap_or(0) as u128)?;
+        put(Field::IcmpType, p.icmp_type.unwrap_or(0) as u128)?;
+        put(Field::IcmpCode, p.icmp_code.unwrap_or(0) as u128)?;
+        put(Field::Ct, ct as u128)?;
+        put(Field::InIface, self.ifaces.class_of(p.iif.as_deref()) as u128)?;
+        put(Field::OutIface, self.ifaces.class_of(p.oif.as_deref()) as u128)?;
+        Some(v)
+    }
+}
