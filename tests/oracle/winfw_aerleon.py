@@ -30,6 +30,7 @@ Writes OUTDIR/pNNN/{rules.*,packets.txt,expected.txt} and prints a summary.
 """
 
 import argparse
+import copy
 import ipaddress
 import json
 import os
@@ -406,7 +407,8 @@ def main():
         defs.ParseNetworkList(nets)
         defs.ParseServiceList(svcs)
         pol = policy.ParsePolicy(text, defs, optimize=False)
-        gen = windows_advfirewall.WindowsAdvFirewall(pol, 2)
+        # The generator rewrites terms in place (icmp -> icmpv4): give it a copy.
+        gen = windows_advfirewall.WindowsAdvFirewall(copy.deepcopy(pol), 2)
         lines = [ln for ln in str(gen).splitlines() if ln.startswith("netsh ")]
         allow_lines = [ln for ln in lines if " action=allow" in ln]
         dropped = [ln for ln in lines if " action=allow" not in ln]

@@ -221,6 +221,14 @@ impl Token<'_> {
     }
     /// `key=value` split at the first `=` outside quotes, quotes removed from both.
     pub fn key_value(&self) -> Option<(String, String)> {
+        // `"key=value"`: the whole argument quoted.
+        if self.raw.len() > 2 && self.raw.starts_with('"') && self.raw.ends_with('"') {
+            let inner = &self.raw[1..self.raw.len() - 1];
+            if !inner.contains('"') {
+                let (k, v) = inner.split_once('=')?;
+                return Some((k.trim().to_ascii_lowercase(), v.to_string()));
+            }
+        }
         let mut inq = false;
         for (i, c) in self.raw.char_indices() {
             match c {
