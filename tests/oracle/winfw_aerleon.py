@@ -177,7 +177,9 @@ def render_ps(rules, rng):
                 continue
             if rng.random() < 0.3:
                 var = f"$v{i}{ps}"
-                var_lines.append(f"{var} = {ps_list(vals, rng) if len(vals) > 1 else chr(34) + vals[0] + chr(34)}")
+                # Expression mode: every item quoted (`"a", "b"` or `@("a", "b")`).
+                quoted = ", ".join(f'"{v}"' for v in vals)
+                var_lines.append(f"{var} = {quoted if rng.random() < 0.5 or len(vals) == 1 else '@(' + quoted + ')'}")
                 args.append(f"-{ps} {var}")
             else:
                 args.append(f"-{ps} {ps_list(vals, rng)}")

@@ -11,6 +11,9 @@ pub mod netsh;
 pub mod netsh_lex;
 pub mod netsh_rule;
 pub mod netsh_show;
+pub mod ps;
+pub mod ps_export;
+pub mod ps_lex;
 pub mod reg;
 pub mod rule_string;
 pub mod wfw;
@@ -29,7 +32,7 @@ pub fn load_netsh(input: &Input) -> Result<RuleSet, LoadError> {
     netsh::load(input)
 }
 pub fn load_ps(input: &Input) -> Result<RuleSet, LoadError> {
-    Err(LoadError::new(&input.name, "winfw-ps is not built yet"))
+    ps::load(input)
 }
 /// `.wfw` hives written by `netsh advfirewall export`.
 pub fn load_wfw(input: &Input) -> Result<RuleSet, LoadError> {

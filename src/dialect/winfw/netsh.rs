@@ -13,7 +13,7 @@
 use super::ast::{ProfileSettings, Spanned, Store, WinDir, WinVerdict};
 use super::lower::lower;
 use super::netsh_lex::{classify, logical_lines, tokens, LineKind, LogicalLine, Token, Vars};
-use super::netsh_rule::{to_win_rule, Arg, ArgRule, Issues};
+use super::netsh_rule::{expand_unknowns, to_win_rule, Arg, ArgRule, Issues};
 use crate::model::{DanglingRef, IssueLevel, RuleSet, SourceFile};
 use crate::read::{Input, LoadError};
 use std::ops::Range;
@@ -44,6 +44,7 @@ pub(crate) fn finish(
     dangling: Vec<DanglingRef>,
     dialect: &str,
 ) -> RuleSet {
+    let rules = expand_unknowns(rules);
     let wins: Vec<_> = rules.iter().map(|r| to_win_rule(r, &mut issues)).collect();
     let mut rs = lower(&wins, profiles, file, dialect);
     // Notes from `set rule` and friends go onto the lowered rules (same origin).
@@ -163,6 +164,12 @@ fn raw_args(line: &LogicalLine, toks: &[Token], vars: &Vars, issues: &mut Issues
                     ))
                 };
                 let vsrc = trim_quotes(&issues.file.text, vsrc);
+                if let Some(why) = &opaque {
+                    issues.warn(
+                        vsrc.clone(),
+                        format!("`{k}` uses {why}: its value is unknown, so this condition is opaque"),
+                    );
+                }
                 out.push(RawArg {
                     key: k,
                     value: e.text,

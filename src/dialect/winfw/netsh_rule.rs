@@ -322,6 +322,45 @@ fn find_item(text: &str, item: &str) -> Option<usize> {
     None
 }
 
+/// Split rules whose direction or action is unknown (an unresolved variable)
+/// into one rule per possible value, each with an opaque condition naming the
+/// unknown, so the model stays sound in every filter.
+pub fn expand_unknowns(rules: Vec<ArgRule>) -> Vec<ArgRule> {
+    let mut out = Vec::with_capacity(rules.len());
+    for r in rules {
+        let mut variants = vec![r];
+        for (key, values) in [("dir", ["in", "out"]), ("action", ["allow", "block"])] {
+            let mut next = Vec::new();
+            for v in variants {
+                match v.get(key).filter(|a| a.opaque.is_some()).cloned() {
+                    Some(a) => {
+                        for val in values {
+                            let mut c = v.clone();
+                            c.set(Arg {
+                                key: key.into(),
+                                value: val.into(),
+                                span: a.span.clone(),
+                                opaque: None,
+                            });
+                            c.args.push(Arg {
+                                key: format!("{key}-unknown"),
+                                value: a.value.clone(),
+                                span: a.span.clone(),
+                                opaque: a.opaque.clone(),
+                            });
+                            next.push(c);
+                        }
+                    }
+                    None => next.push(v),
+                }
+            }
+            variants = next;
+        }
+        out.extend(variants);
+    }
+    out
+}
+
 /// Convert an argument bag into a [`WinRule`]. Unreadable values become
 /// `Invalid` entries or unknown tokens (opaque when lowered) and an issue.
 pub fn to_win_rule(r: &ArgRule, issues: &mut Issues) -> WinRule {
@@ -333,13 +372,8 @@ pub fn to_win_rule(r: &ArgRule, issues: &mut Issues) -> WinRule {
     // The protocol first: `icmptype` entries need it.
     let mut proto: Option<u16> = None;
     for a in &r.args {
-        if let Some(what) = &a.opaque {
-            if !matches!(a.key.as_str(), "name" | "description" | "group" | "id") {
-                issues.warn(
-                    a.span.clone(),
-                    format!("`{}` is {what}: its value is unknown, so this condition is opaque", a.key),
-                );
-            }
+        // Readers report unknown values where they find them.
+        if a.opaque.is_some() {
             opaque_arg(&mut w, a);
             continue;
         }
