@@ -313,17 +313,28 @@ pub fn load_csv(file: &Arc<SourceFile>) -> RuleSet {
     let mut unknown_cols = HashSet::new();
     let mut rec = csv::StringRecord::new();
     loop {
-        let pos = start + rdr.position().byte() as usize;
+        let before = start + rdr.position().byte() as usize;
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let end = text[pos.min(text.len())..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+                let pos = before.min(text.len());
+                let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
                 issues.error(pos..end, format!("invalid CSV row: {e}"), "a CSV row");
+                if rdr.position().byte() as usize + start <= before {
+                    break;
+                }
                 continue;
             }
         }
-        let end = (start + rdr.position().byte() as usize).min(text.len());
+        let pos = rec
+            .position()
+            .map(|p| start + p.byte() as usize)
+            .unwrap_or(before)
+            .min(text.len());
+        // With CRLF line ends the reader's position sits on the `\n`.
+        let pos = pos + text[pos..].len() - text[pos..].trim_start_matches(['\r', '\n']).len();
+        let end = (start + rdr.position().byte() as usize).clamp(pos, text.len());
         let row = pos.min(end)..end;
         let row_text = text[row.clone()].trim_end_matches(['\r', '\n']);
         let row = row.start..row.start + row_text.len();
