@@ -256,7 +256,12 @@ pub enum Fam {
 pub fn parse_addr(s: &str) -> (AddrSpec, Fam) {
     let t = s.trim();
     let fam_of = |a: &IpAddr| if a.is_ipv4() { Fam::V4 } else { Fam::V6 };
-    if let Some(k) = AddrKeyword::parse(t) {
+    // PowerShell's family-suffixed keywords (`Internet4`, `Intranet6`, ...).
+    let kw = AddrKeyword::parse(t).or_else(|| {
+        t.strip_suffix(['4', '6'])
+            .and_then(AddrKeyword::parse)
+    });
+    if let Some(k) = kw {
         let l = t.to_ascii_lowercase();
         let fam = if l.ends_with('4') {
             Fam::V4

@@ -296,6 +296,22 @@ fn primary(cx: &mut Ctx, i: usize, end: usize) -> (Val, usize) {
         Tok::DString(s) => (expand(cx, s, t.span.clone()), i + 1),
         Tok::Word(w) => (Val::Str(w.clone()), i + 1),
         Tok::Var(n) => {
+            // `$x.Member` / `$x[0]`: member and index access are run-time values.
+            let mut j = i + 1;
+            let mut member = false;
+            while let Some(next) = toks.get(j).filter(|_| j < end) {
+                let adjacent = next.span.start == toks[j - 1].span.end;
+                match &next.tok {
+                    Tok::Word(w) if adjacent && w.starts_with('.') => j += 1,
+                    Tok::Punct("[") if adjacent => j = skip_group(toks, j, end),
+                    _ => break,
+                }
+                member = true;
+            }
+            if member {
+                lookup(cx, n, t.span.clone());
+                return (Val::Unknown(format!("a member of ${n}")), j);
+            }
             let v = lookup(cx, n, t.span.clone());
             (v, i + 1)
         }
