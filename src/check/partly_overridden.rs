@@ -76,7 +76,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             let mut finding = Finding::new(
                 &PARTLY_OVERRIDDEN,
                 format!(
-                    "part of this {} rule's packets are {}ed by {} earlier rule(s)",
+                    "part of this {} rule's packets are decided ({}) by {} earlier rule(s)",
                     action.as_str(),
                     action.other().as_str(),
                     overriding.len()
@@ -93,7 +93,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                 let other = rule_at(f, an.rules[j].chain, an.rules[j].index);
                 finding = finding.related(
                     &other.origin,
-                    format!("{}s the overlap first", action.other().as_str()),
+                    format!("{} the overlap first", action.other().verb()),
                 );
             }
             out.push(finding);

@@ -51,6 +51,11 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             if !rule.enabled || decided.is_empty() {
                 continue;
             }
+            // An explicit catch-all with the default's action (`deny ip any any
+            // log`) states the default on purpose, usually to log it.
+            if action == fm.default && cx.is_catch_all(&compiled[i]) {
+                continue;
+            }
             // Follow the packets this rule decides down the list: if any of them
             // could get a different verdict without the rule, it matters.
             let mut rest: PacketSet = decided.clone();
@@ -110,17 +115,17 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             for &j in same_as.iter().take(8) {
                 finding = finding.related(
                     &fm.rules[j].origin,
-                    format!("also {}s these packets", action.as_str()),
+                    format!("also {} these packets", action.verb()),
                 );
             }
             if by_default {
                 if let Some(o) = &fm.default_origin {
-                    finding = finding
-                        .related(o, format!("the default {}s the rest", fm.default.as_str()));
+                    finding =
+                        finding.related(o, format!("the default {} the rest", fm.default.verb()));
                 } else {
                     finding = finding.note(format!(
-                        "the implicit default {}s the rest",
-                        fm.default.as_str()
+                        "the implicit default {} the rest",
+                        fm.default.verb()
                     ));
                 }
             }

@@ -1,6 +1,6 @@
 //! `rpc-dynamic-open`: a wide RPC dynamic port range opened by a rule.
 
-use super::site::{allow_rules, describe_addrs, RuleAtGate, Site};
+use super::site::{allow_rules, describe_addrs, flow_packets, RuleAtGate, Site};
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::values::proto;
 use crate::model::Ranges;
@@ -48,30 +48,19 @@ declare_check! {
 /// ports a rule must open to be reported.
 const RANGES: [(u16, u16, f64); 2] = [(49152, 65535, 1024.0), (1025, 5000, 1024.0)];
 
-/// Does the rule open most of an RPC dynamic range beyond what its flows need?
+/// Does the rule open many ports of an RPC dynamic range that none of the
+/// flows it serves needs (for those sources and destinations)?
 pub fn opens_rpc_range(site: &Site, r: &RuleAtGate) -> bool {
     let tcp = site.space.protocol(&Ranges::single(proto::TCP as u16));
-    let need_rpc = r.served.iter().any(|&i| site.flows[i].rpc_dynamic);
+    let need = r
+        .served
+        .iter()
+        .map(|&i| flow_packets(site.space, &site.flows[i]))
+        .fold(site.space.none(), |acc, s| acc.union(&s));
     RANGES.iter().any(|&(lo, hi, min)| {
         let range = tcp.intersect(&site.space.dst_port(&Ranges::range(lo, hi)));
-        let open = site.space.measure(&r.region.intersect(&range)).dst_ports;
-        if open < min {
-            return false;
-        }
-        // Needed as wide as it is? Then it is not this check's business.
-        let needed: Ranges = r
-            .served
-            .iter()
-            .filter(|&&i| site.flows[i].protocol == proto::TCP)
-            .fold(Ranges::empty(), |acc, &i| acc.union(&site.flows[i].ports));
-        let needed_here = needed
-            .ranges()
-            .iter()
-            .map(|&(a, b)| (a.max(lo), b.min(hi)))
-            .filter(|(a, b)| a <= b)
-            .map(|(a, b)| (b - a) as f64 + 1.0)
-            .sum::<f64>();
-        !(need_rpc && needed_here >= open)
+        let excess = r.region.intersect(&range).minus(&need);
+        site.space.measure(&excess).dst_ports >= min
     })
 }
 

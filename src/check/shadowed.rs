@@ -150,7 +150,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             for (rr, a) in deciders.iter().take(MAX_LABELS) {
                 let what = match a {
                     Some(a) if *a == action => "covers part of it with the same action".to_string(),
-                    Some(a) => format!("{}s part of its packets first", a.as_str()),
+                    Some(a) => format!("{} part of its packets first", a.verb()),
                     None => "takes part of its packets first".to_string(),
                 };
                 finding = finding.related(&rr.origin, what);

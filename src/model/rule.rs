@@ -113,6 +113,13 @@ impl Action {
             Action::Deny => "deny",
         }
     }
+    /// The verb in the third person: "allows", "denies".
+    pub fn verb(self) -> &'static str {
+        match self {
+            Action::Allow => "allows",
+            Action::Deny => "denies",
+        }
+    }
     pub fn other(self) -> Action {
         match self {
             Action::Allow => Action::Deny,

@@ -126,11 +126,25 @@ pub enum AddrPattern {
     /// non-contiguous and are kept exactly.
     Masked {
         family: Family,
+        #[serde(serialize_with = "ser_u128")]
         addr: u128,
+        #[serde(serialize_with = "ser_u128")]
         wildcard: u128,
     },
     /// Inclusive range `lo..=hi`.
-    Range { family: Family, lo: u128, hi: u128 },
+    Range {
+        family: Family,
+        #[serde(serialize_with = "ser_u128")]
+        lo: u128,
+        #[serde(serialize_with = "ser_u128")]
+        hi: u128,
+    },
+}
+
+/// JSON numbers cannot hold IPv6-sized values (serde_json refuses them with
+/// "number out of range"): write them as decimal strings.
+fn ser_u128<S: serde::Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
 }
 
 impl AddrPattern {

@@ -138,7 +138,11 @@ fn adapt(f: &Finding) -> Rendered<'_> {
             });
         }
     }
+    // miette prints one help block: the fix first, then the circumstances.
     let mut help_lines: Vec<String> = Vec::new();
+    if let Some(h) = &f.help {
+        help_lines.push(h.clone());
+    }
     if f.origin.is_none() && !f.file_name().is_empty() {
         help_lines.push(format!("in {}", f.file_name()));
     }
@@ -148,21 +152,7 @@ fn adapt(f: &Finding) -> Rendered<'_> {
     for n in &f.notes {
         help_lines.push(format!("note: {n}"));
     }
-    if let Some(h) = &f.help {
-        help_lines.push(format!("help: {h}"));
-    }
-    let help = if help_lines.is_empty() {
-        None
-    } else {
-        // miette prefixes the first line with "help:"; keep ours distinct.
-        let joined = help_lines.join("\n");
-        Some(
-            joined
-                .strip_prefix("help: ")
-                .map(str::to_string)
-                .unwrap_or(joined),
-        )
-    };
+    let help = (!help_lines.is_empty()).then(|| help_lines.join("\n"));
     Rendered {
         finding: f,
         source,

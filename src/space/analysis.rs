@@ -230,7 +230,8 @@ impl Exec<'_> {
                 continue;
             }
             let rest = cur.minus(&m);
-            let target_ok = |t: usize, path: &Vec<usize>| t < self.p.chains.len() && !path.contains(&t);
+            let target_ok =
+                |t: usize, path: &Vec<usize>| t < self.p.chains.len() && !path.contains(&t);
             match &self.p.chains[chain].rules[i].effect {
                 Effect::Allow => {
                     or_into(&mut accepted, &eff);
@@ -347,4 +348,3 @@ fn pipeline(space: &Space, p: &Pipeline, cache: &SymbolCache) -> FilterAnalysis 
         by_default: denied_by_policy.or(&by_policy),
     }
 }
-

@@ -10,13 +10,19 @@
 use super::iface::Ifaces;
 use super::layout::{Field, Layout, Widths};
 use super::{PacketSet, Space, Tri};
-use crate::model::values::{proto, ip_to_u128};
+use crate::model::values::{ip_to_u128, proto};
 use crate::model::{AddrPattern, CtStates, Family, Packet};
 use biodivine_lib_bdd::{Bdd, BddValuation, BddVariableSet};
 use std::sync::Arc;
 
 /// Protocols that carry ports, per [`proto::has_ports`].
-const PORT_PROTOS: [u8; 5] = [proto::TCP, proto::UDP, proto::SCTP, proto::UDPLITE, proto::DCCP];
+const PORT_PROTOS: [u8; 5] = [
+    proto::TCP,
+    proto::UDP,
+    proto::SCTP,
+    proto::UDPLITE,
+    proto::DCCP,
+];
 const ICMP_PROTOS: [u8; 2] = [proto::ICMP, proto::ICMPV6];
 
 impl Space {
@@ -88,9 +94,11 @@ impl Space {
     }
 
     fn ranges(&self, f: Field, r: &crate::model::Ranges) -> Bdd {
-        r.ranges().iter().fold(self.vars.mk_false(), |acc, &(a, b)| {
-            acc.or(&self.layout.range(&self.vars, f, a as u128, b as u128))
-        })
+        r.ranges()
+            .iter()
+            .fold(self.vars.mk_false(), |acc, &(a, b)| {
+                acc.or(&self.layout.range(&self.vars, f, a as u128, b as u128))
+            })
     }
 
     /// Protocol number in `r`.
@@ -270,8 +278,14 @@ impl Space {
         put(Field::IcmpType, p.icmp_type.unwrap_or(0) as u128)?;
         put(Field::IcmpCode, p.icmp_code.unwrap_or(0) as u128)?;
         put(Field::Ct, ct as u128)?;
-        put(Field::InIface, self.ifaces.class_of(p.iif.as_deref()) as u128)?;
-        put(Field::OutIface, self.ifaces.class_of(p.oif.as_deref()) as u128)?;
+        put(
+            Field::InIface,
+            self.ifaces.class_of(p.iif.as_deref()) as u128,
+        )?;
+        put(
+            Field::OutIface,
+            self.ifaces.class_of(p.oif.as_deref()) as u128,
+        )?;
         Some(v)
     }
 }

@@ -121,16 +121,17 @@ mod tests {
     struct Lan;
     impl Symbols for Lan {
         fn resolve(&self, field: SymbolicField, keyword: &str) -> Option<Cond> {
-            (field == SymbolicField::DstAddr && keyword == "LocalSubnet").then(|| {
-                Cond::DstAddr(vec![AddrPattern::prefix("10.0.0.0".parse().unwrap(), 8)])
-            })
+            (field == SymbolicField::DstAddr && keyword == "LocalSubnet")
+                .then(|| Cond::DstAddr(vec![AddrPattern::prefix("10.0.0.0".parse().unwrap(), 8)]))
         }
     }
 
     #[test]
     fn opaque_and_negation() {
         let s = Space::new(Vec::new());
-        let op = Cond::Opaque { what: "mark".into() };
+        let op = Cond::Opaque {
+            what: "mark".into(),
+        };
         let t = s.cond(&op, &NoSymbols);
         assert!(t.must.is_empty() && t.may.is_all());
         let n = s.cond(&Cond::Not(Box::new(op.clone())), &NoSymbols);
@@ -147,7 +148,9 @@ mod tests {
     #[test]
     fn ports_imply_port_protocols() {
         let s = Space::new(Vec::new());
-        let p = s.cond(&Cond::DstPort(Ranges::range(0, 65535)), &NoSymbols).must;
+        let p = s
+            .cond(&Cond::DstPort(Ranges::range(0, 65535)), &NoSymbols)
+            .must;
         let gre = s.protocol(&Ranges::single(proto::GRE as u16));
         assert!(!p.intersects(&gre));
         let tcp = s.protocol(&Ranges::single(proto::TCP as u16));

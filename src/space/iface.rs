@@ -178,8 +178,19 @@ mod tests {
             let ex = ifs.example(id);
             assert_eq!(ifs.class_of(ex.as_deref()), id, "{ex:?}");
         }
-        let cases = ["eth0", "eth*", "eth1*", "lo", "*", "eth", "e*", "eth10", "wl*"];
-        let samples = [None, Some("eth0"), Some("eth1"), Some("eth15"), Some("ethx"), Some("lo"), Some("wlan0"), Some("e")];
+        let cases = [
+            "eth0", "eth*", "eth1*", "lo", "*", "eth", "e*", "eth10", "wl*",
+        ];
+        let samples = [
+            None,
+            Some("eth0"),
+            Some("eth1"),
+            Some("eth15"),
+            Some("ethx"),
+            Some("lo"),
+            Some("wlan0"),
+            Some("e"),
+        ];
         for pat in cases {
             let m = ifs.matching(pat);
             for s in samples {

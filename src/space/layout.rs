@@ -184,7 +184,11 @@ impl Layout {
             while k > 0 && block_end(cur, k) > hi {
                 k -= 1;
             }
-            let care = if k >= 128 { 0 } else { max & !((1u128 << k) - 1) };
+            let care = if k >= 128 {
+                0
+            } else {
+                max & !((1u128 << k) - 1)
+            };
             let cube = self.masked(vars, f, cur, care);
             out = Some(match out {
                 None => cube,
@@ -232,8 +236,7 @@ impl Cube {
         while rest != 0 {
             let i = rest.trailing_zeros();
             rest &= rest - 1;
-            self.lits
-                .set_value(layout.bit(f, i), (value >> i) & 1 == 1);
+            self.lits.set_value(layout.bit(f, i), (value >> i) & 1 == 1);
         }
         true
     }

@@ -94,7 +94,13 @@ impl Summary {
             dst: [(0, full_mask(Family::Ipv4)), (0, u128::MAX)],
             src: [(0, full_mask(Family::Ipv4)), (0, u128::MAX)],
         };
-        let ports = protos_of(&[proto::TCP, proto::UDP, proto::SCTP, proto::UDPLITE, proto::DCCP]);
+        let ports = protos_of(&[
+            proto::TCP,
+            proto::UDP,
+            proto::SCTP,
+            proto::UDPLITE,
+            proto::DCCP,
+        ]);
         let icmps = protos_of(&[proto::ICMP, proto::ICMPV6]);
         let and = |a: [u128; 2], b: [u128; 2]| [a[0] & b[0], a[1] & b[1]];
         for c in &m.conds {

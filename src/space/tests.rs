@@ -30,7 +30,8 @@ fn domain(a: u32, p: u32, ifaces: &[Option<&str>]) -> Vec<Packet> {
         for &pr in &SMALL_PROTOCOLS {
             for src in 0..1u128 << a {
                 for dst in 0..1u128 << a {
-                    let mut l4: Vec<(Option<u16>, Option<u16>, Option<u8>, Option<u8>)> = Vec::new();
+                    let mut l4: Vec<(Option<u16>, Option<u16>, Option<u8>, Option<u8>)> =
+                        Vec::new();
                     if proto::has_ports(pr) {
                         for s in 0..1u16 << p {
                             for d in 0..1u16 << p {
@@ -125,23 +126,35 @@ fn arb_protocols() -> impl Strategy<Value = Ranges> {
 fn arb_pattern() -> impl Strategy<Value = AddrPattern> {
     let max = (1u128 << A) - 1;
     prop_oneof![
-        (arb_family(), 0..=max, 0..=max, any::<bool>(), prop::bool::weighted(0.1)).prop_map(
-            move |(family, addr, wild, wide, high)| {
+        (
+            arb_family(),
+            0..=max,
+            0..=max,
+            any::<bool>(),
+            prop::bool::weighted(0.1)
+        )
+            .prop_map(move |(family, addr, wild, wide, high)| {
                 // Random, usually non-contiguous wildcards; sometimes the bits
                 // above the small layout are wildcards too, sometimes a cared
                 // bit up there is 1 (no address of the small layout matches).
                 let upper = full_mask(family) & !max;
                 let wildcard = if wide { wild | upper } else { wild };
-                let addr = if high && !wide { addr | (1u128 << A) } else { addr };
+                let addr = if high && !wide {
+                    addr | (1u128 << A)
+                } else {
+                    addr
+                };
                 AddrPattern::Masked {
                     family,
                     addr,
                     wildcard,
                 }
-            }
-        ),
-        (arb_family(), 0..=max + 2, 0..=max + 2)
-            .prop_map(|(family, lo, hi)| AddrPattern::Range { family, lo, hi }),
+            }),
+        (arb_family(), 0..=max + 2, 0..=max + 2).prop_map(|(family, lo, hi)| AddrPattern::Range {
+            family,
+            lo,
+            hi
+        }),
     ]
 }
 
@@ -150,8 +163,12 @@ fn arb_leaf(ifaces: bool) -> BoxedStrategy<Cond> {
     let mut leaves = vec![
         arb_family().prop_map(Cond::Family).boxed(),
         arb_protocols().prop_map(Cond::Protocol).boxed(),
-        prop::collection::vec(arb_pattern(), 0..3).prop_map(Cond::SrcAddr).boxed(),
-        prop::collection::vec(arb_pattern(), 0..3).prop_map(Cond::DstAddr).boxed(),
+        prop::collection::vec(arb_pattern(), 0..3)
+            .prop_map(Cond::SrcAddr)
+            .boxed(),
+        prop::collection::vec(arb_pattern(), 0..3)
+            .prop_map(Cond::DstAddr)
+            .boxed(),
         arb_ranges(pmax).prop_map(Cond::SrcPort).boxed(),
         arb_ranges(pmax).prop_map(Cond::DstPort).boxed(),
         arb_ranges(pmax).prop_map(Cond::IcmpType).boxed(),
@@ -170,8 +187,11 @@ fn arb_cond(ifaces: bool) -> impl Strategy<Value = Cond> {
     arb_leaf(ifaces).prop_recursive(2, 8, 3, |inner| {
         prop_oneof![
             inner.clone().prop_map(|c| Cond::Not(Box::new(c))),
-            prop::collection::vec(prop::collection::vec(inner, 1..3).prop_map(Match::new), 0..3)
-                .prop_map(Cond::AnyOf),
+            prop::collection::vec(
+                prop::collection::vec(inner, 1..3).prop_map(Match::new),
+                0..3
+            )
+            .prop_map(Cond::AnyOf),
         ]
     })
 }
@@ -183,7 +203,9 @@ fn arb_match(ifaces: bool) -> impl Strategy<Value = Match> {
 /// A match that is sometimes uncertain (an opaque condition, maybe negated).
 fn arb_match_opaque(ifaces: bool) -> impl Strategy<Value = Match> {
     (arb_match(ifaces), 0u8..6).prop_map(|(mut m, k)| {
-        let op = Cond::Opaque { what: "mark".into() };
+        let op = Cond::Opaque {
+            what: "mark".into(),
+        };
         match k {
             0 => m.conds.push(op),
             1 => m.conds.push(Cond::Not(Box::new(op))),
@@ -201,7 +223,10 @@ fn set_of(space: &Space, m: &Match) -> PacketSet {
 
 fn brute_measure(pkts: &[&Packet]) -> [f64; 7] {
     let count = |f: &dyn Fn(&Packet) -> Option<String>| {
-        pkts.iter().filter_map(|p| f(p)).collect::<HashSet<_>>().len() as f64
+        pkts.iter()
+            .filter_map(|p| f(p))
+            .collect::<HashSet<_>>()
+            .len() as f64
     };
     [
         pkts.len() as f64,
@@ -374,7 +399,10 @@ fn check_packet(
     allow_exact: bool,
 ) -> Result<(), TestCaseError> {
     let d = evaluate(&f.body, p, &NoSymbols);
-    let runs = [(d.verdict, d.rule), d.otherwise.unwrap_or((d.verdict, d.rule))];
+    let runs = [
+        (d.verdict, d.rule),
+        d.otherwise.unwrap_or((d.verdict, d.rule)),
+    ];
     if exact {
         prop_assert!(d.otherwise.is_none());
     }
@@ -385,9 +413,17 @@ fn check_packet(
         let any = runs.iter().any(truth);
         (!must || all) && (!any || may) && (!exact || must == may)
     };
-    prop_assert!(within(&an.permitted, &|r| r.0 == Action::Allow), "permitted {}", p);
+    prop_assert!(
+        within(&an.permitted, &|r| r.0 == Action::Allow),
+        "permitted {}",
+        p
+    );
     prop_assert!(within(&an.denied, &|r| r.0 == Action::Deny), "denied {}", p);
-    prop_assert!(within(&an.by_default, &|r| r.1.is_none()), "by_default {}", p);
+    prop_assert!(
+        within(&an.by_default, &|r| r.1.is_none()),
+        "by_default {}",
+        p
+    );
     for (region, r) in an.rules.iter().zip(f.rules()) {
         let decided = |x: &(Action, Option<&Rule>)| x.1.is_some_and(|q| std::ptr::eq(q, r));
         let must = region.effective.must.contains(space, p);
@@ -397,14 +433,29 @@ fn check_packet(
             continue;
         }
         match r.effect {
-            Effect::Deny => prop_assert!(within(&region.effective, &decided), "rule {} {}", region.index, p),
+            Effect::Deny => prop_assert!(
+                within(&region.effective, &decided),
+                "rule {} {}",
+                region.index,
+                p
+            ),
             Effect::Allow if allow_exact => {
-                prop_assert!(within(&region.effective, &decided), "rule {} {}", region.index, p)
+                prop_assert!(
+                    within(&region.effective, &decided),
+                    "rule {} {}",
+                    region.index,
+                    p
+                )
             }
             Effect::Allow => {
                 // Decided here ⇒ in the region (a later base chain may still
                 // decide what this rule accepted, so not conversely).
-                prop_assert!(!runs.iter().any(decided) || may, "rule {} {}", region.index, p);
+                prop_assert!(
+                    !runs.iter().any(decided) || may,
+                    "rule {} {}",
+                    region.index,
+                    p
+                );
             }
             _ => {}
         }
@@ -421,7 +472,12 @@ fn arb_pipeline() -> impl Strategy<Value = Pipeline> {
             .map(|c| {
                 let targets: Vec<usize> = (nb.max(c + 1)..total).collect();
                 prop::collection::vec(
-                    (arb_match_opaque(false), 0u8..12, 0usize..4, prop::bool::weighted(0.9)),
+                    (
+                        arb_match_opaque(false),
+                        0u8..12,
+                        0usize..4,
+                        prop::bool::weighted(0.9),
+                    ),
                     0..5,
                 )
                 .prop_map(move |rs| {
@@ -449,7 +505,10 @@ fn arb_pipeline() -> impl Strategy<Value = Pipeline> {
             })
             .collect::<Vec<_>>();
         let bases = prop::collection::vec(
-            (any::<bool>(), prop_oneof![Just(None), arb_family().prop_map(Some)]),
+            (
+                any::<bool>(),
+                prop_oneof![Just(None), arb_family().prop_map(Some)],
+            ),
             nb,
         );
         (chains, bases).prop_map(move |(chains, bases)| Pipeline {
@@ -539,7 +598,9 @@ fn cycles_do_not_hang() {
 #[test]
 fn opaque_first_match_bounds() {
     let space = Space::small(A, P);
-    let op = Match::new(vec![Cond::Opaque { what: "limit".into() }]);
+    let op = Match::new(vec![Cond::Opaque {
+        what: "limit".into(),
+    }]);
     let f = filter(FilterBody::FirstMatch(FirstMatch {
         rules: vec![rule(op, Effect::Deny, true)],
         default: Action::Allow,

@@ -20,7 +20,12 @@ impl Space {
         self.prefer(
             &mut cur,
             Field::Protocol,
-            &[proto::TCP as u128, proto::UDP as u128, proto::ICMP as u128, proto::ICMPV6 as u128],
+            &[
+                proto::TCP as u128,
+                proto::UDP as u128,
+                proto::ICMP as u128,
+                proto::ICMPV6 as u128,
+            ],
         );
         let v6 = self.has_value(&cur, Field::Protocol, proto::ICMPV6 as u128);
         // ICMPv6 reads best over IPv6, everything else over IPv4.
@@ -112,7 +117,9 @@ mod tests {
     fn nice_witnesses() {
         let s = Space::new(vec!["eth*".to_string(), "lo".to_string()]);
         let dst = s.dst_addr(&[AddrPattern::prefix("192.0.2.0".parse().unwrap(), 24)]);
-        let p = s.witness(&dst.intersect(&s.dst_port(&Ranges::range(22, 25)))).unwrap();
+        let p = s
+            .witness(&dst.intersect(&s.dst_port(&Ranges::range(22, 25))))
+            .unwrap();
         assert_eq!(p.to_string(), "tcp 0.0.0.0:49152 192.0.2.0:22");
         assert_eq!(p.ct_state, CtStates::NEW);
         let udp_low = s

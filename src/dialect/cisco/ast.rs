@@ -1,0 +1,224 @@
+//! The Cisco vendor syntax tree: ACLs and their entries, object-groups and
+//! objects, `name` aliases and access-group bindings, as written. Port and
+//! protocol names are already resolved to numbers (they depend on the
+//! protocol, so the parser resolves them where it knows it); everything else
+//! stays in vendor terms. Only `lower` turns this into the model.
+
+use crate::model::Family;
+use std::net::IpAddr;
+use std::ops::Range;
+
+/// permit / deny.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Permit,
+    Deny,
+}
+
+/// An address operand of an entry or a network object-group member.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AddrSpec {
+    /// `any` (`None`: every family the ACL sees), `any4`, `any6`.
+    Any(Option<Family>),
+    /// `host A`, or a bare address where it means a host.
+    Host(IpAddr),
+    /// Address and wildcard mask (bits set are ignored); ASA subnet masks are
+    /// inverted into this form by the parser.
+    Wild(IpAddr, IpAddr),
+    /// `A/len`.
+    Prefix(IpAddr, u8),
+    /// `range A B`.
+    Range(IpAddr, IpAddr),
+    /// `object-group N`, `addrgroup N`, `net-group N`.
+    Group(String),
+    /// ASA `object N`.
+    Object(String),
+    /// Something the model cannot decide (`interface IF`, `fqdn X`).
+    Opaque(String),
+}
+
+/// A port operator with resolved numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PortOp {
+    Eq(Vec<u16>),
+    Neq(Vec<u16>),
+    Lt(u16),
+    Gt(u16),
+    Range(u16, u16),
+    /// `portgroup N`, `port-group N`, ASA `object-group N` (service group with a protocol).
+    Group(String),
+}
+
+/// The protocol operand of an entry or service member.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProtoSpec {
+    /// `ip`, `ipv4` (XR), `ipv6` in IPv6 ACLs: every protocol.
+    Any,
+    Num(u8),
+    /// ASA `tcp-udp`.
+    TcpUdp,
+    /// `object-group N` in protocol position (service or protocol group).
+    Group(String),
+    /// ASA `object N` (a service object).
+    Object(String),
+}
+
+/// ICMP type and optional code, or an ICMP-type group.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IcmpSpec {
+    Type(u8, Option<u8>),
+    Group(String),
+}
+
+/// A condition the model does not decide, with whether it is known-but-unmodelled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unmodelled {
+    pub what: String,
+    pub span: Range<usize>,
+}
+
+/// One permit/deny entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub action: Action,
+    pub proto: ProtoSpec,
+    pub src: AddrSpec,
+    pub sport: Option<PortOp>,
+    pub dst: AddrSpec,
+    pub dport: Option<PortOp>,
+    pub icmp: Option<IcmpSpec>,
+    pub established: bool,
+    pub fragments: bool,
+    /// Conditions that restrict the match but are not modelled (dscp, ttl, ...).
+    pub unmodelled: Vec<Unmodelled>,
+    /// Facts that do not change the match (log, counters).
+    pub notes: Vec<String>,
+    /// ASA `inactive`.
+    pub inactive: bool,
+}
+
+/// One line of an ACL body.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Entry(Box<Entry>),
+    Remark,
+    /// An entry whose syntax could not be read: its action if known.
+    Broken(Option<Action>),
+    /// ASA `show access-list`: a line whose expansions follow, indented.
+    /// The children are the entries the device expanded the line into; the
+    /// line itself only gives the action and whether it is active.
+    Expanded {
+        action: Action,
+        inactive: bool,
+        children: Vec<(Entry, Range<usize>)>,
+    },
+}
+
+/// An ACL line with its sequence number and span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AclLine {
+    pub seq: Option<u32>,
+    pub item: Item,
+    pub span: Range<usize>,
+}
+
+/// Standard (source only; ASA: destination only) or extended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AclKind {
+    Standard,
+    Extended,
+}
+
+/// One ACL as written (possibly in several places of the file).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Acl {
+    pub name: String,
+    pub family: Family,
+    pub kind: AclKind,
+    pub lines: Vec<AclLine>,
+    /// NX-OS `fragments permit-all|deny-all`.
+    pub fragments: Option<(Action, Range<usize>)>,
+    pub span: Range<usize>,
+}
+
+/// What an object-group or object holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GroupKind {
+    Network,
+    /// Service groups (IOS `object-group service`, ASA service groups without
+    /// a protocol, ASA `object service`).
+    Service,
+    /// Port groups (NX-OS `ip port`, XR `port`, ASA service groups with a protocol).
+    Port,
+    Protocol,
+    IcmpType,
+}
+
+/// A service: protocol plus optional ports or ICMP type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub proto: ProtoSpec,
+    pub sport: Option<PortOp>,
+    pub dport: Option<PortOp>,
+    pub icmp: Option<IcmpSpec>,
+}
+
+/// One member of a group.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Member {
+    Addr(AddrSpec),
+    Port(PortOp),
+    Service(Service),
+    Proto(ProtoSpec),
+    Icmp(u8, Option<u8>),
+    /// `group-object N` / `object-group N` (nested group).
+    Group(String),
+    /// `network-object object N` / `service-object object N`.
+    Object(String),
+}
+
+/// An object-group (`object: false`) or ASA object (`object: true`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub name: String,
+    pub kind: GroupKind,
+    pub object: bool,
+    pub members: Vec<(Member, Range<usize>)>,
+    pub span: Range<usize>,
+}
+
+/// `access-group`, `ip access-group` under an interface, `access-class` under a line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bind {
+    pub acl: String,
+    pub point: String,
+    pub direction: String,
+    pub span: Range<usize>,
+}
+
+/// A `name A ALIAS` definition (ASA).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NameDef {
+    pub name: String,
+    pub addr: IpAddr,
+    pub span: Range<usize>,
+}
+
+/// A reference to a group, object or name, for use counts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Issue {
+    pub error: bool,
+    pub message: String,
+    pub expected: Option<String>,
+    pub span: Range<usize>,
+}
+
+/// Everything read from one file.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub acls: Vec<Acl>,
+    pub groups: Vec<Group>,
+    pub names: Vec<NameDef>,
+    pub binds: Vec<Bind>,
+    pub issues: Vec<Issue>,
+}

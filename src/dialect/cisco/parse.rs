@@ -1,0 +1,610 @@
+//! Reading a whole file into the vendor tree: finds ACLs, object-groups,
+//! objects, names and bindings wherever they are in a running-config or
+//! `show` output, and skips every other line after looking at its first word.
+//! The flavor-specific statement forms are in `parse_ios`, `parse_asa`,
+//! `parse_nxos` and `parse_xr`; this module holds the shared context machine.
+
+use super::ast::*;
+use super::entry::{self, Ctx, Cur, SyntaxError};
+use super::lex::{self, Line, Tok};
+use super::ports::PortProto;
+use super::Flavor;
+use crate::model::Family;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::ops::Range;
+
+/// What the indented lines under the current top-level line belong to.
+#[derive(Clone, Debug)]
+pub enum Context {
+    None,
+    Acl {
+        idx: usize,
+        indent: usize,
+    },
+    Group {
+        idx: usize,
+        indent: usize,
+        pp: Option<PortProto>,
+    },
+    /// `interface X` / `line vty 0 4`: binding statements live here.
+    Bindable {
+        point: String,
+        indent: usize,
+    },
+    /// An ACL-like block that is not modelled (MAC, ARP, ethernet-services):
+    /// its lines are consumed (the header carried the warning).
+    Ignored {
+        indent: usize,
+    },
+}
+
+/// Parser state for one file.
+pub struct Parser<'a> {
+    pub flavor: Flavor,
+    pub text: &'a str,
+    pub cfg: Config,
+    pub acl_index: HashMap<(Family, String), usize>,
+    pub group_index: HashMap<(bool, String), usize>,
+    pub kinds: HashMap<(bool, String), GroupKind>,
+    pub names: HashMap<String, IpAddr>,
+    pub ctx: Context,
+    /// Highest sequence number per ACL (for implicit numbering).
+    pub max_seq: Vec<u32>,
+    /// ASA `show access-list`: a parent line's syntax error, dropped when
+    /// expansions follow (they say what the line means).
+    pub pending: Option<Issue>,
+}
+
+/// Parse a whole file.
+pub fn parse(text: &str, flavor: Flavor) -> Config {
+    let mut p = Parser {
+        flavor,
+        text,
+        cfg: Config::default(),
+        acl_index: HashMap::new(),
+        group_index: HashMap::new(),
+        kinds: HashMap::new(),
+        names: HashMap::new(),
+        ctx: Context::None,
+        max_seq: Vec::new(),
+        pending: None,
+    };
+    p.prescan();
+    let mut prev_parent: Option<(usize, usize)> = None;
+    for line in lex::lines(text) {
+        let first = line.first_word();
+        if first.is_empty() || first.starts_with('!') || first.starts_with('#') {
+            continue;
+        }
+        if line.indent > 0 {
+            if let Some(done) = p.child(&line, &mut prev_parent) {
+                if done {
+                    continue;
+                }
+            } else {
+                continue;
+            }
+        }
+        p.ctx = Context::None;
+        prev_parent = None;
+        if let Some(i) = p.pending.take() {
+            p.cfg.issues.push(i);
+        }
+        match flavor {
+            Flavor::Asa => super::parse_asa::top(&mut p, &line, first, &mut prev_parent),
+            Flavor::Ios => super::parse_ios::top(&mut p, &line, first),
+            Flavor::Nxos => super::parse_nxos::top(&mut p, &line, first),
+            Flavor::Xr => super::parse_xr::top(&mut p, &line, first),
+        }
+    }
+    if let Some(i) = p.pending.take() {
+        p.cfg.issues.push(i);
+    }
+    p.finish();
+    p.cfg
+}
+
+impl<'a> Parser<'a> {
+    /// Record the kinds of all groups and objects, and `name` aliases, so that
+    /// entries can refer to them before their definition and so that ASA
+    /// `object-group N` can be told apart as an address or a port operand.
+    fn prescan(&mut self) {
+        for line in lex::lines(self.text) {
+            if line.indent > 0 {
+                continue;
+            }
+            let c = line.content();
+            if c.starts_with("object") {
+                let toks = line.tokens();
+                if let Some((obj, kind, name, _)) = group_header(&toks) {
+                    self.kinds.insert((obj, name.to_string()), kind);
+                }
+            } else if self.flavor == Flavor::Asa && c.starts_with("name ") {
+                let toks = line.tokens();
+                if let (Some(a), Some(n)) = (toks.get(1), toks.get(2)) {
+                    if let Some(ip) = entry::parse_ip(a.s) {
+                        self.names.insert(n.s.to_string(), ip);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Handle an indented line. `None`: skip it; `Some(true)`: consumed;
+    /// `Some(false)`: it is not part of any context (parse as top level).
+    fn child(&mut self, line: &Line, prev_parent: &mut Option<(usize, usize)>) -> Option<bool> {
+        match self.ctx.clone() {
+            Context::None => {
+                // Indented lines of unrelated blocks, and `show` output whose
+                // entries are indented under a header we do not model.
+                if self.flavor == Flavor::Asa && line.first_word() == "access-list" {
+                    super::parse_asa::show_child(self, line, prev_parent);
+                    return Some(true);
+                }
+                None
+            }
+            Context::Acl { idx, indent } if line.indent > indent => {
+                let toks = line.tokens();
+                self.acl_line(idx, line, &toks, 0);
+                Some(true)
+            }
+            Context::Group { idx, indent, pp } if line.indent > indent => {
+                let toks = line.tokens();
+                self.group_member(idx, line, &toks, pp);
+                Some(true)
+            }
+            Context::Bindable { point, indent } if line.indent > indent => {
+                self.binding_line(&point, line);
+                Some(true)
+            }
+            Context::Ignored { indent } if line.indent > indent => Some(true),
+            _ => Some(false),
+        }
+    }
+
+    pub fn issue(
+        &mut self,
+        error: bool,
+        message: impl Into<String>,
+        expected: Option<String>,
+        span: Range<usize>,
+    ) {
+        self.cfg.issues.push(Issue {
+            error,
+            message: message.into(),
+            expected,
+            span,
+        });
+    }
+
+    pub fn syntax(&mut self, e: SyntaxError) {
+        self.issue(true, e.message, e.expected, e.span);
+    }
+
+    /// Find or create the ACL `name` of `family`.
+    pub fn acl(&mut self, name: &str, family: Family, kind: AclKind, span: Range<usize>) -> usize {
+        let key = (family, name.to_string());
+        if let Some(&i) = self.acl_index.get(&key) {
+            return i;
+        }
+        let i = self.cfg.acls.len();
+        self.cfg.acls.push(Acl {
+            name: name.to_string(),
+            family,
+            kind,
+            lines: Vec::new(),
+            fragments: None,
+            span,
+        });
+        self.max_seq.push(0);
+        self.acl_index.insert(key, i);
+        i
+    }
+
+    /// `no ip access-list NAME` and friends: forget what was defined so far.
+    pub fn clear_acl(&mut self, name: &str, family: Family) {
+        if let Some(&i) = self.acl_index.get(&(family, name.to_string())) {
+            self.cfg.acls[i].lines.clear();
+            self.cfg.acls[i].fragments = None;
+            self.max_seq[i] = 0;
+        }
+    }
+
+    /// One line of an ACL body, starting at token `from`:
+    /// `acl_line = [SEQ] ( entry | "remark" TEXT ) ["sequence" SEQ] | "no" SEQ
+    ///           | "sequence" SEQ entry | "statistics" "per-entry"
+    ///           | "fragments" ("permit-all"|"deny-all") | "ignore" "routable"`
+    pub fn acl_line(&mut self, idx: usize, line: &Line, toks: &[Tok], from: usize) {
+        let span = line.span();
+        let mut toks = strip_show_counters(&toks[from..]);
+        if toks.is_empty() {
+            return;
+        }
+        let mut seq: Option<u32> = None;
+        if toks[0].s.eq_ignore_ascii_case("sequence") && toks.len() > 1 {
+            seq = toks[1].s.parse().ok();
+            toks = &toks[2..];
+        } else if let Ok(n) = toks[0].s.parse::<u32>() {
+            seq = Some(n);
+            toks = &toks[1..];
+        }
+        if toks.len() >= 2 && toks[toks.len() - 2].s.eq_ignore_ascii_case("sequence") {
+            if let Ok(n) = toks[toks.len() - 1].s.parse::<u32>() {
+                seq = Some(n);
+                toks = &toks[..toks.len() - 2];
+            }
+        }
+        let Some(first) = toks.first() else {
+            self.issue(
+                true,
+                "a sequence number alone is not an ACL entry",
+                Some("permit | deny | remark".into()),
+                span,
+            );
+            return;
+        };
+        let w = first.s.to_ascii_lowercase();
+        match w.as_str() {
+            "remark" => {
+                let numbered = self.flavor != Flavor::Ios;
+                self.push_line(idx, seq, Item::Remark, span, numbered);
+            }
+            "no" => match toks.get(1).and_then(|t| t.s.parse::<u32>().ok()) {
+                Some(n) if toks.len() == 2 => {
+                    self.cfg.acls[idx].lines.retain(|l| l.seq != Some(n));
+                }
+                _ => self.issue(
+                    true,
+                    "only `no SEQ` is understood inside an ACL",
+                    Some("no SEQ".into()),
+                    span,
+                ),
+            },
+            "statistics" => {}
+            "fragments" if self.flavor == Flavor::Nxos => {
+                let a = match toks.get(1).map(|t| t.s) {
+                    Some("permit-all") => Action::Permit,
+                    Some("deny-all") => Action::Deny,
+                    _ => {
+                        self.issue(
+                            true,
+                            "expected `fragments permit-all` or `fragments deny-all`",
+                            Some("permit-all | deny-all".into()),
+                            span,
+                        );
+                        return;
+                    }
+                };
+                self.cfg.acls[idx].fragments = Some((a, span));
+            }
+            "ignore" => self.issue(false, "`ignore routable` is not modelled", None, span),
+            "permit" | "deny" => {
+                let a = &self.cfg.acls[idx];
+                let (family, kind) = (a.family, a.kind);
+                let ctx = Ctx {
+                    flavor: self.flavor,
+                    family,
+                    kind,
+                    kinds: &self.kinds,
+                    names: &self.names,
+                };
+                let mut c = Cur::new(toks, span.end);
+                match entry::entry(&mut c, &ctx) {
+                    Ok(e) => self.push_line(idx, seq, Item::Entry(Box::new(e)), span, true),
+                    Err(e) => {
+                        let act = if w == "permit" {
+                            Action::Permit
+                        } else {
+                            Action::Deny
+                        };
+                        self.syntax(e);
+                        self.push_line(idx, seq, Item::Broken(Some(act)), span, true);
+                    }
+                }
+            }
+            "evaluate" | "dynamic" => {
+                self.issue(false, format!("`{}` entries (reflexive/dynamic ACLs) are not modelled; the entry matches unknown packets", first.s), None, span.clone());
+                self.push_line(idx, seq, Item::Broken(None), span, true);
+            }
+            _ => self.issue(
+                true,
+                format!("unexpected `{}` in an ACL", first.s),
+                Some("[SEQ] permit | deny | remark | no SEQ".into()),
+                span,
+            ),
+        }
+    }
+
+    /// Append a line with its sequence number (implicit: highest + 10).
+    pub fn push_line(
+        &mut self,
+        idx: usize,
+        seq: Option<u32>,
+        item: Item,
+        span: Range<usize>,
+        numbered: bool,
+    ) {
+        let seq = if self.flavor == Flavor::Asa {
+            None
+        } else {
+            let s = match seq {
+                Some(s) => s,
+                None if numbered => self.max_seq[idx].saturating_add(10),
+                None => self.max_seq[idx],
+            };
+            if seq.is_some()
+                && self.cfg.acls[idx]
+                    .lines
+                    .iter()
+                    .any(|l| l.seq == Some(s) && !matches!(l.item, Item::Remark))
+                && !matches!(item, Item::Remark)
+            {
+                self.issue(
+                    true,
+                    format!("duplicate sequence number {s}: the device refuses this entry"),
+                    None,
+                    span,
+                );
+                return;
+            }
+            self.max_seq[idx] = self.max_seq[idx].max(s);
+            Some(s)
+        };
+        self.cfg.acls[idx].lines.push(AclLine { seq, item, span });
+    }
+
+    /// Find or create a group; redefinitions add members.
+    pub fn group(&mut self, obj: bool, kind: GroupKind, name: &str, span: Range<usize>) -> usize {
+        let key = (obj, name.to_string());
+        if let Some(&i) = self.group_index.get(&key) {
+            return i;
+        }
+        let i = self.cfg.groups.len();
+        self.cfg.groups.push(Group {
+            name: name.to_string(),
+            kind,
+            object: obj,
+            members: Vec::new(),
+            span,
+        });
+        self.group_index.insert(key, i);
+        i
+    }
+
+    /// A top-level `object-group ...` / `object ...` line.
+    pub fn group_start(&mut self, line: &Line) {
+        let toks = line.tokens();
+        let span = line.span();
+        match group_header(&toks) {
+            Some((obj, kind, name, pp)) => {
+                let idx = self.group(obj, kind, name, span);
+                self.ctx = Context::Group {
+                    idx,
+                    indent: line.indent,
+                    pp,
+                };
+            }
+            None => {
+                let what = toks.get(1).map(|t| t.s).unwrap_or("");
+                let known = [
+                    "user",
+                    "security",
+                    "time-range",
+                    "security-group",
+                    "v6-network",
+                    "local",
+                    "fqdn",
+                ];
+                if known.contains(&what) {
+                    self.issue(
+                        false,
+                        format!("`{} {what}` groups are not modelled", toks[0].s),
+                        None,
+                        span,
+                    );
+                } else {
+                    self.issue(
+                        true,
+                        format!("unknown object-group form `{}`", line.content()),
+                        Some("object-group network|service|protocol|icmp-type NAME".into()),
+                        span,
+                    );
+                }
+                self.ctx = Context::Ignored {
+                    indent: line.indent,
+                };
+            }
+        }
+    }
+
+    /// One member line of a group.
+    fn group_member(&mut self, idx: usize, line: &Line, toks: &[Tok], pp: Option<PortProto>) {
+        let span = line.span();
+        if toks.is_empty() {
+            return;
+        }
+        let first = toks[0].s.to_ascii_lowercase();
+        if first == "description" || first == "description:" || first == "nat" {
+            return;
+        }
+        let kind = self.cfg.groups[idx].kind;
+        let obj = self.cfg.groups[idx].object;
+        // NX-OS members may start with a sequence number.
+        let toks = if toks[0].s.parse::<u32>().is_ok() && toks.len() > 1 {
+            &toks[1..]
+        } else {
+            toks
+        };
+        let ctx = Ctx {
+            flavor: self.flavor,
+            family: Family::Ipv4,
+            kind: AclKind::Extended,
+            kinds: &self.kinds,
+            names: &self.names,
+        };
+        let r = super::members::member(&mut Cur::new(toks, span.end), &ctx, kind, obj, pp);
+        match r {
+            Ok(m) => self.cfg.groups[idx].members.push((m, span)),
+            Err(e) => self.syntax(e),
+        }
+    }
+
+    /// Binding statements under `interface` or `line`.
+    fn binding_line(&mut self, point: &str, line: &Line) {
+        let c = line.content();
+        let interesting = c.starts_with("ip access-group")
+            || c.starts_with("ipv6 traffic-filter")
+            || c.starts_with("ipv4 access-group")
+            || c.starts_with("ipv6 access-group")
+            || c.starts_with("ip port access-group")
+            || c.starts_with("ipv6 port traffic-filter")
+            || c.starts_with("access-class")
+            || c.starts_with("ipv6 access-class")
+            || c.starts_with("ip access-class");
+        if !interesting {
+            return;
+        }
+        let toks = line.tokens();
+        let span = line.span();
+        let kw = toks
+            .iter()
+            .position(|t| matches!(t.s, "access-group" | "traffic-filter" | "access-class"));
+        let Some(mut k) = kw else { return };
+        // IOS-XR: `ipv4 access-group common COMMON [IFACL] ingress`; the common
+        // ACL and the interface ACL both apply.
+        if toks.get(k + 1).is_some_and(|t| t.s == "common") {
+            k += 1;
+            if toks.len() > k + 3 {
+                if let Some(common) = toks.get(k + 1) {
+                    let dir = toks.last().map(|t| t.s).unwrap_or("ingress");
+                    self.cfg.binds.push(Bind {
+                        acl: common.s.to_string(),
+                        point: point.to_string(),
+                        direction: if dir == "egress" { "out" } else { "in" }.to_string(),
+                        span: span.clone(),
+                    });
+                }
+                k += 1;
+            }
+        }
+        // IOS-XR lines: `access-class ingress NAME`.
+        let swapped;
+        let toks: &[Tok] = if matches!(toks.get(k + 1).map(|t| t.s), Some("ingress" | "egress")) {
+            let mut v = toks.clone();
+            v.swap(k + 1, k + 2.min(toks.len() - 1 - k));
+            swapped = v;
+            &swapped
+        } else {
+            &toks
+        };
+        let (Some(name), dir) = (toks.get(k + 1), toks.get(k + 2)) else {
+            self.issue(
+                true,
+                "binding without an ACL name",
+                Some("NAME in|out".into()),
+                span,
+            );
+            return;
+        };
+        let direction = match dir.map(|t| t.s.to_ascii_lowercase()).as_deref() {
+            Some("in") | Some("ingress") => "in",
+            Some("out") | Some("egress") => "out",
+            // `ip access-group NAME` alone applies inbound on some platforms.
+            None => "in",
+            Some(other) => {
+                self.issue(
+                    true,
+                    format!("unknown direction `{other}`"),
+                    Some("in | out".into()),
+                    span,
+                );
+                return;
+            }
+        };
+        self.cfg.binds.push(Bind {
+            acl: name.s.to_string(),
+            point: point.to_string(),
+            direction: direction.to_string(),
+            span,
+        });
+    }
+
+    /// Start an `interface X` / `line X` context.
+    pub fn bindable(&mut self, line: &Line) {
+        self.ctx = Context::Bindable {
+            point: line.content().to_string(),
+            indent: line.indent,
+        };
+    }
+
+    /// Sort every ACL by sequence number (stable: equal numbers keep file order).
+    fn finish(&mut self) {
+        if self.flavor == Flavor::Asa {
+            return;
+        }
+        for a in &mut self.cfg.acls {
+            a.lines.sort_by_key(|l| l.seq.unwrap_or(0));
+        }
+    }
+}
+
+/// `group_header = "object-group" ( "network" ["ipv4"|"ipv6"] | "ip" "address" | "ipv6" "address"
+///                 | "service" [tcp|udp|tcp-udp] | "ip" "port" | "port" | "protocol" | "icmp-type" ) NAME
+///               | "object" ("network" | "service") NAME`
+pub fn group_header<'t>(
+    toks: &'t [Tok<'t>],
+) -> Option<(bool, GroupKind, &'t str, Option<PortProto>)> {
+    let w = |i: usize| toks.get(i).map(|t| t.s);
+    match (w(0)?, w(1)?) {
+        ("object", "network") => Some((true, GroupKind::Network, w(2)?, None)),
+        ("object", "service") => Some((true, GroupKind::Service, w(2)?, None)),
+        ("object-group", "network") => match w(2)? {
+            "ipv4" | "ipv6" => Some((false, GroupKind::Network, w(3)?, None)),
+            n => Some((false, GroupKind::Network, n, None)),
+        },
+        ("object-group", "ip") | ("object-group", "ipv6") => match w(2)? {
+            "address" => Some((false, GroupKind::Network, w(3)?, None)),
+            "port" => Some((false, GroupKind::Port, w(3)?, Some(PortProto::Both))),
+            _ => None,
+        },
+        ("object-group", "port") => Some((false, GroupKind::Port, w(2)?, Some(PortProto::Both))),
+        ("object-group", "service") => {
+            let name = w(2)?;
+            match w(3) {
+                Some("tcp") => Some((false, GroupKind::Port, name, Some(PortProto::Tcp))),
+                Some("udp") => Some((false, GroupKind::Port, name, Some(PortProto::Udp))),
+                Some("tcp-udp") => Some((false, GroupKind::Port, name, Some(PortProto::Both))),
+                _ => Some((false, GroupKind::Service, name, None)),
+            }
+        }
+        ("object-group", "protocol") => Some((false, GroupKind::Protocol, w(2)?, None)),
+        ("object-group", "icmp-type") => Some((false, GroupKind::IcmpType, w(2)?, None)),
+        _ => None,
+    }
+}
+
+/// Drop `show` output decorations at the end of an entry: `(5 matches)`,
+/// `[match=3]`, `(hitcnt=0)`, `(active)`, and the ASA rule hash `0x1a2b3c4d`.
+pub fn strip_show_counters<'t, 'a>(toks: &'t [Tok<'a>]) -> &'t [Tok<'a>] {
+    let mut end = toks.len();
+    while end > 0 {
+        let s = toks[end - 1].s;
+        let deco = (s.starts_with("0x")
+            && s.len() > 2
+            && s[2..].bytes().all(|b| b.is_ascii_hexdigit()))
+            || s.starts_with("(hitcnt=")
+            || s.starts_with("[match=")
+            || s == "(active)"
+            || s == "(inactive)"
+            || s == "matches)"
+            || s == "match)"
+            || (s.starts_with('(') && s[1..].bytes().all(|b| b.is_ascii_digit()) && s.len() > 1);
+        if deco {
+            end -= 1;
+        } else {
+            break;
+        }
+    }
+    &toks[..end]
+}
