@@ -452,7 +452,7 @@ fn find_word(lower: &str, w: &str) -> Option<usize> {
             inq = !inq;
         }
         if !inq
-            && lower[i..].starts_with(w)
+            && b[i..].starts_with(w.as_bytes())
             && (i == 0 || b[i - 1].is_ascii_whitespace())
             && b.get(i + w.len()).is_none_or(|c| c.is_ascii_whitespace())
         {

@@ -77,7 +77,30 @@ struct Ctx<'a> {
     warned: HashSet<String>,
     /// Unresolved variable → (first use span, use count).
     unresolved: HashMap<String, (Range<usize>, usize)>,
+    /// Nesting depth of `@(...)` / `@{...}` being read (bounded).
+    depth: usize,
 }
+
+/// Values with more parts than this are not kept.
+const MAX_NODES: usize = 4096;
+
+/// Number of parts and characters of a value, counting stops past the limit.
+fn weight(v: &Val, acc: usize) -> usize {
+    if acc > MAX_NODES {
+        return acc;
+    }
+    match v {
+        Val::Str(s) => acc + 1 + s.len() / 64,
+        Val::Unknown(_) => acc + 1,
+        Val::List(vs) => vs.iter().fold(acc + 1, |a, v| weight(v, a)),
+        Val::Hash(es) => es.iter().fold(acc + 1, |a, (_, v, _)| weight(v, a)),
+    }
+}
+
+/// Deeper nesting than this is not read (the value becomes unknown).
+const MAX_DEPTH: usize = 64;
+/// Longer expanded strings are not kept (the value becomes unknown).
+const MAX_VALUE: usize = 1 << 16;
 
 /// Read a `New-NetFirewallRule` script.
 pub fn load_script(file: &Arc<SourceFile>) -> RuleSet {
@@ -88,6 +111,7 @@ pub fn load_script(file: &Arc<SourceFile>) -> RuleSet {
         vars: HashMap::new(),
         warned: HashSet::new(),
         unresolved: HashMap::new(),
+        depth: 0,
     };
     let mut rules = Vec::new();
     let mut i = 0;
@@ -186,7 +210,11 @@ fn statement(cx: &mut Ctx, i: usize, end: usize, rules: &mut Vec<ArgRule>, issue
         if matches!(toks.get(i + 1).map(|t| &t.tok), Some(Tok::Punct("="))) && i + 2 <= end {
             let val = if i + 2 < end && is_literal_expr(&toks[i + 2..end]) {
                 let (v, _) = expr(cx, i + 2, end);
-                v
+                if weight(&v, 0) > MAX_NODES {
+                    Val::Unknown(format!("${name} is too large to keep"))
+                } else {
+                    v
+                }
             } else {
                 Val::Unknown(format!("${name} is computed at run time"))
             };
@@ -287,6 +315,17 @@ fn skip_group(toks: &[Token], i: usize, end: usize) -> usize {
 }
 
 fn primary(cx: &mut Ctx, i: usize, end: usize) -> (Val, usize) {
+    let toks = cx.toks;
+    if cx.depth >= MAX_DEPTH {
+        return (Val::Unknown("a too deeply nested value".into()), skip_group(toks, i, end).max(i + 1));
+    }
+    cx.depth += 1;
+    let r = primary_inner(cx, i, end);
+    cx.depth -= 1;
+    r
+}
+
+fn primary_inner(cx: &mut Ctx, i: usize, end: usize) -> (Val, usize) {
     let toks = cx.toks;
     let Some(t) = toks.get(i).filter(|_| i < end) else {
         return (Val::Unknown("a missing value".into()), i);
@@ -443,6 +482,9 @@ fn expand(cx: &mut Ctx, s: &str, span: Range<usize>) -> Val {
                 }
             }
             c => out.push(c),
+        }
+        if out.len() > MAX_VALUE {
+            return Val::Unknown("a string too long to keep".into());
         }
     }
     Val::Str(out)
