@@ -6,7 +6,13 @@ use std::process::Command;
 
 /// Write `text` as `name` in a temp dir and query `packet`; returns
 /// (verdict, deciding place as `LINE` or `default`, full output line).
-fn query(name: &str, text: &str, filter: &str, profile: &str, packet: &str) -> (String, String, String) {
+fn query(
+    name: &str,
+    text: &str,
+    filter: &str,
+    profile: &str,
+    packet: &str,
+) -> (String, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
@@ -17,7 +23,11 @@ fn query(name: &str, text: &str, filter: &str, profile: &str, packet: &str) -> (
         .output()
         .unwrap();
     let s = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success() || !s.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success() || !s.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let line = s.lines().next().unwrap_or("").to_string();
     let mut cols = line.split('\t');
     let verdict = cols.next().unwrap_or("").to_string();
@@ -37,7 +47,11 @@ fn parse_json(name: &str, text: &str) -> serde_json::Value {
         .output()
         .unwrap();
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
     })
 }
 
@@ -49,11 +63,29 @@ fn block_beats_allow_whatever_the_order() {
         "{ADD} name=allow445 dir=in action=allow protocol=tcp localport=445\n\
          {ADD} name=block445 dir=in action=block protocol=tcp localport=445 remoteip=10.0.0.0/8\n"
     );
-    let (v, l, _) = query("a.netsh", &s, "in", "domain", "tcp 10.1.2.3:40000 192.0.2.1:445");
+    let (v, l, _) = query(
+        "a.netsh",
+        &s,
+        "in",
+        "domain",
+        "tcp 10.1.2.3:40000 192.0.2.1:445",
+    );
     assert_eq!((v.as_str(), l.as_str()), ("deny", "2"));
-    let (v, l, _) = query("a.netsh", &s, "in", "domain", "tcp 172.16.0.1:40000 192.0.2.1:445");
+    let (v, l, _) = query(
+        "a.netsh",
+        &s,
+        "in",
+        "domain",
+        "tcp 172.16.0.1:40000 192.0.2.1:445",
+    );
     assert_eq!((v.as_str(), l.as_str()), ("allow", "1"));
-    let (v, l, _) = query("a.netsh", &s, "in", "domain", "tcp 172.16.0.1:40000 192.0.2.1:446");
+    let (v, l, _) = query(
+        "a.netsh",
+        &s,
+        "in",
+        "domain",
+        "tcp 172.16.0.1:40000 192.0.2.1:446",
+    );
     assert_eq!((v.as_str(), l.as_str()), ("deny", "default"));
 }
 
@@ -68,7 +100,13 @@ fn profiles_select_rules_and_firewallpolicy_sets_defaults() {
     assert_eq!(query("p.netsh", &s, "in", "domain", p).0, "allow");
     assert_eq!(query("p.netsh", &s, "in", "private", p).1, "1");
     // Public: no rule applies; its default inbound is now allow (line 2).
-    let (v, l, _) = query("p.netsh", &s, "in", "public", "tcp 10.0.0.1:5000 10.0.0.2:22");
+    let (v, l, _) = query(
+        "p.netsh",
+        &s,
+        "in",
+        "public",
+        "tcp 10.0.0.1:5000 10.0.0.2:22",
+    );
     assert_eq!((v.as_str(), l.as_str()), ("allow", "default"));
     // Private outbound: default block from line 3.
     assert_eq!(query("p.netsh", &s, "out", "private", p).0, "deny");
@@ -81,14 +119,26 @@ fn firewall_state_off_allows_everything() {
         "{ADD} name=b dir=in action=block protocol=tcp localport=22\n\
          netsh advfirewall set domainprofile state off\n"
     );
-    assert_eq!(query("s.netsh", &s, "in", "domain", "tcp 1.1.1.1:1 2.2.2.2:22").0, "allow");
-    assert_eq!(query("s.netsh", &s, "in", "private", "tcp 1.1.1.1:1 2.2.2.2:22").0, "deny");
+    assert_eq!(
+        query("s.netsh", &s, "in", "domain", "tcp 1.1.1.1:1 2.2.2.2:22").0,
+        "allow"
+    );
+    assert_eq!(
+        query("s.netsh", &s, "in", "private", "tcp 1.1.1.1:1 2.2.2.2:22").0,
+        "deny"
+    );
 }
 
 #[test]
 fn disabled_rules_do_not_decide() {
     let s = format!("{ADD} name=x dir=in action=allow protocol=udp localport=53 enable=no\n");
-    let (v, l, _) = query("d.netsh", &s, "in", "domain", "udp 10.0.0.1:5353 10.0.0.2:53");
+    let (v, l, _) = query(
+        "d.netsh",
+        &s,
+        "in",
+        "domain",
+        "udp 10.0.0.1:5353 10.0.0.2:53",
+    );
     assert_eq!((v.as_str(), l.as_str()), ("deny", "default"));
 }
 
@@ -98,10 +148,22 @@ fn port_keywords_rpc_is_symbolic_epmap_is_135() {
         "{ADD} name=epmap dir=in action=allow protocol=tcp localport=RPC-EPMap\n\
          {ADD} name=rpc dir=in action=allow protocol=tcp localport=RPC\n"
     );
-    let (v, l, _) = query("k.netsh", &s, "in", "domain", "tcp 10.0.0.1:5000 10.0.0.2:135");
+    let (v, l, _) = query(
+        "k.netsh",
+        &s,
+        "in",
+        "domain",
+        "tcp 10.0.0.1:5000 10.0.0.2:135",
+    );
     assert_eq!((v.as_str(), l.as_str()), ("allow", "1"));
     // RPC ports depend on the host: the answer is uncertain, not a number match.
-    let (_, _, line) = query("k.netsh", &s, "in", "domain", "tcp 10.0.0.1:5000 10.0.0.2:49700");
+    let (_, _, line) = query(
+        "k.netsh",
+        &s,
+        "in",
+        "domain",
+        "tcp 10.0.0.1:5000 10.0.0.2:49700",
+    );
     assert!(line.contains("uncertain"), "{line}");
     let rs = parse_json("k.netsh", &s);
     let text = rs.to_string();
@@ -120,14 +182,26 @@ fn set_and_delete_rule_apply_in_order() {
          netsh advfirewall firewall set rule name=web dir=out new enable=no\n"
     );
     // `set rule` moved the inbound rule to 8080; the origin stays the add line.
-    assert_eq!(query("o.netsh", &s, "in", "domain", "tcp 1.1.1.1:1 2.2.2.2:80").0, "deny");
+    assert_eq!(
+        query("o.netsh", &s, "in", "domain", "tcp 1.1.1.1:1 2.2.2.2:80").0,
+        "deny"
+    );
     let (v, l, _) = query("o.netsh", &s, "in", "domain", "tcp 1.1.1.1:1 2.2.2.2:8080");
     assert_eq!((v.as_str(), l.as_str()), ("allow", "1"));
     // The first ssh rule is gone; the one added after the delete stays.
-    assert_eq!(query("o.netsh", &s, "in", "domain", "tcp 1.1.1.1:1 2.2.2.2:22").0, "deny");
-    assert_eq!(query("o.netsh", &s, "in", "domain", "tcp 1.1.1.1:1 2.2.2.2:2222").1, "6");
+    assert_eq!(
+        query("o.netsh", &s, "in", "domain", "tcp 1.1.1.1:1 2.2.2.2:22").0,
+        "deny"
+    );
+    assert_eq!(
+        query("o.netsh", &s, "in", "domain", "tcp 1.1.1.1:1 2.2.2.2:2222").1,
+        "6"
+    );
     // The outbound web rule was disabled; outbound default is allow anyway.
-    assert_eq!(query("o.netsh", &s, "out", "domain", "tcp 2.2.2.2:1 1.1.1.1:80").1, "default");
+    assert_eq!(
+        query("o.netsh", &s, "out", "domain", "tcp 2.2.2.2:1 1.1.1.1:80").1,
+        "default"
+    );
 }
 
 #[test]
@@ -136,13 +210,28 @@ fn batch_file_syntax() {
              netsh advfirewall firewall add rule name=\"Remote Desktop\" dir=in ^\r\n  action=allow protocol=TCP localport=%PORT% remoteip=10.0.0.0/8,192.168.1.1-192.168.1.9\r\n\
              netsh advfirewall firewall add rule name=x dir=in action=allow protocol=tcp localport=%UNSET%\r\n\
              echo done\r\npause\r\n";
-    let (v, l, _) = query("r.bat", s, "in", "domain", "tcp 192.168.1.5:5000 10.9.9.9:3389");
+    let (v, l, _) = query(
+        "r.bat",
+        s,
+        "in",
+        "domain",
+        "tcp 192.168.1.5:5000 10.9.9.9:3389",
+    );
     assert_eq!((v.as_str(), l.as_str()), ("allow", "5"));
     // Outside remoteip, only the rule with the unknown %UNSET% port could
     // match: the answer says so (allow if it holds, else the default).
-    let (v, _, line) = query("r.bat", s, "in", "domain", "tcp 192.168.1.10:5000 10.9.9.9:3389");
+    let (v, _, line) = query(
+        "r.bat",
+        s,
+        "in",
+        "domain",
+        "tcp 192.168.1.10:5000 10.9.9.9:3389",
+    );
     assert_eq!(v, "allow");
-    assert!(line.contains(":7\tuncertain: deny if") && line.ends_with("(default)"), "{line}");
+    assert!(
+        line.contains(":7\tuncertain: deny if") && line.ends_with("(default)"),
+        "{line}"
+    );
     let rs = parse_json("r.bat", s);
     let issues = rs["unsupported"].as_array().cloned().unwrap_or_default();
     let unset: Vec<_> = issues
@@ -156,15 +245,24 @@ fn batch_file_syntax() {
 #[test]
 fn icmp_types_in_protocol() {
     let s = format!("{ADD} name=ping dir=in action=allow protocol=icmpv4:8,any\n");
-    assert_eq!(query("i.netsh", &s, "in", "domain", "icmp 1.1.1.1 2.2.2.2 8/0").0, "allow");
-    assert_eq!(query("i.netsh", &s, "in", "domain", "icmp 1.1.1.1 2.2.2.2 0/0").0, "deny");
+    assert_eq!(
+        query("i.netsh", &s, "in", "domain", "icmp 1.1.1.1 2.2.2.2 8/0").0,
+        "allow"
+    );
+    assert_eq!(
+        query("i.netsh", &s, "in", "domain", "icmp 1.1.1.1 2.2.2.2 0/0").0,
+        "deny"
+    );
 }
 
 #[test]
 fn interactive_context_form_and_unknown_commands() {
     let s = "advfirewall firewall add rule name=a dir=in action=allow protocol=udp localport=161\n\
              netsh firewall add portopening TCP 80 web\n";
-    assert_eq!(query("c.netsh", s, "in", "domain", "udp 1.1.1.1:1 2.2.2.2:161").1, "1");
+    assert_eq!(
+        query("c.netsh", s, "in", "domain", "udp 1.1.1.1:1 2.2.2.2:161").1,
+        "1"
+    );
     let rs = parse_json("c.netsh", s);
     let msgs = rs["unsupported"].to_string();
     assert!(msgs.contains("legacy `netsh firewall`"), "{msgs}");
@@ -215,10 +313,42 @@ Ok.
 fn show_rule_output() {
     // netsh writes CRLF line ends.
     let crlf = SHOW.replace('\n', "\r\n");
-    let (v, l, _) = query("show.txt", &crlf, "in", "domain", "tcp 10.2.3.4:5000 192.0.2.1:445");
+    let (v, l, _) = query(
+        "show.txt",
+        &crlf,
+        "in",
+        "domain",
+        "tcp 10.2.3.4:5000 192.0.2.1:445",
+    );
     assert_eq!((v.as_str(), l.as_str()), ("allow", "2"));
-    assert_eq!(query("show.txt", SHOW, "in", "public", "tcp 10.2.3.4:5000 192.0.2.1:445").1, "default");
-    let (v, l, _) = query("show.txt", SHOW, "in", "public", "icmp 10.2.3.4 192.0.2.1 8/0");
+    assert_eq!(
+        query(
+            "show.txt",
+            SHOW,
+            "in",
+            "public",
+            "tcp 10.2.3.4:5000 192.0.2.1:445"
+        )
+        .1,
+        "default"
+    );
+    let (v, l, _) = query(
+        "show.txt",
+        SHOW,
+        "in",
+        "public",
+        "icmp 10.2.3.4 192.0.2.1 8/0",
+    );
     assert_eq!((v.as_str(), l.as_str()), ("deny", "16"));
-    assert_eq!(query("show.txt", SHOW, "in", "public", "icmp 10.2.3.4 192.0.2.1 0/0").1, "default");
+    assert_eq!(
+        query(
+            "show.txt",
+            SHOW,
+            "in",
+            "public",
+            "icmp 10.2.3.4 192.0.2.1 0/0"
+        )
+        .1,
+        "default"
+    );
 }

@@ -6,7 +6,7 @@
 use fwlint::dialect::{self, Dialect};
 use fwlint::model::{IssueLevel, RuleSet};
 use fwlint::read::Input;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus-real/winfw");
 
@@ -61,7 +61,7 @@ fn files() -> Vec<PathBuf> {
     v
 }
 
-fn load(path: &PathBuf) -> (Dialect, RuleSet) {
+fn load(path: &Path) -> (Dialect, RuleSet) {
     let input = Input::read(path).unwrap();
     dialect::load(&input, None).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -84,7 +84,12 @@ fn corpus_reads_with_only_named_unmodelled_constructs() {
             .map(|(_, a)| *a)
             .unwrap_or_else(|| panic!("{name}: no expectation listed"));
         for i in &rs.issues {
-            assert!(i.level != IssueLevel::Error, "{name}: error {:?} at {:?}", i.message, i.origin);
+            assert!(
+                i.level != IssueLevel::Error,
+                "{name}: error {:?} at {:?}",
+                i.message,
+                i.origin
+            );
             assert!(
                 allowed.iter().any(|a| i.message.contains(a)),
                 "{name}: unexpected finding {:?}: {} at {:?}",
@@ -129,13 +134,20 @@ fn corpus_rule_counts_and_origins() {
 
     // metablaster IPv4 inbound ICMP: 15 New-NetFirewallRule commands, the
     // origin of each is the whole command (starting at `New-NetFirewallRule`).
-    let path = PathBuf::from(CORPUS).join("metablaster__WindowsFirewallRuleset__Rules__IPv4__Inbound__ICMP.ps1");
+    let path = PathBuf::from(CORPUS)
+        .join("metablaster__WindowsFirewallRuleset__Rules__IPv4__Inbound__ICMP.ps1");
     let (_, rs) = load(&path);
     let cmds: std::collections::BTreeSet<u32> = rs
         .filters
         .iter()
         .flat_map(|f| f.rules())
-        .inspect(|r| assert!(r.origin.text().starts_with("New-NetFirewallRule"), "{:?}", r.origin))
+        .inspect(|r| {
+            assert!(
+                r.origin.text().starts_with("New-NetFirewallRule"),
+                "{:?}",
+                r.origin
+            )
+        })
         .map(|r| r.origin.line)
         .collect();
     assert_eq!(cmds.len(), 15);
@@ -180,14 +192,23 @@ fn truncations_and_byte_flips_never_panic() {
     // Pathological inputs: deep nesting, unterminated quotes and comments, huge lines.
     let cases: Vec<Vec<u8>> = vec![
         "@(".repeat(50_000).into_bytes(),
-        "New-NetFirewallRule -DisplayName \"".repeat(1000).into_bytes(),
+        "New-NetFirewallRule -DisplayName \""
+            .repeat(1000)
+            .into_bytes(),
         "<# never closed".into(),
-        format!("netsh advfirewall firewall add rule name={} dir=in action=allow", "x".repeat(1 << 20)).into_bytes(),
+        format!(
+            "netsh advfirewall firewall add rule name={} dir=in action=allow",
+            "x".repeat(1 << 20)
+        )
+        .into_bytes(),
         "IF x (\r\n".repeat(10_000).into_bytes(),
-        "Rule Name: a\nProtocol: ICMPv4\n   8 Any\n".repeat(1000).into_bytes(),
+        "Rule Name: a\nProtocol: ICMPv4\n   8 Any\n"
+            .repeat(1000)
+            .into_bytes(),
         "[{\"Direction\": {\"value\": [[[[[[1]]]]]]}}]".into(),
         "\"DisplayName\";\"Direction\"\n\"a\";\"1\";\"extra\";\"cells\"\n\"unterminated".into(),
-        "$a = $a\n$b = \"$b$b$b\"\nNew-NetFirewallRule -DisplayName $b @a -LocalPort $a.x[0]".into(),
+        "$a = $a\n$b = \"$b$b$b\"\nNew-NetFirewallRule -DisplayName $b @a -LocalPort $a.x[0]"
+            .into(),
     ];
     for (k, b) in cases.into_iter().enumerate() {
         let input = Input::from_bytes(format!("case{k}"), b);

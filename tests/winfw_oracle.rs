@@ -20,9 +20,16 @@ fn generate(dir: &Path, seed: u64) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/winfw_aerleon.py");
     let out = Command::new(python())
         .args([script, dir.to_str().unwrap(), "--seed", &seed.to_string()])
-        .args(["--policies", &POLICIES.to_string(), "--packets", &PACKETS.to_string()])
+        .args([
+            "--policies",
+            &POLICIES.to_string(),
+            "--packets",
+            &PACKETS.to_string(),
+        ])
         .output()
-        .unwrap_or_else(|e| panic!("cannot run python3 ({e}); run scripts/test to install the oracle"));
+        .unwrap_or_else(|e| {
+            panic!("cannot run python3 ({e}); run scripts/test to install the oracle")
+        });
     assert!(
         out.status.success(),
         "the aerleon oracle failed (is aerleon installed? run scripts/test):\n{}",
@@ -54,7 +61,10 @@ fn aerleon_allow_only_policies_agree_in_every_form() {
                 .output()
                 .unwrap();
             let stdout = String::from_utf8_lossy(&out.stdout);
-            let got: Vec<&str> = stdout.lines().map(|l| l.split('\t').next().unwrap_or("")).collect();
+            let got: Vec<&str> = stdout
+                .lines()
+                .map(|l| l.split('\t').next().unwrap_or(""))
+                .collect();
             assert_eq!(
                 got.len(),
                 expected.len(),
@@ -79,5 +89,9 @@ fn aerleon_allow_only_policies_agree_in_every_form() {
     for (fi, n) in checked.iter().enumerate() {
         assert!(*n >= 10_000, "form {} checked only {n} packets", FORMS[fi]);
     }
-    assert!(mismatches.is_empty(), "mismatches:\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "mismatches:\n{}",
+        mismatches.join("\n")
+    );
 }

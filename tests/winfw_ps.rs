@@ -18,12 +18,36 @@ fn run(name: &str, text: &str, args: &[&str]) -> String {
 }
 
 /// (verdict, deciding line or `default`, whole answer line).
-fn query(name: &str, text: &str, filter: &str, profile: &str, packet: &str) -> (String, String, String) {
-    let s = run(name, text, &["query", "--filter", filter, "--profile", profile, "--packet", packet]);
+fn query(
+    name: &str,
+    text: &str,
+    filter: &str,
+    profile: &str,
+    packet: &str,
+) -> (String, String, String) {
+    let s = run(
+        name,
+        text,
+        &[
+            "query",
+            "--filter",
+            filter,
+            "--profile",
+            profile,
+            "--packet",
+            packet,
+        ],
+    );
     let line = s.lines().next().unwrap_or("").to_string();
     let mut cols = line.split('\t');
     let v = cols.next().unwrap_or("").to_string();
-    let place = cols.next().unwrap_or("").rsplit(':').next().unwrap_or("").to_string();
+    let place = cols
+        .next()
+        .unwrap_or("")
+        .rsplit(':')
+        .next()
+        .unwrap_or("")
+        .to_string();
     (v, place, line)
 }
 
@@ -59,10 +83,16 @@ fn script_arrays_variables_and_splats() {
     // Splat (line 10) + array variable.
     let (v, l, _) = q("in", "domain", "tcp 1.2.3.4:5000 10.9.9.9:443");
     assert_eq!((v.as_str(), l.as_str()), ("allow", "10"));
-    assert_eq!(q("in", "public", "tcp 1.2.3.4:5000 10.9.9.9:443").1, "default");
+    assert_eq!(
+        q("in", "public", "tcp 1.2.3.4:5000 10.9.9.9:443").1,
+        "default"
+    );
     // Comma-list variable of addresses.
     assert_eq!(q("in", "public", "tcp 10.0.1.5:5000 10.9.9.9:22").1, "12");
-    assert_eq!(q("in", "public", "tcp 10.0.1.6:5000 10.9.9.9:22").1, "default");
+    assert_eq!(
+        q("in", "public", "tcp 10.0.1.6:5000 10.9.9.9:22").1,
+        "default"
+    );
     // Block beats allow.
     let (v, l, _) = q("in", "domain", "tcp 1.2.3.4:5000 10.9.9.9:23");
     assert_eq!((v.as_str(), l.as_str()), ("deny", "14"));
@@ -76,7 +106,10 @@ fn script_arrays_variables_and_splats() {
     let (_, _, line) = q("in", "domain", "tcp 1.2.3.4:5000 10.9.9.9:9000");
     assert!(line.contains("r.ps1:18\tuncertain"), "{line}");
     let (_, _, line) = q("out", "domain", "tcp 10.9.9.9:5000 1.2.3.4:9000");
-    assert!(line.contains("uncertain") || line.starts_with("allow\tdefault"), "{line}");
+    assert!(
+        line.contains("uncertain") || line.starts_with("allow\tdefault"),
+        "{line}"
+    );
     let is = issues("r.ps1", SCRIPT);
     let dir: Vec<_> = is
         .iter()
@@ -169,12 +202,18 @@ fn csv_export_semicolons_numbers_and_stale_ports() {
     assert_eq!(q("in", "domain", "icmp 1.1.1.1 10.9.9.9 0/0").1, "default");
     let (v, l, _) = q("in", "private", "tcp 172.16.0.5:5000 10.9.9.9:3389");
     assert_eq!((v.as_str(), l.as_str()), ("allow", "3"));
-    assert_eq!(q("in", "public", "tcp 172.16.0.5:5000 10.9.9.9:3389").1, "default");
+    assert_eq!(
+        q("in", "public", "tcp 172.16.0.5:5000 10.9.9.9:3389").1,
+        "default"
+    );
     let (v, l, _) = q("out", "public", "udp 10.9.9.9:5000 8.8.8.8:53");
     assert_eq!((v.as_str(), l.as_str()), ("deny", "4"));
     let is = issues("rules.csv", CSV);
     assert!(
-        is.iter().any(|i| i["message"].as_str().unwrap_or("").contains("only with TCP or UDP")
+        is.iter().any(|i| i["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("only with TCP or UDP")
             && i["origin"]["line"] == 2),
         "{is:?}"
     );

@@ -32,7 +32,14 @@ pub fn load_text(file: &Arc<SourceFile>) -> RuleSet {
     }
     let mut issues = Issues::new(file);
     let script = run_script(file, &mut issues);
-    finish(file, script.rules, &script.profiles, issues, script.dangling, "winfw-netsh")
+    finish(
+        file,
+        script.rules,
+        &script.profiles,
+        issues,
+        script.dangling,
+        "winfw-netsh",
+    )
 }
 
 /// Convert argument rules, lower them, and attach the issues.
@@ -167,7 +174,9 @@ fn raw_args(line: &LogicalLine, toks: &[Token], vars: &Vars, issues: &mut Issues
                 if let Some(why) = &opaque {
                     issues.warn(
                         vsrc.clone(),
-                        format!("`{k}` uses {why}: its value is unknown, so this condition is opaque"),
+                        format!(
+                            "`{k}` uses {why}: its value is unknown, so this condition is opaque"
+                        ),
                     );
                 }
                 out.push(RawArg {
@@ -212,8 +221,16 @@ fn command(line: &LogicalLine, vars: &Vars, st: &mut Script, issues: &mut Issues
         })
         .collect();
     let mut i = 0;
-    let first = toks.first().map(|t| t.unquoted().to_ascii_lowercase()).unwrap_or_default();
-    let first = first.trim_end_matches(".exe").rsplit(['\\', '/']).next().unwrap_or("").to_string();
+    let first = toks
+        .first()
+        .map(|t| t.unquoted().to_ascii_lowercase())
+        .unwrap_or_default();
+    let first = first
+        .trim_end_matches(".exe")
+        .rsplit(['\\', '/'])
+        .next()
+        .unwrap_or("")
+        .to_string();
     if first == "netsh" {
         i = 1;
         // `netsh -r host -u user -p pw advfirewall ...` targets another machine.
@@ -268,7 +285,10 @@ fn command(line: &LogicalLine, vars: &Vars, st: &mut Script, issues: &mut Issues
     i += 1;
     if word_is(toks.get(i), "firewall") {
         i += 1;
-        let verb = toks.get(i).map(|t| t.unquoted().to_ascii_lowercase()).unwrap_or_default();
+        let verb = toks
+            .get(i)
+            .map(|t| t.unquoted().to_ascii_lowercase())
+            .unwrap_or_default();
         if !word_is(toks.get(i + 1), "rule") {
             issues.error(
                 line.span.clone(),
@@ -340,7 +360,9 @@ fn add_rule(line: &LogicalLine, args: Vec<RawArg>, st: &mut Script, issues: &mut
         );
         return;
     }
-    if r.get("name").is_some_and(|a| a.value.eq_ignore_ascii_case("all")) {
+    if r.get("name")
+        .is_some_and(|a| a.value.eq_ignore_ascii_case("all"))
+    {
         issues.error(
             line.span.clone(),
             "`name=all` is reserved by netsh; no rule is added",
@@ -377,7 +399,10 @@ fn selects(rule: &ArgRule, filters: &[RawArg]) -> bool {
             }
             "group" => rule.get("group").is_some_and(|a| a.value == f.value),
             _ => {
-                let have = rule.get(&key).map(|a| norm(&a.value)).unwrap_or_else(|| "any".into());
+                let have = rule
+                    .get(&key)
+                    .map(|a| norm(&a.value))
+                    .unwrap_or_else(|| "any".into());
                 let want = norm(&f.value);
                 match key.as_str() {
                     // A rule in several profiles is selected by any of them.
@@ -404,7 +429,11 @@ fn set_rule(line: &LogicalLine, args: Vec<RawArg>, st: &mut Script, issues: &mut
     let lower = line.text.to_ascii_lowercase();
     let new_at = find_word(&lower, "new");
     let Some(new_at) = new_at else {
-        issues.error(line.span.clone(), "`set rule` without `new`", "new key=value ...");
+        issues.error(
+            line.span.clone(),
+            "`set rule` without `new`",
+            "new key=value ...",
+        );
         return;
     };
     let new_src = line.src(new_at..new_at + 3).start;
@@ -415,11 +444,19 @@ fn set_rule(line: &LogicalLine, args: Vec<RawArg>, st: &mut Script, issues: &mut
         .list
         .retain(|i| !(i.origin.span.start == new_src && i.level == IssueLevel::Error));
     if !filters.iter().any(|f| f.key == "name" || f.key == "group") {
-        issues.error(line.span.clone(), "`set rule` without name= or group=", "name=RULE");
+        issues.error(
+            line.span.clone(),
+            "`set rule` without name= or group=",
+            "name=RULE",
+        );
         return;
     }
     if changes.is_empty() {
-        issues.error(line.span.clone(), "`set rule ... new` without changes", "new key=value ...");
+        issues.error(
+            line.span.clone(),
+            "`set rule ... new` without changes",
+            "new key=value ...",
+        );
         return;
     }
     let (l, _) = issues.file.line_col(line.span.start);
@@ -454,7 +491,7 @@ fn find_word(lower: &str, w: &str) -> Option<usize> {
         if !inq
             && b[i..].starts_with(w.as_bytes())
             && (i == 0 || b[i - 1].is_ascii_whitespace())
-            && b.get(i + w.len()).is_none_or(|c| c.is_ascii_whitespace())
+            && !b.get(i + w.len()).is_some_and(|c| !c.is_ascii_whitespace())
         {
             return Some(i);
         }
@@ -465,7 +502,11 @@ fn find_word(lower: &str, w: &str) -> Option<usize> {
 /// delete-rule = "delete" "rule" 1*(SP filter)
 fn delete_rule(line: &LogicalLine, args: Vec<RawArg>, st: &mut Script, issues: &mut Issues) {
     if !args.iter().any(|f| f.key == "name") {
-        issues.error(line.span.clone(), "`delete rule` without name=", "name=RULE");
+        issues.error(
+            line.span.clone(),
+            "`delete rule` without name=",
+            "name=RULE",
+        );
         return;
     }
     let before = st.rules.len();
@@ -521,14 +562,20 @@ fn advfirewall_command(line: &LogicalLine, toks: &[Token], st: &mut Script, issu
             return;
         }
         "import" => {
-            issues.warn(line.span.clone(), "`advfirewall import` of a policy file is not modelled");
+            issues.warn(
+                line.span.clone(),
+                "`advfirewall import` of a policy file is not modelled",
+            );
             return;
         }
         "export" | "show" | "dump" | "monitor" | "consec" | "mainmode" | "help" | "?" => {
             return;
         }
         other => {
-            issues.warn(line.span.clone(), format!("`advfirewall {other}` is not modelled"));
+            issues.warn(
+                line.span.clone(),
+                format!("`advfirewall {other}` is not modelled"),
+            );
             return;
         }
     }
@@ -555,7 +602,11 @@ fn advfirewall_command(line: &LogicalLine, toks: &[Token], st: &mut Script, issu
         }
     };
     let Some(vt) = toks.get(3) else {
-        issues.error(line.span.clone(), "missing value", "a setting and its value");
+        issues.error(
+            line.span.clone(),
+            "missing value",
+            "a setting and its value",
+        );
         return;
     };
     let vspan = line.src(vt.range.clone());
@@ -567,12 +618,17 @@ fn advfirewall_command(line: &LogicalLine, toks: &[Token], st: &mut Script, issu
                 "off" => false,
                 "notconfigured" => return,
                 _ => {
-                    issues.error(vspan, format!("bad state `{val}`"), "on, off, notconfigured");
+                    issues.error(
+                        vspan,
+                        format!("bad state `{val}`"),
+                        "on, off, notconfigured",
+                    );
                     return;
                 }
             };
             for p in &profiles {
-                st.profiles.local.get_mut(*p).enable_firewall = Some(Spanned::new(on, line.span.clone()));
+                st.profiles.local.get_mut(*p).enable_firewall =
+                    Some(Spanned::new(on, line.span.clone()));
             }
         }
         "firewallpolicy" => {
@@ -608,7 +664,10 @@ fn advfirewall_command(line: &LogicalLine, toks: &[Token], st: &mut Script, issu
             line.span.clone(),
             format!("profile {} does not change verdicts; not modelled", w(2)),
         ),
-        other => issues.warn(line.span.clone(), format!("profile setting `{other}` is not modelled")),
+        other => issues.warn(
+            line.span.clone(),
+            format!("profile setting `{other}` is not modelled"),
+        ),
     }
 }
 
@@ -623,14 +682,20 @@ fn reg_add(line: &LogicalLine, toks: &[Token], st: &mut Script, issues: &mut Iss
         }
         return;
     }
-    let key = toks.get(2).map(|t| t.unquoted().to_ascii_lowercase()).unwrap_or_default();
+    let key = toks
+        .get(2)
+        .map(|t| t.unquoted().to_ascii_lowercase())
+        .unwrap_or_default();
     let opt = |name: &str| {
         toks.iter()
             .position(|t| t.raw.eq_ignore_ascii_case(name))
             .and_then(|i| toks.get(i + 1))
     };
     let (Some(v), Some(d)) = (opt("/v"), opt("/d")) else {
-        issues.warn(line.span.clone(), "`reg add` without /v and /d not modelled");
+        issues.warn(
+            line.span.clone(),
+            "`reg add` without /v and /d not modelled",
+        );
         return;
     };
     let profile = if key.ends_with("domainprofile") {
@@ -660,11 +725,18 @@ fn reg_add(line: &LogicalLine, toks: &[Token], st: &mut Script, issues: &mut Iss
     let name = v.unquoted().to_ascii_lowercase();
     let sp = line.span.clone();
     let Some(num) = num else {
-        issues.warn(sp, format!("`{}` data `{data}` is not a number", v.unquoted()));
+        issues.warn(
+            sp,
+            format!("`{}` data `{data}` is not a number", v.unquoted()),
+        );
         return;
     };
     let c = st.profiles.store_mut(store).get_mut(profile);
-    let verdict = if num == 0 { WinVerdict::Allow } else { WinVerdict::Block };
+    let verdict = if num == 0 {
+        WinVerdict::Allow
+    } else {
+        WinVerdict::Block
+    };
     match name.as_str() {
         "enablefirewall" => c.enable_firewall = Some(Spanned::new(num != 0, sp)),
         "defaultinboundaction" => c.default_inbound = Some(Spanned::new(verdict, sp)),
@@ -673,7 +745,10 @@ fn reg_add(line: &LogicalLine, toks: &[Token], st: &mut Script, issues: &mut Iss
         _ => issues.push(
             IssueLevel::Note,
             sp,
-            format!("profile value `{}` does not change verdicts; not modelled", v.unquoted()),
+            format!(
+                "profile value `{}` does not change verdicts; not modelled",
+                v.unquoted()
+            ),
         ),
     }
     let _ = WinDir::In;

@@ -108,7 +108,10 @@ pub enum LineKind {
     /// `title`, `exit`, `goto`, `chcp`, `timeout`: batch housekeeping.
     Housekeeping,
     /// `set NAME=value`.
-    Set { name: String, value: String },
+    Set {
+        name: String,
+        value: String,
+    },
     /// A command to interpret (netsh or other), with a leading `@` removed.
     Command,
 }
@@ -124,8 +127,8 @@ pub fn classify(line: &str) -> LineKind {
     }
     let first = first_word(t).to_ascii_lowercase();
     match first.as_str() {
-        "rem" | "echo" | "echo." | "pause" | "setlocal" | "endlocal" | "cls" | "title"
-        | "exit" | "goto" | "chcp" | "timeout" | "color" | "mode" | "pushd" | "popd" => {
+        "rem" | "echo" | "echo." | "pause" | "setlocal" | "endlocal" | "cls" | "title" | "exit"
+        | "goto" | "chcp" | "timeout" | "color" | "mode" | "pushd" | "popd" => {
             LineKind::Housekeeping
         }
         _ if first.starts_with("echo") && !first[4..].starts_with(char::is_alphanumeric) => {
@@ -268,10 +271,7 @@ fn token(i: &str) -> IResult<&str, &str> {
 pub fn tokens(line: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     let mut rest = line;
-    loop {
-        let Ok((r, _)) = space0::<&str, nom::error::Error<&str>>(rest) else {
-            break;
-        };
+    while let Ok((r, _)) = space0::<&str, nom::error::Error<&str>>(rest) {
         rest = r;
         if rest.is_empty() {
             break;
@@ -303,7 +303,10 @@ mod tests {
         let src = "@echo off\r\nnetsh advfirewall ^\r\n  firewall add rule name=x\r\nREM done\n";
         let lines = logical_lines(src);
         assert_eq!(lines.len(), 3);
-        assert_eq!(lines[1].text, "netsh advfirewall   firewall add rule name=x");
+        assert_eq!(
+            lines[1].text,
+            "netsh advfirewall   firewall add rule name=x"
+        );
         let i = lines[1].text.find("name").unwrap();
         let r = lines[1].src(i..i + 6);
         assert_eq!(&src[r], "name=x");
@@ -318,7 +321,13 @@ mod tests {
         let raws: Vec<&str> = t.iter().map(|t| t.raw).collect();
         assert_eq!(
             raws,
-            ["add", "rule", "name=\"a b\"", "\"dir=in\"", "program=\"C:\\x y\\z.exe\""]
+            [
+                "add",
+                "rule",
+                "name=\"a b\"",
+                "\"dir=in\"",
+                "program=\"C:\\x y\\z.exe\""
+            ]
         );
         assert_eq!(t[2].key_value(), Some(("name".into(), "a b".into())));
         assert_eq!(t[3].key_value(), Some(("dir".into(), "in".into())));

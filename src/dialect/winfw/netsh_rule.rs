@@ -151,7 +151,11 @@ pub fn parse_profiles(v: &str) -> Result<Vec<Profile>, String> {
             if n == 0 || n & 7 == 7 {
                 return Ok(Vec::new());
             }
-            for (bit, prof) in [(1, Profile::Domain), (2, Profile::Private), (4, Profile::Public)] {
+            for (bit, prof) in [
+                (1, Profile::Domain),
+                (2, Profile::Private),
+                (4, Profile::Public),
+            ] {
                 if n & bit != 0 {
                     out.push(prof);
                 }
@@ -257,10 +261,8 @@ pub fn parse_addr(s: &str) -> (AddrSpec, Fam) {
     let t = s.trim();
     let fam_of = |a: &IpAddr| if a.is_ipv4() { Fam::V4 } else { Fam::V6 };
     // PowerShell's family-suffixed keywords (`Internet4`, `Intranet6`, ...).
-    let kw = AddrKeyword::parse(t).or_else(|| {
-        t.strip_suffix(['4', '6'])
-            .and_then(AddrKeyword::parse)
-    });
+    let kw =
+        AddrKeyword::parse(t).or_else(|| t.strip_suffix(['4', '6']).and_then(AddrKeyword::parse));
     if let Some(k) = kw {
         let l = t.to_ascii_lowercase();
         let fam = if l.ends_with('4') {
@@ -430,7 +432,11 @@ pub fn to_win_rule(r: &ArgRule, issues: &mut Issues) -> WinRule {
                     }
                 }
                 None => {
-                    bad(issues, a, "any, tcp, udp, icmpv4, icmpv6, icmpv4:type,code, 0-255");
+                    bad(
+                        issues,
+                        a,
+                        "any, tcp, udp, icmpv4, icmpv6, icmpv4:type,code, 0-255",
+                    );
                     unknown(&mut w, a);
                 }
             },
@@ -535,14 +541,16 @@ pub fn to_win_rule(r: &ArgRule, issues: &mut Issues) -> WinRule {
                                 item
                             }
                         };
-                        w.if_types.push(Spanned::new(t.to_string(), item_span(a, item, file)));
+                        w.if_types
+                            .push(Spanned::new(t.to_string(), item_span(a, item, file)));
                     }
                 }
             }
             "interface" => {
                 if !is_any(v) {
                     for item in split_list(v) {
-                        w.interfaces.push(Spanned::new(item.to_string(), item_span(a, item, file)));
+                        w.interfaces
+                            .push(Spanned::new(item.to_string(), item_span(a, item, file)));
                     }
                 }
             }
@@ -568,7 +576,11 @@ pub fn to_win_rule(r: &ArgRule, issues: &mut Issues) -> WinRule {
                 "authdynenc" | "dynamic" => w.security.push(sp(a, "AnE-Nego".to_string())),
                 "authnoencap" | "noencap" => w.security.push(sp(a, "An-NoEncap".to_string())),
                 _ => {
-                    bad(issues, a, "notrequired, authenticate, authenc, authdynenc, authnoencap");
+                    bad(
+                        issues,
+                        a,
+                        "notrequired, authenticate, authenc, authdynenc, authnoencap",
+                    );
                     unknown(&mut w, a);
                 }
             },
@@ -598,7 +610,9 @@ pub fn to_win_rule(r: &ArgRule, issues: &mut Issues) -> WinRule {
                 }
             }
             "rulesource" => {
-                if v.to_ascii_lowercase().contains("group policy") {
+                // show rule `Group Policy`; PolicyStoreSourceType `GroupPolicy` / 2.
+                let l = v.to_ascii_lowercase().replace(' ', "");
+                if l.contains("grouppolicy") || l == "2" {
                     w.store = super::ast::Store::Gpo;
                 }
             }
@@ -612,7 +626,10 @@ pub fn to_win_rule(r: &ArgRule, issues: &mut Issues) -> WinRule {
             _ => {
                 issues.warn(
                     a.span.clone(),
-                    format!("parameter `{}` is not modelled; the rule keeps it as an opaque condition", a.key),
+                    format!(
+                        "parameter `{}` is not modelled; the rule keeps it as an opaque condition",
+                        a.key
+                    ),
                 );
                 unknown(&mut w, a);
             }
@@ -657,11 +674,13 @@ fn opaque_arg(w: &mut WinRule, a: &Arg) {
         "localport" => w.lports.push(Spanned::new(PortSpec::Invalid(what), sp)),
         "remoteport" => w.rports.push(Spanned::new(PortSpec::Invalid(what), sp)),
         "localip" => {
-            w.la4.push(Spanned::new(AddrSpec::Invalid(what.clone()), sp.clone()));
+            w.la4
+                .push(Spanned::new(AddrSpec::Invalid(what.clone()), sp.clone()));
             w.la6.push(Spanned::new(AddrSpec::Invalid(what), sp));
         }
         "remoteip" => {
-            w.ra4.push(Spanned::new(AddrSpec::Invalid(what.clone()), sp.clone()));
+            w.ra4
+                .push(Spanned::new(AddrSpec::Invalid(what.clone()), sp.clone()));
             w.ra6.push(Spanned::new(AddrSpec::Invalid(what), sp));
         }
         "name" => w.name = Some(Spanned::new(a.value.clone(), sp)),
@@ -686,7 +705,10 @@ mod tests {
             parse_profiles("Domain, Private").unwrap(),
             vec![Profile::Domain, Profile::Private]
         );
-        assert_eq!(parse_profiles("5").unwrap(), vec![Profile::Domain, Profile::Public]);
+        assert_eq!(
+            parse_profiles("5").unwrap(),
+            vec![Profile::Domain, Profile::Public]
+        );
         assert!(parse_profiles("0").unwrap().is_empty());
         assert!(parse_profiles("domain,private,public").unwrap().is_empty());
         assert!(parse_profiles("home").is_err());
@@ -708,14 +730,26 @@ mod tests {
         assert_eq!(parse_protocol("any").unwrap().number, None);
         assert!(parse_protocol("tcp:1,2").is_none());
         assert!(parse_protocol("300").is_none());
-        assert_eq!(parse_port("RPC-EPMap"), PortSpec::Keyword(PortKeyword::RpcEpMap));
+        assert_eq!(
+            parse_port("RPC-EPMap"),
+            PortSpec::Keyword(PortKeyword::RpcEpMap)
+        );
         assert_eq!(parse_port("1000-2000"), PortSpec::Range(1000, 2000));
         assert!(matches!(parse_port("x"), PortSpec::Invalid(_)));
         assert!(matches!(parse_addr("10.0.0.0/8").0, AddrSpec::Prefix(_, 8)));
-        assert!(matches!(parse_addr("10.0.0.0/255.0.0.0").0, AddrSpec::Mask(..)));
-        assert!(matches!(parse_addr("10.0.0.1-10.0.0.9").0, AddrSpec::Range(..)));
+        assert!(matches!(
+            parse_addr("10.0.0.0/255.0.0.0").0,
+            AddrSpec::Mask(..)
+        ));
+        assert!(matches!(
+            parse_addr("10.0.0.1-10.0.0.9").0,
+            AddrSpec::Range(..)
+        ));
         assert!(matches!(parse_addr("fe80::/64").1, Fam::V6));
-        assert!(matches!(parse_addr("LocalSubnet6"), (AddrSpec::Keyword(_), Fam::V6)));
+        assert!(matches!(
+            parse_addr("LocalSubnet6"),
+            (AddrSpec::Keyword(_), Fam::V6)
+        ));
         assert!(matches!(parse_addr("10.0.0.0/40").0, AddrSpec::Invalid(_)));
     }
 }

@@ -20,10 +20,11 @@ use std::sync::Arc;
 
 /// True when the text is `show rule` output rather than a script.
 pub fn looks_like_show_output(text: &str) -> bool {
-    text.lines()
-        .take(200)
-        .any(|l| l.trim_start().to_ascii_lowercase().starts_with("rule name:"))
-        && !text.to_ascii_lowercase().contains("add rule")
+    text.lines().take(200).any(|l| {
+        l.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("rule name:")
+    }) && !text.to_ascii_lowercase().contains("add rule")
 }
 
 /// label = 1*(not ":" and not EOL); value after ":" and blanks.
@@ -119,13 +120,20 @@ pub fn load_text(file: &Arc<SourceFile>) -> RuleSet {
         }
         in_icmp = false;
         let Ok((_, (label, value))) = field(line) else {
-            issues.error(start..lend, format!("unexpected line `{t}`"), "Label: value");
+            issues.error(
+                start..lend,
+                format!("unexpected line `{t}`"),
+                "Label: value",
+            );
             continue;
         };
         let Some(key) = key_of(label) else {
             issues.warn(
                 start..lend,
-                format!("`{}` is not modelled; the rule keeps it as an opaque condition", label.trim()),
+                format!(
+                    "`{}` is not modelled; the rule keeps it as an opaque condition",
+                    label.trim()
+                ),
             );
             if let Some(r) = cur.as_mut() {
                 r.args.push(Arg {

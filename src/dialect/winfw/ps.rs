@@ -264,7 +264,8 @@ fn is_literal_expr(toks: &[Token]) -> bool {
         Some(Tok::Punct("@(") | Tok::Punct("@{")) => true,
         Some(Tok::Word(w)) => {
             // Numbers (and number lists); a word otherwise is a command call.
-            w.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == ':')
+            w.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == ':')
         }
         _ => false,
     }
@@ -299,7 +300,10 @@ fn skip_group(toks: &[Token], i: usize, end: usize) -> usize {
     let mut j = i;
     while j < end {
         match toks[j].tok {
-            Tok::Punct("(") | Tok::Punct("@(") | Tok::Punct("@{") | Tok::Punct("[")
+            Tok::Punct("(")
+            | Tok::Punct("@(")
+            | Tok::Punct("@{")
+            | Tok::Punct("[")
             | Tok::Punct("{") => depth += 1,
             Tok::Punct(")") | Tok::Punct("]") | Tok::Punct("}") => {
                 depth = depth.saturating_sub(1);
@@ -317,7 +321,10 @@ fn skip_group(toks: &[Token], i: usize, end: usize) -> usize {
 fn primary(cx: &mut Ctx, i: usize, end: usize) -> (Val, usize) {
     let toks = cx.toks;
     if cx.depth >= MAX_DEPTH {
-        return (Val::Unknown("a too deeply nested value".into()), skip_group(toks, i, end).max(i + 1));
+        return (
+            Val::Unknown("a too deeply nested value".into()),
+            skip_group(toks, i, end).max(i + 1),
+        );
     }
     cx.depth += 1;
     let r = primary_inner(cx, i, end);
@@ -394,7 +401,9 @@ fn primary_inner(cx: &mut Ctx, i: usize, end: usize) -> (Val, usize) {
                         .find(|&k| matches!(toks[k].tok, Tok::Newline | Tok::Punct(";")))
                         .unwrap_or(inner_end);
                     let (v, k) = expr(cx, j + 2, stop);
-                    let vend = toks[k.saturating_sub(1).max(j + 2).min(toks.len() - 1)].span.end;
+                    let vend = toks[k.saturating_sub(1).max(j + 2).min(toks.len() - 1)]
+                        .span
+                        .end;
                     entries.push((key.to_ascii_lowercase(), v, kspan.start..vend));
                     j = k.max(j + 3);
                 } else {
@@ -573,7 +582,11 @@ fn new_rule(
             Tok::Newline => j += 1,
             Tok::Param(p, colon) => {
                 let has_value = *colon
-                    || (j + 1 < end && !matches!(toks[j + 1].tok, Tok::Param(..) | Tok::Newline | Tok::Splat(_)));
+                    || (j + 1 < end
+                        && !matches!(
+                            toks[j + 1].tok,
+                            Tok::Param(..) | Tok::Newline | Tok::Splat(_)
+                        ));
                 let (val, vspan, next) = if has_value {
                     let (v, k) = expr(cx, j + 1, end);
                     let vs = toks[j + 1].span.start..toks[k.saturating_sub(1).max(j + 1)].span.end;
@@ -667,7 +680,12 @@ fn push_param(
         }),
         Err(why) => r.args.push(Arg {
             key: key.into(),
-            value: issues.file.text.get(vspan.clone()).unwrap_or("").to_string(),
+            value: issues
+                .file
+                .text
+                .get(vspan.clone())
+                .unwrap_or("")
+                .to_string(),
             span: vspan,
             opaque: Some(why),
         }),
@@ -709,7 +727,11 @@ mod tests {
         let rs = rules(
             "New-NetFirewallRule -DisplayName a -Direction $Dir -LocalPort 1\nNew-NetFirewallRule -DisplayName b -Direction $Dir -LocalPort 2\n",
         );
-        let w: Vec<_> = rs.issues.iter().filter(|i| i.message.contains("$dir")).collect();
+        let w: Vec<_> = rs
+            .issues
+            .iter()
+            .filter(|i| i.message.contains("$dir"))
+            .collect();
         assert_eq!(w.len(), 1, "{:?}", rs.issues);
         assert!(w[0].message.contains("2 use(s)"));
     }

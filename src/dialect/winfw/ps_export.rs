@@ -55,14 +55,35 @@ fn column_key(col: &str) -> Option<&'static str> {
         "overrideblockrules" => "overrideblockrules",
         "platform" => "platform",
         "dynamictarget" => "dynamictarget",
-        "displaygroup" | "primarystatus" | "status" | "statuscode" | "enforcementstatus"
-        | "policystoresource" | "policystoresourcetype" | "caption" | "elementname"
-        | "creationclassname" | "systemname" | "systemcreationclassname" | "pscomputername"
-        | "cimclass" | "ciminstanceproperties" | "cimsystemproperties" | "mandatory"
-        | "policydecisionstrategy" | "conditionlisttype" | "executionstrategy"
-        | "sequencedactions" | "policyrulename" | "commonname" | "policykeywords"
-        | "enabledstate" | "remotedynamickeywordaddresses" | "policyappid"
-        | "packagefamilyname" | "localportsorted" => "",
+        "policystoresourcetype" => "rulesource",
+        "displaygroup"
+        | "primarystatus"
+        | "status"
+        | "statuscode"
+        | "enforcementstatus"
+        | "policystoresource"
+        | "caption"
+        | "elementname"
+        | "creationclassname"
+        | "systemname"
+        | "systemcreationclassname"
+        | "pscomputername"
+        | "cimclass"
+        | "ciminstanceproperties"
+        | "cimsystemproperties"
+        | "mandatory"
+        | "policydecisionstrategy"
+        | "conditionlisttype"
+        | "executionstrategy"
+        | "sequencedactions"
+        | "policyrulename"
+        | "commonname"
+        | "policykeywords"
+        | "enabledstate"
+        | "remotedynamickeywordaddresses"
+        | "policyappid"
+        | "packagefamilyname"
+        | "localportsorted" => "",
         _ => return None,
     })
 }
@@ -90,11 +111,19 @@ fn rule_from_cells(
                 // Defaults the export writes for every rule: no constraint.
                 let l = value.to_ascii_lowercase();
                 if matches!(key, "security" | "encryption") && l == "notrequired"
-                    || matches!(key, "loosesourcemapping" | "localonlymapping" | "overrideblockrules")
-                        && l == "false"
+                    || matches!(
+                        key,
+                        "loosesourcemapping" | "localonlymapping" | "overrideblockrules"
+                    ) && l == "false"
                     || matches!(key, "edge") && l == "block"
-                    || matches!(key, "dynamictarget" | "localuser" | "rmtusrgrp" | "rmtcomputergrp" | "interface")
-                        && l == "any"
+                    || matches!(
+                        key,
+                        "dynamictarget"
+                            | "localuser"
+                            | "rmtusrgrp"
+                            | "rmtcomputergrp"
+                            | "interface"
+                    ) && l == "any"
                     || key == "platform" && value.is_empty()
                 {
                     continue;
@@ -123,7 +152,11 @@ fn rule_from_cells(
     let ports_ok = matches!(proto.as_deref(), Some("tcp" | "udp" | "6" | "17"));
     if !ports_ok {
         for key in ["localport", "remoteport"] {
-            if let Some(a) = r.get(key).filter(|a| !a.value.eq_ignore_ascii_case("any")).cloned() {
+            if let Some(a) = r
+                .get(key)
+                .filter(|a| !a.value.eq_ignore_ascii_case("any"))
+                .cloned()
+            {
                 issues.push(
                     IssueLevel::Warning,
                     a.span.clone(),
@@ -169,7 +202,11 @@ fn object_spans(text: &str) -> Vec<Range<usize>> {
     let mut in_str = false;
     let mut start = 0;
     let mut k = 0;
-    let top = if text.trim_start().starts_with('[') { 1 } else { 0 };
+    let top = if text.trim_start().starts_with('[') {
+        1
+    } else {
+        0
+    };
     while k < b.len() {
         let c = b[k];
         if in_str {
@@ -256,7 +293,11 @@ pub fn load_json(file: &Arc<SourceFile>) -> RuleSet {
             match serde_json::from_str(&text[sp.clone()]) {
                 Ok(o) => o,
                 Err(e) => {
-                    issues.error(sp.clone(), format!("invalid rule object: {e}"), "a JSON object");
+                    issues.error(
+                        sp.clone(),
+                        format!("invalid rule object: {e}"),
+                        "a JSON object",
+                    );
                     continue;
                 }
             };
@@ -271,7 +312,14 @@ pub fn load_json(file: &Arc<SourceFile>) -> RuleSet {
             rules.push(r);
         }
     }
-    finish(file, rules, &Default::default(), issues, Vec::new(), "winfw-ps")
+    finish(
+        file,
+        rules,
+        &Default::default(),
+        issues,
+        Vec::new(),
+        "winfw-ps",
+    )
 }
 
 // ------------------------------------------------------------------ CSV
@@ -303,10 +351,24 @@ pub fn load_csv(file: &Arc<SourceFile>) -> RuleSet {
         .flexible(true)
         .from_reader(body.as_bytes());
     let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|s| s.trim_start_matches('\u{feff}').to_string())
+            .collect(),
         Err(e) => {
-            issues.error(0..header.len(), format!("invalid CSV header: {e}"), "a CSV header row");
-            return finish(file, Vec::new(), &Default::default(), issues, Vec::new(), "winfw-ps");
+            issues.error(
+                0..header.len(),
+                format!("invalid CSV header: {e}"),
+                "a CSV header row",
+            );
+            return finish(
+                file,
+                Vec::new(),
+                &Default::default(),
+                issues,
+                Vec::new(),
+                "winfw-ps",
+            );
         }
     };
     let mut rules = Vec::new();
@@ -319,7 +381,10 @@ pub fn load_csv(file: &Arc<SourceFile>) -> RuleSet {
             Ok(true) => {}
             Err(e) => {
                 let pos = before.min(text.len());
-                let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+                let end = text[pos..]
+                    .find('\n')
+                    .map(|i| pos + i)
+                    .unwrap_or(text.len());
                 issues.error(pos..end, format!("invalid CSV row: {e}"), "a CSV row");
                 if rdr.position().byte() as usize + start <= before {
                     break;
@@ -341,8 +406,14 @@ pub fn load_csv(file: &Arc<SourceFile>) -> RuleSet {
         let mut cursor = 0;
         let mut cells = Vec::new();
         for (k, v) in rec.iter().enumerate() {
-            let col = headers.get(k).cloned().unwrap_or_else(|| format!("column {}", k + 1));
-            let vspan = match (!v.is_empty()).then(|| row_text[cursor..].find(v)).flatten() {
+            let col = headers
+                .get(k)
+                .cloned()
+                .unwrap_or_else(|| format!("column {}", k + 1));
+            let vspan = match (!v.is_empty())
+                .then(|| row_text[cursor..].find(v))
+                .flatten()
+            {
                 Some(i) => {
                     cursor += i + v.len();
                     row.start + cursor - v.len()..row.start + cursor
@@ -355,5 +426,12 @@ pub fn load_csv(file: &Arc<SourceFile>) -> RuleSet {
             rules.push(r);
         }
     }
-    finish(file, rules, &Default::default(), issues, Vec::new(), "winfw-ps")
+    finish(
+        file,
+        rules,
+        &Default::default(),
+        issues,
+        Vec::new(),
+        "winfw-ps",
+    )
 }

@@ -126,7 +126,11 @@ fn variable(i: &str) -> IResult<&str, &str> {
 
 /// splat = "@" name
 fn splat(i: &str) -> IResult<&str, &str> {
-    preceded(tag("@"), take_while1(|c: char| c.is_alphanumeric() || c == '_')).parse(i)
+    preceded(
+        tag("@"),
+        take_while1(|c: char| c.is_alphanumeric() || c == '_'),
+    )
+    .parse(i)
 }
 
 /// param = "-" ALPHA *(name-char) [":"]
@@ -208,8 +212,8 @@ pub fn tokenize(src: &str) -> Vec<Token> {
         // Backtick-newline: line continuation.
         if c == '`' {
             let after = rest[1..].trim_start_matches([' ', '\t', '\r']);
-            if after.starts_with('\n') {
-                rest = &after[1..];
+            if let Some(next) = after.strip_prefix('\n') {
+                rest = next;
                 continue;
             }
             rest = &rest[1..];
@@ -224,7 +228,10 @@ pub fn tokenize(src: &str) -> Vec<Token> {
             continue;
         }
         let (r, tok) = if let Ok((r, (expand, body))) = here_string(rest) {
-            let body = body.strip_prefix("\r\n").or(body.strip_prefix('\n')).unwrap_or(body);
+            let body = body
+                .strip_prefix("\r\n")
+                .or(body.strip_prefix('\n'))
+                .unwrap_or(body);
             let t = if expand {
                 Tok::DString(body.to_string())
             } else {
@@ -240,7 +247,8 @@ pub fn tokenize(src: &str) -> Vec<Token> {
         } else if let Ok((r, s)) = splat(rest) {
             (r, Tok::Splat(s.to_ascii_lowercase()))
         } else if let (true, Ok((r, (p, colon)))) = (
-            out.last().is_none_or(|t: &Token| !matches!(t.tok, Tok::Punct("=") | Tok::Punct(","))),
+            !out.last()
+                .is_some_and(|t: &Token| matches!(t.tok, Tok::Punct("=") | Tok::Punct(","))),
             param(rest),
         ) {
             (r, Tok::Param(p.to_ascii_lowercase(), colon.is_some()))
@@ -286,7 +294,10 @@ mod tests {
         assert!(toks.contains(&Tok::Splat("extra".into())));
         assert!(toks.contains(&Tok::Word("Domain".into())));
         // The backtick continuation leaves no newline between the parameters.
-        let i = toks.iter().position(|t| *t == Tok::Param("displayname".into(), false)).unwrap();
+        let i = toks
+            .iter()
+            .position(|t| *t == Tok::Param("displayname".into(), false))
+            .unwrap();
         assert_eq!(toks[i + 2], Tok::Param("localport".into(), false));
     }
 }
