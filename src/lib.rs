@@ -5,6 +5,7 @@
 //! → packet-set engine ([`space`]) → checks ([`check`]) → findings ([`finding`])
 //! → reporters ([`report`]). [`cli`] is the glue.
 
+pub mod baseline;
 pub mod catalog;
 pub mod check;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod finding;
 pub mod model;
 pub mod read;
 pub mod report;
+pub mod settings;
 pub mod space;
 pub mod suggest;
 pub mod topology;

@@ -67,6 +67,7 @@ fn check_flow(
     let filter = &fw.rules.filters[gate.filter];
     let facts = &fw.cx.facts[gate.filter];
     let permitted = &facts.analysis.permitted;
+    let set = &set.intersect(&super::site::client_ports(site.space));
     let not_sure = set.minus(&permitted.must);
     if not_sure.is_empty() {
         return None;

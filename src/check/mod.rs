@@ -90,6 +90,7 @@ impl<'a> Context<'a> {
     /// Analyse every filter of `rules`.
     pub fn new(rules: &'a RuleSet, space: &'a Space, symbols: &'a dyn Symbols) -> Context<'a> {
         use rayon::prelude::*;
+        let t = std::time::Instant::now();
         let facts = rules
             .filters
             .par_iter()
@@ -102,6 +103,7 @@ impl<'a> Context<'a> {
                 bounds: f.rules().map(|r| Bounds::of(&r.matches)).collect(),
             })
             .collect();
+        timing("analysis", t);
         Context {
             rules,
             space,
@@ -135,20 +137,36 @@ pub fn rule_at(f: &Filter, chain: usize, index: usize) -> &Rule {
 
 /// Run every check that needs no topology.
 pub fn run_hygiene(cx: &Context) -> Vec<Finding> {
+    type CheckFn = fn(&Context, &mut Vec<Finding>);
+    let checks: [(&str, CheckFn); 12] = [
+        ("shadowed", shadowed::run),
+        ("redundant", redundant::run),
+        ("partly-overridden", partly_overridden::run),
+        ("exposure", exposure::run),
+        ("any-to-any", any_to_any::run),
+        ("disabled", disabled_rule::run),
+        ("empty-filter", empty_filter::run),
+        ("unused-object", unused_object::run),
+        ("undefined-reference", undefined_reference::run),
+        ("duplicate-rule-name", duplicate_rule_name::run),
+        ("unreachable-chain", unreachable_chain::run),
+        ("parse", |cx, out| parse_problem::check(cx.rules, out)),
+    ];
     let mut out = Vec::new();
-    parse_problem::check(cx.rules, &mut out);
-    shadowed::run(cx, &mut out);
-    redundant::run(cx, &mut out);
-    partly_overridden::run(cx, &mut out);
-    exposure::run(cx, &mut out);
-    any_to_any::run(cx, &mut out);
-    disabled_rule::run(cx, &mut out);
-    empty_filter::run(cx, &mut out);
-    unused_object::run(cx, &mut out);
-    undefined_reference::run(cx, &mut out);
-    duplicate_rule_name::run(cx, &mut out);
-    unreachable_chain::run(cx, &mut out);
+    for (name, check) in checks {
+        let t = std::time::Instant::now();
+        check(cx, &mut out);
+        timing(name, t);
+    }
     out
+}
+
+/// With `FWLINT_TIMINGS` set, report how long a stage took (for profiling;
+/// benchmarks are in `benches/`).
+pub fn timing(stage: &str, since: std::time::Instant) {
+    if std::env::var_os("FWLINT_TIMINGS").is_some() {
+        eprintln!("fwlint: {stage}: {:.3}s", since.elapsed().as_secs_f64());
+    }
 }
 
 /// Run every check that compares the site with the flows it requires.

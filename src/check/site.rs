@@ -78,7 +78,7 @@ impl<'a> Site<'a> {
 }
 
 /// The packets of a flow: its sources and destinations, protocol and ports,
-/// client source ports, new connections.
+/// new connections, any source port (see [`client_ports`]).
 pub fn flow_packets(space: &Space, flow: &RequiredFlow) -> PacketSet {
     let mut s = space
         .src_addr(&flow.src)
@@ -86,15 +86,23 @@ pub fn flow_packets(space: &Space, flow: &RequiredFlow) -> PacketSet {
         .intersect(&space.protocol(&Ranges::single(flow.protocol as u16)))
         .intersect(&space.ct_state(CtStates::NEW));
     if proto::has_ports(flow.protocol) {
-        s = s
-            .intersect(&space.dst_port(&flow.ports))
-            .intersect(&space.src_port(&Ranges::range(CLIENT_PORTS.0, CLIENT_PORTS.1)));
+        s = s.intersect(&space.dst_port(&flow.ports));
     } else if flow.protocol == proto::ICMP {
         s = s.intersect(&space.icmp_type(&Ranges::single(8)));
     } else if flow.protocol == proto::ICMPV6 {
         s = s.intersect(&space.icmp_type(&Ranges::single(128)));
     }
     s
+}
+
+/// Packets whose source port is a client's ephemeral port, or that carry no
+/// ports. `missing-flow` asks whether these get through: a filter that admits
+/// only ephemeral source ports still serves real clients.
+pub fn client_ports(space: &Space) -> PacketSet {
+    let ported = space.src_port(&Ranges::range(0, u16::MAX));
+    space
+        .src_port(&Ranges::range(CLIENT_PORTS.0, CLIENT_PORTS.1))
+        .union(&space.all().minus(&ported))
 }
 
 /// Build the gates of one firewall.

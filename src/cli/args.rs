@@ -25,6 +25,8 @@ pub enum Command {
     Parse(ParseArgs),
     /// Lint configs (with a topology: against the flows it requires).
     Check(CheckArgs),
+    /// What a check looks for, why it matters, an example, and how to fix it.
+    Explain(ExplainArgs),
     /// List the built-in service profiles and their required flows.
     Catalog(CatalogArgs),
 }
@@ -109,20 +111,46 @@ pub struct CheckArgs {
     pub topology: Option<PathBuf>,
     #[arg(long, default_value = "auto", value_parser = dialect_arg)]
     pub dialect: DialectChoice,
+    /// Report format: human (diagnostics), concise (one line each), json, sarif (SARIF
+    /// 2.1.0 for code scanning), github (workflow annotations), gitlab (Code Quality),
+    /// junit (XML), markdown or html (reports for auditors). See docs/output-formats.md.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// Write the report here instead of standard output.
     #[arg(long)]
     pub output: Option<PathBuf>,
-    /// Exit 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding at or above this severity is reported
+    /// [default: `fail-on` in --config, else warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Suppress findings recorded in this baseline (a previous `--format json` report).
-    #[arg(long)]
+    /// Findings match on code, file and rule text, not line numbers; the summary counts
+    /// the suppressed ones.
+    #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Settings file (fwlint.toml).
-    #[arg(long)]
+    /// Settings file (fwlint.toml): `fail-on = "error"`, `ignore = ["FW201", "unneeded-rule"]`,
+    /// `[per-path-ignores] "legacy/**" = ["FW202"]`, `[severity] FW203 = "note"`.
+    /// Unknown keys are errors.
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A check's code or name, case-insensitive (`FW001`, `unreadable-input`).
+    #[arg(required_unless_present = "list", conflicts_with = "list")]
+    pub code: Option<String>,
+    /// List every check: code, name, kind, default severity, summary.
+    #[arg(long)]
+    pub list: bool,
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExplainFormat {
+    Text,
+    Json,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,6 +178,9 @@ pub enum FailOn {
 pub struct CatalogArgs {
     /// A profile: windows-core, dynamics-crm, configmgr or skype-for-business (default: all).
     pub profile: Option<String>,
+    /// Validate this topology and list the concrete flows it requires instead.
+    #[arg(long)]
+    pub topology: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
     pub format: CatalogFormat,
 }

@@ -5,6 +5,7 @@
 mod args;
 mod catalog;
 mod check;
+mod explain;
 mod load;
 mod parse;
 mod query;
@@ -38,6 +39,7 @@ pub fn main() -> i32 {
         Command::Query(a) => query::run(a),
         Command::Parse(a) => parse::run(a),
         Command::Check(a) => check::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Catalog(a) => catalog::run(a),
     };
     match result {

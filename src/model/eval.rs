@@ -231,5 +231,8 @@ pub fn iface_matches(names: &[String], iface: Option<&str>) -> bool {
 
 /// Convenience: does an address family restriction admit this packet?
 pub fn family_admits(f: Option<Family>, p: &Packet) -> bool {
-    f.is_none_or(|f| f == p.family())
+    match f {
+        Some(f) => f == p.family(),
+        None => true,
+    }
 }

@@ -96,9 +96,6 @@ impl fmt::Display for TopologyError {
         } else {
             write!(f, "{}: {}", self.file, self.message)?;
         }
-        if let Some(h) = &self.help {
-            write!(f, " ({h})")?;
-        }
         Ok(())
     }
 }
@@ -169,11 +166,22 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, c)| c)
 }
 
-/// `did you mean `X`?` or nothing.
+/// `did you mean `X`?` or nothing. A bare name that several candidates end with
+/// (`client` for `dynamics-crm.client`, `configmgr.client`, ...) lists them all.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let tails: Vec<&str> = candidates
+        .iter()
+        .copied()
+        .filter(|c| c.rsplit_once('.').is_some_and(|(_, t)| t == word))
+        .collect();
+    if tails.len() > 1 {
+        let list: Vec<String> = tails.iter().map(|t| format!("`{t}`")).collect();
+        return Some(format!("did you mean one of {}?", list.join(", ")));
+    }
     suggest(word, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
@@ -189,6 +197,18 @@ mod tests {
             Some("address")
         );
         assert_eq!(suggest("zzz", ["address", "roles"]), None);
+        assert_eq!(
+            did_you_mean(
+                "client",
+                [
+                    "dynamics-crm.client",
+                    "configmgr.client",
+                    "configmgr.console"
+                ]
+            )
+            .unwrap(),
+            "did you mean one of `dynamics-crm.client`, `configmgr.client`?"
+        );
         assert_eq!(
             suggest("web", ["dynamics-crm.web", "dynamics-crm.sql"]),
             Some("dynamics-crm.web")

@@ -2,8 +2,8 @@
 //! firewalls stand in each flow's path.
 //!
 //! A catalog flow `A -> B` becomes one [`RequiredFlow`] for every member (host or
-//! group) playing role `A` and every member playing role `B`, except a member to
-//! itself. A bidirectional flow (`<-->` in the seeds) also yields `B -> A`. A
+//! group) playing role `A` and every member playing role `B`, except a host to
+//! itself (a group to itself is kept: its members talk to each other). A bidirectional flow (`<-->` in the seeds) also yields `B -> A`. A
 //! `[[flows]]` entry yields one flow per (from, to, service). Ports are resolved
 //! here: a destination host's `ports` override replaces a service's default port,
 //! and `rpc-dynamic` becomes `settings.rpc-dynamic`.
@@ -93,7 +93,7 @@ pub(super) fn required_flows(topo: &Topology, catalog: &Catalog) -> Vec<Required
                 continue;
             }
             let mut emit = |s: &Member, d: &Member, from_role: &str, to_role: &str| {
-                if s.name == d.name
+                if (s.name == d.name && s.host.is_some())
                     || !seen.insert((
                         s.name.to_string(),
                         d.name.to_string(),
@@ -123,13 +123,13 @@ pub(super) fn required_flows(topo: &Topology, catalog: &Catalog) -> Vec<Required
         }
         for from in &spec.from {
             for to in &spec.to {
-                if from == to {
+                if from == to && topo.host(from).is_some() {
                     continue;
                 }
                 for svc in &spec.services {
-                    out.push(declared_flow(topo, spec, index, from, to, svc));
+                    out.extend(declared_flow(topo, catalog, spec, index, from, to, svc));
                     if spec.bidirectional {
-                        out.push(declared_flow(topo, spec, index, to, from, svc));
+                        out.extend(declared_flow(topo, catalog, spec, index, to, from, svc));
                     }
                 }
             }
@@ -177,12 +177,13 @@ fn catalog_flow(
 
 fn declared_flow(
     topo: &Topology,
+    catalog: &Catalog,
     spec: &FlowSpec,
     index: usize,
     from: &str,
     to: &str,
     svc: &ServiceRef,
-) -> RequiredFlow {
+) -> Option<RequiredFlow> {
     let dst_host = topo.host(to);
     let (protocol, ports, rpc_dynamic, service) = match svc {
         ServiceRef::Ports { protocol, ports } => {
@@ -190,15 +191,15 @@ fn declared_flow(
             (*protocol, r, rpc, None)
         }
         ServiceRef::Catalog(id) => {
-            let def = crate::catalog::builtin()
-                .service(id)
-                .expect("service ids are validated at load");
+            // Validated against the catalog the topology was loaded with; a
+            // different catalog without this service yields no flow.
+            let def = catalog.service(id)?;
             let (r, rpc) = resolve_ports(topo, &def.default_ports, Some(id), dst_host);
             let p = proto::by_name(&def.protocol).unwrap_or(proto::TCP);
             (p, r, rpc, Some(id.clone()))
         }
     };
-    RequiredFlow {
+    Some(RequiredFlow {
         from_name: from.to_string(),
         to_name: to.to_string(),
         from_role: from.to_string(),
@@ -220,7 +221,7 @@ fn declared_flow(
         note: spec.reason.clone(),
         origin: spec.origin.clone(),
         source: FlowSource::Declared { index },
-    }
+    })
 }
 
 /// Does the list of member names `names` cover the flow end (`name`, `addrs`)?

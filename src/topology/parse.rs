@@ -3,6 +3,8 @@
 //! All errors in the file are collected; the first is returned with the others
 //! attached.
 
+#![allow(clippy::result_large_err)]
+
 use super::addr::parse_addr;
 use super::error::{did_you_mean, TopologyError};
 use super::node::Node;
@@ -155,14 +157,13 @@ pub fn parse(
     path: &Path,
     catalog: &Catalog,
 ) -> Result<Topology, TopologyError> {
-    let root: Node = match toml::from_str(&src.text) {
-        Ok(n) => n,
+    let top = match super::node::parse(&src.text) {
+        Ok(t) => t,
         Err(e) => {
-            let span = e.span().unwrap_or(0..0);
             return Err(TopologyError::at(
                 &src,
-                span,
-                format!("invalid TOML: {}", e.message().trim()),
+                e.span,
+                format!("invalid TOML: {}", e.message),
                 "here",
             ));
         }
@@ -171,12 +172,6 @@ pub fn parse(
         src: Arc::clone(&src),
         catalog,
         errors: Vec::new(),
-    };
-    let Node::Table(top) = root else {
-        return Err(TopologyError::file_error(
-            &src.name,
-            "a topology is a TOML table",
-        ));
     };
     cx.check_keys(&top, TOP_KEYS, "a topology");
     let settings = get(&top, "settings")
@@ -204,7 +199,6 @@ pub fn parse(
         .unwrap_or_default();
     if !cx.errors.is_empty() {
         let mut errs = std::mem::take(&mut cx.errors);
-        errs.sort_by_key(|e| e.span.as_ref().map(|s| s.start).unwrap_or(0));
         let mut first = errs.remove(0);
         first.others = errs;
         return Err(first);
@@ -383,6 +377,16 @@ fn parse_hosts(cx: &mut Ctx, v: &Spanned<Node>, groups: &[Group]) -> Vec<Host> {
                 Vec::new()
             }
         };
+        if addrs.is_empty()
+            && matches!(get(ht, "address").map(|a| a.get_ref()), Some(Node::Array(a)) if a.is_empty())
+        {
+            cx.error(
+                get(ht, "address").unwrap().span(),
+                format!("host `{name}` has no address"),
+                "empty list",
+                None,
+            );
+        }
         let mut roles = Vec::new();
         if let Some(r) = get(ht, "roles") {
             for (role, span) in cx.strings(r, "roles") {

@@ -529,6 +529,25 @@ pub mod write {
                     let mut inline = [0u8; 4];
                     inline[..bytes.len()].copy_from_slice(&bytes);
                     (0x8000_0000 | bytes.len() as u32, u32::from_le_bytes(inline))
+                } else if bytes.len() > 16344 {
+                    // Big data (format 1.4+): a `db` cell, a segment list, segments.
+                    let segs: Vec<usize> = bytes
+                        .chunks(16344)
+                        .map(|c| {
+                            let sc = w.alloc(c.len());
+                            w.put(sc, 0, c);
+                            sc
+                        })
+                        .collect();
+                    let list = w.alloc(4 * segs.len());
+                    for (i, sc) in segs.iter().enumerate() {
+                        w.put(list, i * 4, &(*sc as u32).to_le_bytes());
+                    }
+                    let db = w.alloc(8);
+                    w.put(db, 0, b"db");
+                    w.put(db, 2, &(segs.len() as u16).to_le_bytes());
+                    w.put(db, 4, &(list as u32).to_le_bytes());
+                    (bytes.len() as u32, db as u32)
                 } else {
                     let dc = w.alloc(bytes.len());
                     w.put(dc, 0, &bytes);
@@ -675,12 +694,16 @@ mod tests {
     #[test]
     fn reads_what_the_writer_wrote() {
         let long = "v2.30|Action=Allow|".repeat(20);
+        let big = "v2.30|Name=big|".repeat(1500); // 45000 bytes: big data
         let h = hive(
             "ROOT",
             &[
                 (
                     "FirewallRules",
-                    vec![("{A}".into(), Data::Sz(long.clone()))],
+                    vec![
+                        ("{A}".into(), Data::Sz(long.clone())),
+                        ("{B}".into(), Data::Sz(big.clone())),
+                    ],
                 ),
                 (
                     "DomainProfile",
@@ -694,6 +717,7 @@ mod tests {
         assert_eq!(d.keys.len(), 3);
         assert_eq!(d.keys[1].path, "FirewallRules");
         assert_eq!(d.keys[1].values[0].as_string().unwrap(), long);
+        assert_eq!(d.keys[1].values[1].as_string().unwrap(), big);
         assert_eq!(d.keys[2].values[0].as_dword(), Some(1));
     }
 

@@ -135,7 +135,11 @@ fn profile_filter(
         }
         picked.push((*rank, i, rule));
     }
-    picked.sort_by_key(|(rank, i, _)| (*rank, *i));
+    // Precedence groups in order. Within a group the order does not change any
+    // verdict (any matching block blocks, any matching allow allows), so rules
+    // whose match is certain come first: `query` then names a rule that surely
+    // decides before one that only might.
+    picked.sort_by_key(|(rank, i, r)| (*rank, r.matches.is_uncertain(), *i));
     let (default, default_origin) = if on {
         let (v, span) = profiles.default_action(p, dir);
         let a = match v {
@@ -179,9 +183,6 @@ fn lower_rule(r: &WinRule, file: &Arc<SourceFile>) -> (Rank, Rule) {
 
     let rank = match r.action.as_ref().map(|a| a.value) {
         Some(WinAction::Bypass) => {
-            conds.push(Cond::Opaque {
-                what: "IPsec-authenticated (bypass)".into(),
-            });
             notes.push(
                 "bypass rule: allows only IPsec-authenticated traffic, over block rules".into(),
             );
@@ -213,7 +214,8 @@ fn lower_rule(r: &WinRule, file: &Arc<SourceFile>) -> (Rank, Rule) {
         conds.push(port_cond(&r.rports, rfield, protocol, "remote", &mut notes));
     }
     if let Some(p) = protocol {
-        if !(r.lports.is_empty() && r.rports.is_empty()) && !proto::has_ports(p as u8) {
+        let has_ports = !r.lports.is_empty() || !r.rports.is_empty();
+        if has_ports && !proto::has_ports(p as u8) {
             notes.push(format!(
                 "ports given with protocol {p}, which has no ports: the rule matches nothing"
             ));
@@ -314,6 +316,15 @@ fn lower_rule(r: &WinRule, file: &Arc<SourceFile>) -> (Rank, Rule) {
             what: format!("trust tuple {}", s.join(", ")),
         });
     }
+    if r.action
+        .as_ref()
+        .is_some_and(|a| a.value == WinAction::Bypass)
+    {
+        // Last, so that header conditions decide first.
+        conds.push(Cond::Opaque {
+            what: "IPsec-authenticated (bypass)".into(),
+        });
+    }
     for t in &r.unknown {
         conds.push(Cond::Opaque {
             what: format!("unknown token {}={}", t.key, t.value),
@@ -389,10 +400,16 @@ fn port_cond(
                         ));
                     }
                 }
-                None => alts.push(Match::any().and(Cond::Symbolic {
-                    field,
-                    keyword: k.canonical().to_string(),
-                })),
+                None => {
+                    let m = Match::any().and(Cond::Symbolic {
+                        field,
+                        keyword: k.canonical().to_string(),
+                    });
+                    // `IPTLSIn` and `IPHTTPSIn` name the same keyword.
+                    if !alts.contains(&m) {
+                        alts.push(m)
+                    }
+                }
             },
             PortSpec::Invalid(s) => alts.push(Match::any().and(Cond::Opaque {
                 what: format!("unreadable {side} port `{s}`"),

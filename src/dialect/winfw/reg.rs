@@ -117,7 +117,6 @@ impl Reader<'_> {
     fn run(&mut self) {
         let text = self.text;
         let mut continuing = false;
-        let mut first = true;
         for (start, end) in lines(text) {
             let raw = &text[start..end];
             let was_continuing = continuing;
@@ -127,12 +126,11 @@ impl Reader<'_> {
             }
             let mut off = start;
             let mut line = raw;
-            if first {
-                first = false;
-                if let Some(rest) = line.strip_prefix('\u{feff}') {
-                    off += 3;
-                    line = rest;
-                }
+            // A byte-order mark starts the file, and each file of a
+            // concatenation (`copy /b a.reg + b.reg`).
+            if let Some(rest) = line.strip_prefix('\u{feff}') {
+                off += 3;
+                line = rest;
             }
             let lead = line.len() - line.trim_start().len();
             let line = line.trim();
@@ -153,7 +151,10 @@ impl Reader<'_> {
                 continue;
             }
             if rule_string::looks_like_rule(line) {
-                self.bare_rule(line, span, false);
+                // A bare rule string is unescaped unless it doubles its
+                // backslashes as `.reg` files (and the MS-GPFAS sample) do.
+                let escaped = line.contains("\\\\");
+                self.bare_rule(line, span, escaped);
                 continue;
             }
             match &self.key {
@@ -296,7 +297,8 @@ impl Reader<'_> {
             );
             return;
         };
-        if !rule_string::looks_like_rule(inner) {
+        let rule_like = inner.contains('|') && inner.contains('=');
+        if !rule_string::looks_like_rule(inner) && !rule_like {
             self.issue(
                 IssueLevel::Warning,
                 format!(
@@ -479,6 +481,10 @@ mod tests {
 \"G\"=\"v2.30|Action=Block|Active=TRUE|Dir=Out|\"\r\n";
         let d = read(t);
         assert_eq!(d.rules.len(), 2);
+        // A concatenation of two exports: the second BOM and header are skipped.
+        let twice = format!("{t}\u{feff}{t}");
+        assert_eq!(read(&twice).rules.len(), 4);
+        assert_eq!(read(&twice).issues.len(), 2);
         assert_eq!(d.rules[0].app.as_ref().unwrap().value, "C:\\x \"y\".exe");
         assert_eq!(&t[d.rules[0].id.as_ref().unwrap().span.clone()], "{A}");
         assert_eq!(d.rules[1].store, Store::Gpo);

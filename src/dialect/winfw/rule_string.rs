@@ -83,6 +83,25 @@ pub fn parse_into(text: &str, base: usize, escaped: bool, rule: &mut WinRule) ->
     if text.trim().is_empty() {
         saw_terminator = true;
     }
+    for (missing, what) in [
+        (
+            rule.action.is_none(),
+            "`Action=`: Windows ignores the rule; fwlint keeps it disabled",
+        ),
+        (
+            rule.dir.is_none(),
+            "`Dir=`: Windows requires one; fwlint reads the rule as inbound",
+        ),
+    ] {
+        if missing {
+            issues.push(Issue {
+                level: IssueLevel::Error,
+                message: format!("malformed rule string: no {what}"),
+                expected: Some(what.split(':').next().unwrap_or("").to_string()),
+                span: base..base + text.len(),
+            });
+        }
+    }
     if !saw_terminator {
         let end = base + text.len();
         issues.push(Issue {
@@ -685,17 +704,19 @@ mod tests {
                 IssueLevel::Error,
                 IssueLevel::Error,
                 IssueLevel::Error,
+                IssueLevel::Error,
                 IssueLevel::Error
             ]
         );
-        let (_, issues) = parse("2.30|Action=Allow");
+        let (_, issues) = parse("2.30|Action=Allow|Dir=In|");
+        assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].level, IssueLevel::Error);
         assert_eq!(issues[0].span, 0..4);
     }
 
     #[test]
     fn addresses_ranges_and_icmp() {
-        let (r, issues) = parse("v2.30|Protocol=58|ICMP6=128:*|ICMP6=1:4|RA6=fe80::-fe80::ffff|RA6=2001:db8::/32|LA4=10.0.0.1-10.0.0.9|RA4=DefaultGateway|");
+        let (r, issues) = parse("v2.30|Action=Allow|Dir=In|Protocol=58|ICMP6=128:*|ICMP6=1:4|RA6=fe80::-fe80::ffff|RA6=2001:db8::/32|LA4=10.0.0.1-10.0.0.9|RA4=DefaultGateway|");
         assert!(issues.is_empty(), "{issues:?}");
         assert_eq!(
             r.icmp6[0].value,
