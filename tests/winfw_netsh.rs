@@ -258,7 +258,9 @@ fn icmp_types_in_protocol() {
 #[test]
 fn interactive_context_form_and_unknown_commands() {
     let s = "advfirewall firewall add rule name=a dir=in action=allow protocol=udp localport=161\n\
-             netsh firewall add portopening TCP 80 web\n";
+             netsh firewall add portopening TCP 80 web\n\
+             cd C:\\temp\n\
+             sc stop mpssvc\n";
     assert_eq!(
         query("c.netsh", s, "in", "domain", "udp 1.1.1.1:1 2.2.2.2:161").1,
         "1"
@@ -266,6 +268,9 @@ fn interactive_context_form_and_unknown_commands() {
     let rs = parse_json("c.netsh", s);
     let msgs = rs["unsupported"].to_string();
     assert!(msgs.contains("legacy `netsh firewall`"), "{msgs}");
+    // Unknown commands warn; clearly unrelated ones (`cd`) pass silently.
+    assert!(msgs.contains("command `sc` is not modelled"), "{msgs}");
+    assert!(!msgs.contains("`cd`"), "{msgs}");
 }
 
 const SHOW: &str = r"

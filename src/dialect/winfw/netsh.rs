@@ -253,7 +253,21 @@ fn command(line: &LogicalLine, vars: &Vars, st: &mut Script, issues: &mut Issues
         }
         return;
     } else if first != "advfirewall" && first != "firewall" {
-        if firewall_related(&line.text) {
+        // Only commands that clearly cannot touch the firewall pass silently.
+        if !matches!(
+            first.as_str(),
+            "cd" | "chdir"
+                | "shift"
+                | "ver"
+                | "date"
+                | "time"
+                | "type"
+                | "dir"
+                | "whoami"
+                | "hostname"
+                | "ipconfig"
+                | "ping"
+        ) {
             issues.warn(
                 line.span.clone(),
                 format!("command `{first}` is not modelled (it may change the firewall)"),
