@@ -21,7 +21,7 @@
 use super::netsh::finish;
 use super::netsh_rule::{Arg, ArgRule, Issues};
 use super::ps_lex::{tokenize, Tok, Token};
-use crate::model::{IssueLevel, RuleSet, SourceFile};
+use crate::model::{IssueLevel, NamedObject, RuleSet, SourceFile};
 use crate::read::{Input, LoadError};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -79,6 +79,8 @@ struct Ctx<'a> {
     unresolved: HashMap<String, (Range<usize>, usize)>,
     /// Nesting depth of `@(...)` / `@{...}` being read (bounded).
     depth: usize,
+    /// Assigned variables, for hygiene: name → (assignment span, uses).
+    defs: Vec<(String, Range<usize>, usize)>,
 }
 
 /// Values with more parts than this are not kept.
@@ -112,6 +114,7 @@ pub fn load_script(file: &Arc<SourceFile>) -> RuleSet {
         warned: HashSet::new(),
         unresolved: HashMap::new(),
         depth: 0,
+        defs: Vec::new(),
     };
     let mut rules = Vec::new();
     let mut i = 0;
@@ -164,14 +167,22 @@ pub fn load_script(file: &Arc<SourceFile>) -> RuleSet {
             ),
         );
     }
-    finish(
+    let mut rs = finish(
         file,
         rules,
         &Default::default(),
         issues,
         Vec::new(),
         "winfw-ps",
-    )
+    );
+    rs.objects
+        .extend(cx.defs.into_iter().map(|(name, span, uses)| NamedObject {
+            kind: "variable".into(),
+            name: format!("${name}"),
+            origin: file.origin(span),
+            uses,
+        }));
+    rs
 }
 
 /// The token index ending the statement starting at `i`: a newline, `;`, `{`
@@ -219,6 +230,8 @@ fn statement(cx: &mut Ctx, i: usize, end: usize, rules: &mut Vec<ArgRule>, issue
                 Val::Unknown(format!("${name} is computed at run time"))
             };
             cx.vars.insert(name.clone(), val);
+            let span = toks[i].span.start..toks[end.saturating_sub(1).max(i)].span.end;
+            cx.defs.push((name.clone(), span, 0));
             return;
         }
     }
@@ -432,7 +445,12 @@ fn lookup(cx: &mut Ctx, name: &str, span: Range<usize>) -> Val {
         _ => {}
     }
     match cx.vars.get(name) {
-        Some(v) => v.clone(),
+        Some(v) => {
+            if let Some(d) = cx.defs.iter_mut().rev().find(|d| d.0 == name) {
+                d.2 += 1;
+            }
+            v.clone()
+        }
         None => {
             let e = cx.unresolved.entry(name.to_string()).or_insert((span, 0));
             e.1 += 1;
@@ -598,6 +616,9 @@ fn new_rule(
                 j = next;
             }
             Tok::Splat(name) => {
+                if let Some(d) = cx.defs.iter_mut().rev().find(|d| &d.0 == name) {
+                    d.2 += 1;
+                }
                 match cx.vars.get(name).cloned() {
                     Some(Val::Hash(entries)) => {
                         for (k, v, sp) in entries {
@@ -720,6 +741,13 @@ mod tests {
         assert!(rs.issues.is_empty(), "{:?}", rs.issues);
         let f = rs.filter("in/domain").unwrap();
         assert_eq!(f.rules().count(), 1);
+        // Both variables are recorded, each used once.
+        let uses: Vec<(String, usize)> = rs
+            .objects
+            .iter()
+            .map(|o| (o.name.clone(), o.uses))
+            .collect();
+        assert_eq!(uses, vec![("$ports".into(), 1), ("$h".into(), 1)]);
     }
 
     #[test]
