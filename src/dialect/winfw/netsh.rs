@@ -14,7 +14,7 @@ use super::ast::{ProfileSettings, Spanned, Store, WinDir, WinVerdict};
 use super::lower::lower;
 use super::netsh_lex::{classify, logical_lines, tokens, LineKind, LogicalLine, Token, Vars};
 use super::netsh_rule::{expand_unknowns, to_win_rule, Arg, ArgRule, Issues};
-use crate::model::{DanglingRef, IssueLevel, RuleSet, SourceFile};
+use crate::model::{DanglingRef, IssueLevel, NamedObject, RuleSet, SourceFile};
 use crate::read::{Input, LoadError};
 use std::ops::Range;
 use std::sync::Arc;
@@ -32,14 +32,27 @@ pub fn load_text(file: &Arc<SourceFile>) -> RuleSet {
     }
     let mut issues = Issues::new(file);
     let script = run_script(file, &mut issues);
-    finish(
+    let objects: Vec<NamedObject> = script
+        .vars
+        .iter()
+        .map(|(name, span)| NamedObject {
+            kind: "variable".into(),
+            name: format!("%{name}%"),
+            origin: file.origin(span.clone()),
+            // Uses of the name (a redefined name shares its count).
+            uses: script.var_uses.get(name).copied().unwrap_or(0),
+        })
+        .collect();
+    let mut rs = finish(
         file,
         script.rules,
         &script.profiles,
         issues,
         script.dangling,
         "winfw-netsh",
-    )
+    );
+    rs.objects.extend(objects);
+    rs
 }
 
 /// Convert argument rules, lower them, and attach the issues.
@@ -80,6 +93,10 @@ pub struct Script {
     pub rules: Vec<ArgRule>,
     pub profiles: ProfileSettings,
     pub dangling: Vec<DanglingRef>,
+    /// `set` variables: (name, span of the `set` line).
+    pub vars: Vec<(String, Range<usize>)>,
+    /// Uses of each variable name.
+    pub var_uses: std::collections::HashMap<String, usize>,
 }
 
 /// Run every logical line of a script.
@@ -118,7 +135,8 @@ pub fn run_script(file: &Arc<SourceFile>, issues: &mut Issues) -> Script {
             LineKind::Blank | LineKind::Housekeeping => {}
             LineKind::Set { name, value } => {
                 let v = vars.expand(&value).text;
-                vars.values.insert(name, v);
+                vars.values.insert(name.clone(), v);
+                st.vars.push((name, line.span.clone()));
             }
             LineKind::Command => {
                 if opens_block(t) {
@@ -129,6 +147,7 @@ pub fn run_script(file: &Arc<SourceFile>, issues: &mut Issues) -> Script {
             }
         }
     }
+    st.var_uses = vars.uses.take();
     if let Some(open) = block.first() {
         issues.error(
             open.clone(),
@@ -803,6 +822,8 @@ mod tests {
         assert_eq!(s.rules.len(), 1);
         assert_eq!(s.rules[0].get("localport").unwrap().value, "445");
         assert_eq!(s.rules[0].get("name").unwrap().value, "S M B");
+        assert_eq!(s.vars.len(), 1);
+        assert_eq!(s.var_uses.get("p"), Some(&1));
         assert_eq!(issues.len(), 1);
         assert!(issues[0].message.contains("block not modelled"));
     }

@@ -158,6 +158,8 @@ fn first_word(s: &str) -> &str {
 #[derive(Default, Debug)]
 pub struct Vars {
     pub values: HashMap<String, String>,
+    /// How often each name was expanded (for hygiene).
+    pub uses: std::cell::RefCell<HashMap<String, usize>>,
 }
 
 /// The result of expanding `%VAR%` references in one token value.
@@ -181,7 +183,14 @@ impl Vars {
                 Some(j) if j > 0 && !after[..j].contains(char::is_whitespace) => {
                     let name = &after[..j];
                     match self.values.get(&name.to_ascii_lowercase()) {
-                        Some(v) => text.push_str(v),
+                        Some(v) => {
+                            *self
+                                .uses
+                                .borrow_mut()
+                                .entry(name.to_ascii_lowercase())
+                                .or_default() += 1;
+                            text.push_str(v)
+                        }
                         None => {
                             unresolved.push(name.to_string());
                             text.push('%');
