@@ -7,6 +7,13 @@ pub mod ast;
 pub mod hive;
 pub mod keywords;
 pub mod lower;
+pub mod netsh;
+pub mod netsh_lex;
+pub mod netsh_rule;
+pub mod netsh_show;
+pub mod ps;
+pub mod ps_export;
+pub mod ps_lex;
 pub mod reg;
 pub mod rule_string;
 pub mod wfw;
@@ -22,10 +29,10 @@ pub fn load_reg(input: &Input) -> Result<RuleSet, LoadError> {
     Ok(finish(&file, doc, "winfw-reg"))
 }
 pub fn load_netsh(input: &Input) -> Result<RuleSet, LoadError> {
-    Err(LoadError::new(&input.name, "winfw-netsh is not built yet"))
+    netsh::load(input)
 }
 pub fn load_ps(input: &Input) -> Result<RuleSet, LoadError> {
-    Err(LoadError::new(&input.name, "winfw-ps is not built yet"))
+    ps::load(input)
 }
 /// `.wfw` hives written by `netsh advfirewall export`.
 pub fn load_wfw(input: &Input) -> Result<RuleSet, LoadError> {
