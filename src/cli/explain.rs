@@ -118,7 +118,7 @@ pub fn suggest(typed: &str) -> Option<&'static CheckInfo> {
         } else {
             distance(&t, c.code).min(distance(&t, c.name))
         };
-        if best.map_or(true, |(bd, _)| d < bd) {
+        if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }

@@ -79,7 +79,7 @@ fn test_case(suite: &str, name: String, found: &[&Finding], fail_on: Option<Seve
     tc.set_classname(suite);
     let quiet: Vec<String> = found
         .iter()
-        .filter(|f| !fail_on.is_some_and(|t| f.severity >= t))
+        .filter(|f| fail_on.is_none_or(|t| f.severity < t))
         .map(|f| describe(f))
         .collect();
     if !quiet.is_empty() {

@@ -524,7 +524,7 @@ fn find_word(lower: &str, w: &str) -> Option<usize> {
         if !inq
             && b[i..].starts_with(w.as_bytes())
             && (i == 0 || b[i - 1].is_ascii_whitespace())
-            && !b.get(i + w.len()).is_some_and(|c| !c.is_ascii_whitespace())
+            && b.get(i + w.len()).is_none_or(|c| c.is_ascii_whitespace())
         {
             return Some(i);
         }
