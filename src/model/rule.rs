@@ -226,8 +226,9 @@ pub struct BaseChain {
 #[derive(Clone, Debug, Serialize)]
 pub struct Pipeline {
     pub chains: Vec<Chain>,
-    /// Sorted by priority (ties: in the order the kernel registered them, i.e.
-    /// creation order).
+    /// Sorted by priority. Ties run last-created first: the kernel inserts a new
+    /// hook before existing ones of equal priority (checked on a real kernel; see
+    /// `dialect::nft::lower`).
     pub base: Vec<BaseChain>,
 }
 
