@@ -13,6 +13,7 @@ mod scenario_util;
 
 use fwlint::catalog::{builtin, Phase};
 use fwlint::model::values::proto;
+use fwlint::model::Ranges;
 use fwlint::topology::RequiredFlow;
 use scenario_util::{check, flow_kinds, show, F};
 use std::collections::BTreeMap;
@@ -211,9 +212,39 @@ fn generate(
     flows: &[RequiredFlow],
     ents: &BTreeMap<String, Entity>,
 ) -> Config {
-    let mut ops: Vec<Opening> = flows.iter().flat_map(openings).collect();
-    ops.sort();
-    ops.dedup();
+    // Merge the port ranges of the flows between the same ends on the same
+    // protocol: overlapping openings would be (rightly) reported shadowed.
+    let mut merged: BTreeMap<(String, String, u8, bool), Option<Ranges>> = BTreeMap::new();
+    for f in flows {
+        let key = (f.from_name.clone(), f.to_name.clone(), f.protocol, f.rpc_dynamic);
+        let e = merged.entry(key).or_insert(None);
+        if proto::has_ports(f.protocol) {
+            *e = Some(e.take().unwrap_or_else(Ranges::empty).union(&f.ports));
+        }
+    }
+    let ops: Vec<Opening> = merged
+        .into_iter()
+        .flat_map(|((src, dst, protocol, rpc), ports)| {
+            let base = Opening {
+                src,
+                dst,
+                protocol,
+                ports: None,
+                rpc,
+            };
+            match ports {
+                None => vec![base],
+                Some(r) => r
+                    .ranges()
+                    .iter()
+                    .map(|&p| Opening {
+                        ports: Some(p),
+                        ..base.clone()
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
     let mut lines: Vec<(String, Option<Opening>)> = Vec::new();
     let head: &[&str] = match d {
         Dialect::Nft => &[
@@ -464,8 +495,18 @@ fn run(profile: &str, dialects: &[Dialect], every: usize) -> usize {
             for m in &missing {
                 assert_eq!(m.code, "FW101");
                 assert_eq!(m.file, c.file, "{profile}: removing `{removed}`");
+                // The ASA's implicit deny sits on the ACL's first line.
+                let default = if c.dialect == Dialect::Asa {
+                    c.lines
+                        .iter()
+                        .enumerate()
+                        .position(|(j, (l, _))| j != i && l.starts_with("access-list"))
+                        .map_or(0, |j| j as u64 + 1)
+                } else {
+                    c.default_line
+                };
                 assert_eq!(
-                    m.line, c.default_line,
+                    m.line, default,
                     "{profile}: removing `{removed}`: the default action blocks it"
                 );
             }
