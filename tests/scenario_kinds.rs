@@ -169,3 +169,72 @@ fn setup_phase_requires_setup_flows_and_keeps_their_rules() {
     }
     assert_eq!(got, expect(&rows), "\n{}", show(&all));
 }
+
+const HOSTFW: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/scenarios/hostfw");
+
+fn codes(fs: &[F]) -> Vec<(String, String, u64, Option<(String, String, String, String)>)> {
+    let mut v: Vec<_> = fs
+        .iter()
+        .map(|f| {
+            (
+                Path::new(&f.file)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                f.code.clone(),
+                f.line,
+                f.flow.clone(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn s(x: &str) -> String {
+    x.to_string()
+}
+
+/// `LPort=RPC` on a Windows host firewall serves the restricted RPC range
+/// exactly: not missing, not overbroad; the old wide-range rule is reported.
+/// An nftables host firewall (input hook) reports the rule nobody needs.
+#[test]
+fn host_firewalls_rpc_keyword_and_nft_input() {
+    let all = check(&Path::new(HOSTFW).join("topology.toml"));
+    assert_eq!(
+        codes(&all),
+        vec![
+            (s("app01.nft"), s("FW103"), 6, None),
+            (s("dc01.reg"), s("FW104"), 3, None),
+        ],
+        "\n{}",
+        show(&all)
+    );
+    // Without the `LPort=RPC` rule the restricted range is blocked (by the
+    // default action: a rule-string file has no line for it).
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["topology.toml", "app01.nft", "dc01.reg"] {
+        std::fs::copy(Path::new(HOSTFW).join(f), dir.path().join(f)).unwrap();
+    }
+    let reg = std::fs::read_to_string(dir.path().join("dc01.reg")).unwrap();
+    let kept: Vec<&str> = reg.lines().filter(|l| !l.contains("LPort=RPC|")).collect();
+    assert_eq!(kept.len(), 2);
+    std::fs::write(dir.path().join("dc01.reg"), kept.join("\n") + "\n").unwrap();
+    let all = check(&dir.path().join("topology.toml"));
+    assert_eq!(
+        codes(&all),
+        vec![
+            (s("app01.nft"), s("FW103"), 6, None),
+            (
+                s("dc01.reg"),
+                s("FW101"),
+                0,
+                Some((s("app01"), s("dc01"), s("tcp"), s("5000-5100")))
+            ),
+            (s("dc01.reg"), s("FW104"), 2, None),
+        ],
+        "\n{}",
+        show(&all)
+    );
+}
