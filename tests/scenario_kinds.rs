@@ -12,13 +12,23 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/scenarios/kinds")
 
 type Flow = Option<(&'static str, &'static str, &'static str, &'static str)>;
 
+/// (file, code, kind, line, flow) of one finding.
+type Row = (String, String, String, u64, Flow);
+/// (file, code, line, flow) of one finding.
+type Row2 = (
+    String,
+    String,
+    u64,
+    Option<(String, String, String, String)>,
+);
+
 const WEB_SQL_1433: Flow = Some(("dynamics-crm.web", "dynamics-crm.sql", "tcp", "1433"));
 const WEB_SQL_1025: Flow = Some(("dynamics-crm.web", "dynamics-crm.sql", "udp", "1025"));
 const WEB_SQL_1434: Flow = Some(("dynamics-crm.web", "dynamics-crm.sql", "udp", "1434"));
 const CRM_DC_RPC: Flow = Some(("crm01", "dc01", "tcp", "5000-5100"));
 
 /// The flow-check findings (FW101–FW104) of a topology: (file, code, kind, line, flow).
-fn flow_findings(topology: &str) -> (Vec<F>, Vec<(String, String, String, u64, Flow)>) {
+fn flow_findings(topology: &str) -> (Vec<F>, Vec<Row>) {
     let all = check(&Path::new(DIR).join(topology));
     let mut v: Vec<_> = all
         .iter()
@@ -45,7 +55,7 @@ fn flow_findings(topology: &str) -> (Vec<F>, Vec<(String, String, String, u64, F
     (all, v)
 }
 
-fn expect(rows: &[(&str, &str, u64, Flow)]) -> Vec<(String, String, String, u64, Flow)> {
+fn expect(rows: &[(&str, &str, u64, Flow)]) -> Vec<Row> {
     let mut v: Vec<_> = rows
         .iter()
         .map(|&(file, code, line, flow)| {
@@ -54,7 +64,13 @@ fn expect(rows: &[(&str, &str, u64, Flow)]) -> Vec<(String, String, String, u64,
                 "FW103" => "unneeded",
                 _ => "overbroad",
             };
-            (file.to_string(), code.to_string(), kind.to_string(), line, flow)
+            (
+                file.to_string(),
+                code.to_string(),
+                kind.to_string(),
+                line,
+                flow,
+            )
         })
         .collect();
     v.sort();
@@ -172,7 +188,7 @@ fn setup_phase_requires_setup_flows_and_keeps_their_rules() {
 
 const HOSTFW: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/scenarios/hostfw");
 
-fn codes(fs: &[F]) -> Vec<(String, String, u64, Option<(String, String, String, String)>)> {
+fn codes(fs: &[F]) -> Vec<Row2> {
     let mut v: Vec<_> = fs
         .iter()
         .map(|f| {

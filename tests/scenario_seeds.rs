@@ -216,7 +216,12 @@ fn generate(
     // protocol: overlapping openings would be (rightly) reported shadowed.
     let mut merged: BTreeMap<(String, String, u8, bool), Option<Ranges>> = BTreeMap::new();
     for f in flows {
-        let key = (f.from_name.clone(), f.to_name.clone(), f.protocol, f.rpc_dynamic);
+        let key = (
+            f.from_name.clone(),
+            f.to_name.clone(),
+            f.protocol,
+            f.rpc_dynamic,
+        );
         let e = merged.entry(key).or_insert(None);
         if proto::has_ports(f.protocol) {
             *e = Some(e.take().unwrap_or_else(Ranges::empty).union(&f.ports));
@@ -373,7 +378,10 @@ fn scenario(profile: &str, dialects: &[Dialect]) -> Scenario {
         let (file, entry) = match d {
             Dialect::Nft => (
                 "net.nft",
-                format!("filter = \"forward\"\nfrom = [{0}]\nto = [{0}]\n", all.join(", ")),
+                format!(
+                    "filter = \"forward\"\nfrom = [{0}]\nto = [{0}]\n",
+                    all.join(", ")
+                ),
             ),
             Dialect::Ios => (
                 "net.ios",
@@ -391,7 +399,10 @@ fn scenario(profile: &str, dialects: &[Dialect]) -> Scenario {
             ),
             Dialect::Netsh => (
                 "hosts.bat",
-                format!("hosts = [{}]\nprofile = \"domain\"\n", host_names.join(", ")),
+                format!(
+                    "hosts = [{}]\nprofile = \"domain\"\n",
+                    host_names.join(", ")
+                ),
             ),
         };
         fw_toml.push_str(&format!(
@@ -420,7 +431,12 @@ fn scenario(profile: &str, dialects: &[Dialect]) -> Scenario {
             .filter(|f| f.from_name != f.to_name || ents[&f.to_name].group)
             .cloned()
             .collect();
-        let c = generate(d, &dir.path().join(file).display().to_string(), &here, &ents);
+        let c = generate(
+            d,
+            &dir.path().join(file).display().to_string(),
+            &here,
+            &ents,
+        );
         std::fs::write(&c.file, c.text(None)).unwrap();
         configs.push((c, here));
     }
