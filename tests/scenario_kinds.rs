@@ -254,3 +254,44 @@ fn host_firewalls_rpc_keyword_and_nft_input() {
         show(&all)
     );
 }
+
+const NFT_CHAINS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/scenarios/nft-chains");
+
+/// Flows reach their accept rules through a verdict map, jumps and a named
+/// set: no finding at all. Take udp/1025 out of the anonymous set and the
+/// flow falls back (`return`) to the base chain's `counter drop` on line 8.
+#[test]
+fn nft_verdict_maps_and_jumps() {
+    let all = check(&Path::new(NFT_CHAINS).join("topology.toml"));
+    assert!(all.is_empty(), "\n{}", show(&all));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(NFT_CHAINS).join("topology.toml"),
+        dir.path().join("topology.toml"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(Path::new(NFT_CHAINS).join("e.nft")).unwrap();
+    assert!(text.contains("{ 445, 1025 }"));
+    std::fs::write(
+        dir.path().join("e.nft"),
+        text.replace("{ 445, 1025 }", "{ 445 }"),
+    )
+    .unwrap();
+    let all = check(&dir.path().join("topology.toml"));
+    assert_eq!(
+        codes(&all),
+        vec![(
+            s("e.nft"),
+            s("FW101"),
+            8,
+            Some((
+                s("dynamics-crm.web"),
+                s("dynamics-crm.sql"),
+                s("udp"),
+                s("1025")
+            ))
+        )],
+        "\n{}",
+        show(&all)
+    );
+}
