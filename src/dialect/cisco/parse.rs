@@ -52,7 +52,13 @@ pub struct Parser<'a> {
     /// Highest sequence number per ACL (for implicit numbering).
     pub max_seq: Vec<u32>,
     /// Sequence numbers taken by entries, per ACL (duplicates are refused).
-    pub used_seq: Vec<std::collections::HashSet<u32>>,
+    /// A B-tree: no hashing per entry, no quadratic case.
+    pub used_seq: Vec<std::collections::BTreeSet<u32>>,
+    /// The ACL found last by [`Parser::acl`] (numbered ACLs repeat their
+    /// name on every line).
+    last_acl: Option<usize>,
+    /// A token buffer shared by the lines of the file (no allocation per line).
+    pub tok_buf: Vec<Tok<'a>>,
     /// ASA `show access-list`: a parent line's syntax error, dropped when
     /// expansions follow (they say what the line means).
     pub pending: Option<Issue>,
@@ -71,6 +77,8 @@ pub fn parse(text: &str, flavor: Flavor) -> Config {
         ctx: Context::None,
         max_seq: Vec::new(),
         used_seq: Vec::new(),
+        last_acl: None,
+        tok_buf: Vec::with_capacity(32),
         pending: None,
     };
     p.prescan();
@@ -136,8 +144,8 @@ impl<'a> Parser<'a> {
 
     /// Handle an indented line. `None`: skip it; `Some(true)`: consumed;
     /// `Some(false)`: it is not part of any context (parse as top level).
-    fn child(&mut self, line: &Line, prev_parent: &mut Option<(usize, usize)>) -> Option<bool> {
-        match self.ctx.clone() {
+    fn child(&mut self, line: &Line<'a>, prev_parent: &mut Option<(usize, usize)>) -> Option<bool> {
+        match &self.ctx {
             Context::None => {
                 // Indented lines of unrelated blocks, and `show` output whose
                 // entries are indented under a header we do not model.
@@ -147,21 +155,28 @@ impl<'a> Parser<'a> {
                 }
                 None
             }
-            Context::Acl { idx, indent } if line.indent > indent => {
-                let toks = line.tokens();
+            &Context::Acl { idx, indent } if line.indent > indent => {
+                let mut toks = std::mem::take(&mut self.tok_buf);
+                line.tokens_into(&mut toks);
                 self.acl_line(idx, line, &toks, 0);
+                self.tok_buf = toks;
                 Some(true)
             }
-            Context::Group { idx, indent, pp } if line.indent > indent => {
-                let toks = line.tokens();
+            &Context::Group { idx, indent, pp } if line.indent > indent => {
+                let mut toks = std::mem::take(&mut self.tok_buf);
+                line.tokens_into(&mut toks);
                 self.group_member(idx, line, &toks, pp);
+                self.tok_buf = toks;
                 Some(true)
             }
-            Context::Bindable { point, indent } if line.indent > indent => {
-                self.binding_line(&point, line);
+            Context::Bindable { point, indent } if line.indent > *indent => {
+                if is_binding_line(line.content()) {
+                    let point = point.clone();
+                    self.binding_line(&point, line);
+                }
                 Some(true)
             }
-            Context::Ignored { indent } if line.indent > indent => Some(true),
+            &Context::Ignored { indent } if line.indent > indent => Some(true),
             _ => Some(false),
         }
     }
@@ -187,8 +202,15 @@ impl<'a> Parser<'a> {
 
     /// Find or create the ACL `name` of `family`.
     pub fn acl(&mut self, name: &str, family: Family, kind: AclKind, span: Range<usize>) -> usize {
+        if let Some(i) = self.last_acl {
+            let a = &self.cfg.acls[i];
+            if a.family == family && a.name == name {
+                return i;
+            }
+        }
         let key = (family, name.to_string());
         if let Some(&i) = self.acl_index.get(&key) {
+            self.last_acl = Some(i);
             return i;
         }
         let i = self.cfg.acls.len();
@@ -204,6 +226,7 @@ impl<'a> Parser<'a> {
         self.max_seq.push(0);
         self.used_seq.push(Default::default());
         self.acl_index.insert(key, i);
+        self.last_acl = Some(i);
         i
     }
 
@@ -457,17 +480,7 @@ impl<'a> Parser<'a> {
 
     /// Binding statements under `interface` or `line`.
     fn binding_line(&mut self, point: &str, line: &Line) {
-        let c = line.content();
-        let interesting = c.starts_with("ip access-group")
-            || c.starts_with("ipv6 traffic-filter")
-            || c.starts_with("ipv4 access-group")
-            || c.starts_with("ipv6 access-group")
-            || c.starts_with("ip port access-group")
-            || c.starts_with("ipv6 port traffic-filter")
-            || c.starts_with("access-class")
-            || c.starts_with("ipv6 access-class")
-            || c.starts_with("ip access-class");
-        if !interesting {
+        if !is_binding_line(line.content()) {
             return;
         }
         let toks = line.tokens();
@@ -552,6 +565,19 @@ impl<'a> Parser<'a> {
             a.lines.sort_by_key(|l| l.seq.unwrap_or(0));
         }
     }
+}
+
+/// Whether an indented line under `interface`/`line` may bind an ACL.
+fn is_binding_line(c: &str) -> bool {
+    c.starts_with("ip access-group")
+        || c.starts_with("ipv6 traffic-filter")
+        || c.starts_with("ipv4 access-group")
+        || c.starts_with("ipv6 access-group")
+        || c.starts_with("ip port access-group")
+        || c.starts_with("ipv6 port traffic-filter")
+        || c.starts_with("access-class")
+        || c.starts_with("ipv6 access-class")
+        || c.starts_with("ip access-class")
 }
 
 /// `group_header = "object-group" ( "network" ["ipv4"|"ipv6"] | "ip" "address" | "ipv6" "address"
