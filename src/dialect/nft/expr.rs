@@ -652,6 +652,15 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
     Ok((r, StmtKind::Match { left, op, right }))
 }
 
+/// `first` alone, or `first` and the `rest` that followed it, wrapped by `make`.
+fn join(first: Expr, mut rest: Vec<Expr>, make: fn(Vec<Expr>) -> Expr) -> Expr {
+    if rest.is_empty() {
+        return first;
+    }
+    rest.insert(0, first);
+    make(rest)
+}
+
 /// `relop := "==" | "!=" | "<=" | ">=" | "<" | ">" | "eq" | "ne" | "lt" | "gt" | "le" | "ge" | ε`
 fn relop(i: &str) -> (&str, RelOp) {
     let s = sp(i);
@@ -687,7 +696,7 @@ fn relop(i: &str) -> (&str, RelOp) {
 /// `lhs := lhs_primary ("." lhs_primary)* [binop operand]*`
 pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
     let (mut r, first) = lhs_primary(i)?;
-    let mut parts = vec![first];
+    let mut parts: Vec<Expr> = Vec::new();
     loop {
         let s = sp(r);
         if let Some(t) = s.strip_prefix('.') {
@@ -702,11 +711,7 @@ pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
             break;
         }
     }
-    let mut e = if parts.len() == 1 {
-        parts.pop().unwrap_or(Expr::Wildcard)
-    } else {
-        Expr::Concat(parts)
-    };
+    let mut e = join(first, parts, Expr::Concat);
     loop {
         let s = sp(r);
         let (op, t) = if let Some(t) = s.strip_prefix("<<") {
@@ -969,7 +974,8 @@ pub fn rhs<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 /// `list := concat ("," concat)*`
 fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
     let (mut r, first) = concat(cx, i, depth)?;
-    let mut items = vec![first];
+    // Most values are single: the vector is only built for a second one.
+    let mut items: Vec<Expr> = Vec::new();
     loop {
         let s = sp(r);
         match s.strip_prefix(',') {
@@ -981,20 +987,13 @@ fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
             _ => break,
         }
     }
-    Ok((
-        r,
-        if items.len() == 1 {
-            items.pop().unwrap_or(Expr::Wildcard)
-        } else {
-            Expr::List(items)
-        },
-    ))
+    Ok((r, join(first, items, Expr::List)))
 }
 
 /// `concat := bitor ("." bitor)*`
 pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
     let (mut r, first) = bitor(cx, i, depth)?;
-    let mut parts = vec![first];
+    let mut parts: Vec<Expr> = Vec::new();
     loop {
         let s = sp(r);
         match s.strip_prefix('.') {
@@ -1006,14 +1005,7 @@ pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
             None => break,
         }
     }
-    Ok((
-        r,
-        if parts.len() == 1 {
-            parts.pop().unwrap_or(Expr::Wildcard)
-        } else {
-            Expr::Concat(parts)
-        },
-    ))
+    Ok((r, join(first, parts, Expr::Concat)))
 }
 
 /// `bitor := range ("|" range)*` — flag values combined (`fin | ack`).
