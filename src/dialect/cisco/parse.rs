@@ -52,8 +52,7 @@ pub struct Parser<'a> {
     /// Highest sequence number per ACL (for implicit numbering).
     pub max_seq: Vec<u32>,
     /// Sequence numbers taken by entries, per ACL (duplicates are refused).
-    /// A B-tree: no hashing per entry, no quadratic case.
-    pub used_seq: Vec<std::collections::BTreeSet<u32>>,
+    pub used_seq: Vec<SeqSet>,
     /// The ACL found last by [`Parser::acl`] (numbered ACLs repeat their
     /// name on every line).
     last_acl: Option<usize>,
@@ -283,7 +282,7 @@ impl<'a> Parser<'a> {
             "no" => match toks.get(1).and_then(|t| t.s.parse::<u32>().ok()) {
                 Some(n) if toks.len() == 2 => {
                     self.cfg.acls[idx].lines.retain(|l| l.seq != Some(n));
-                    self.used_seq[idx].remove(&n);
+                    self.used_seq[idx].remove(n);
                 }
                 _ => self.issue(
                     true,
@@ -567,6 +566,41 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// A set of sequence numbers. Entries nearly always come in increasing
+/// order, so those are appended to a sorted vector (no hashing, no tree
+/// node per entry); the others go to a B-tree (no quadratic case).
+#[derive(Default)]
+pub struct SeqSet {
+    /// Increasing; disjoint from `extra`.
+    sorted: Vec<u32>,
+    extra: std::collections::BTreeSet<u32>,
+}
+
+impl SeqSet {
+    /// Insert `s`; false when it was already there.
+    pub fn insert(&mut self, s: u32) -> bool {
+        match self.sorted.last() {
+            Some(&l) if l >= s => self.sorted.binary_search(&s).is_err() && self.extra.insert(s),
+            _ if self.extra.contains(&s) => false,
+            _ => {
+                self.sorted.push(s);
+                true
+            }
+        }
+    }
+    pub fn remove(&mut self, s: u32) {
+        if let Ok(k) = self.sorted.binary_search(&s) {
+            self.sorted.remove(k);
+        } else {
+            self.extra.remove(&s);
+        }
+    }
+    pub fn clear(&mut self) {
+        self.sorted.clear();
+        self.extra.clear();
+    }
+}
+
 /// Whether an indented line under `interface`/`line` may bind an ACL.
 fn is_binding_line(c: &str) -> bool {
     c.starts_with("ip access-group")
@@ -642,4 +676,30 @@ pub fn strip_show_counters<'t, 'a>(toks: &'t [Tok<'a>]) -> &'t [Tok<'a>] {
         }
     }
     &toks[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SeqSet;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn seq_set_agrees_with_a_set() {
+        let mut a = SeqSet::default();
+        let mut b = BTreeSet::new();
+        let ops = [10u32, 20, 20, 5, 30, 5, 15, 30, 40, 25, 50, 45];
+        for (k, &s) in ops.iter().enumerate() {
+            if k % 5 == 4 {
+                a.remove(s);
+                b.remove(&s);
+            } else {
+                assert_eq!(a.insert(s), b.insert(s), "insert {s}");
+            }
+        }
+        a.remove(50);
+        b.remove(&50);
+        for s in 0..60 {
+            assert_eq!(a.insert(s), b.insert(s), "insert {s}");
+        }
+    }
 }
