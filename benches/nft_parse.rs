@@ -2,7 +2,10 @@
 //! on the largest real ruleset of the corpus and on a generated
 //! 100,000-rule ruleset; and, for comparison, `nft -c -f` on the same files
 //! inside a throwaway network namespace (printed once, when root and nft are
-//! available). Run: `cargo bench --bench nft_parse`.
+//! available). Before criterion's wall-clock figures it prints the mean
+//! per-run CPU time of parse and of lower alone (`cpu ...` lines), the figure
+//! to compare on a shared, loaded machine. Run: `cargo bench --bench nft_parse`
+//! (`-- none` skips criterion; `nft -c` is still timed).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use fwlint::dialect::nft::{lower, parse};
@@ -55,7 +58,11 @@ fn generated(rules: usize) -> String {
 }
 
 /// Time `nft -c -f FILE` inside a fresh network namespace, when possible.
+/// (`FWLINT_BENCH_SKIP_NFT=1` skips it: 100k rules take minutes.)
 fn nft_check_time(file: &Path) -> Option<f64> {
+    if std::env::var_os("FWLINT_BENCH_SKIP_NFT").is_some() {
+        return None;
+    }
     let ns = format!("fwlint-nftbench-{}", std::process::id());
     let ok = std::process::Command::new("ip")
         .args(["netns", "add", &ns])
@@ -80,6 +87,40 @@ fn nft_check_time(file: &Path) -> Option<f64> {
     Some(dt)
 }
 
+/// CPU time consumed by this thread so far, in seconds (Linux
+/// `/proc/thread-self/schedstat`): unlike wall time it does not grow while
+/// the thread waits for a core on a loaded machine.
+fn cpu_now() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(s.split_whitespace().next()?.parse::<f64>().ok()? / 1e9)
+}
+
+/// Print the mean CPU time per run of `f` over at least 5 runs and about
+/// 3 s of CPU, and the throughput it gives over `bytes`. (The kernel updates
+/// a running thread's CPU time at scheduler ticks, so single short runs are
+/// not timed one by one: only the total over many runs is accurate.)
+fn cpu_throughput(label: &str, bytes: usize, mut f: impl FnMut()) {
+    let Some(t0) = cpu_now() else {
+        println!("cpu {label}: thread CPU time not available");
+        return;
+    };
+    f();
+    let t0 = cpu_now().unwrap_or(t0);
+    let mut n = 0u32;
+    let mut total = 0.0;
+    while n < 5 || (total < 3.0 && n < 10_000) {
+        f();
+        n += 1;
+        total = cpu_now().unwrap_or(t0) - t0;
+    }
+    let per = total / f64::from(n);
+    println!(
+        "cpu {label}: {:.2} ms CPU per run (mean of {n}) = {:.1} MB/s",
+        per * 1e3,
+        bytes as f64 / per / 1e6
+    );
+}
+
 fn bench(c: &mut Criterion) {
     let big = largest();
     let big_text = std::fs::read_to_string(&big).expect("read");
@@ -92,6 +133,13 @@ fn bench(c: &mut Criterion) {
         ("largest-corpus", big.as_path(), &big_text),
         ("generated-100k", gen_path.as_path(), &gen_text),
     ] {
+        cpu_throughput(&format!("nft {label} parse"), text.len(), || {
+            std::hint::black_box(parse::parse_str("bench.nft", text));
+        });
+        let ast = parse::parse_str("bench.nft", text);
+        cpu_throughput(&format!("nft {label} lower"), text.len(), || {
+            std::hint::black_box(lower::lower(&ast));
+        });
         let mut g = c.benchmark_group(format!("nft/{label}"));
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.sample_size(10);

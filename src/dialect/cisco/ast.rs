@@ -5,6 +5,7 @@
 //! stays in vendor terms. Only `lower` turns this into the model.
 
 use crate::model::Family;
+use std::borrow::Cow;
 use std::net::IpAddr;
 use std::ops::Range;
 
@@ -91,8 +92,9 @@ pub struct Entry {
     pub fragments: bool,
     /// Conditions that restrict the match but are not modelled (dscp, ttl, ...).
     pub unmodelled: Vec<Unmodelled>,
-    /// Facts that do not change the match (log, counters).
-    pub notes: Vec<String>,
+    /// Facts that do not change the match (log, counters); mostly static
+    /// words, so no allocation per entry.
+    pub notes: Vec<Cow<'static, str>>,
     /// ASA `inactive`.
     pub inactive: bool,
 }

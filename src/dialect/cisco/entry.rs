@@ -8,6 +8,7 @@ use super::lex::Tok;
 use super::ports::{self, PortProto};
 use super::Flavor;
 use crate::model::Family;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::ops::Range;
@@ -358,6 +359,10 @@ pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
         }
         "ipv6" if ctx.family == Family::Ipv6 => ProtoSpec::Any,
         "icmp" if ctx.family == Family::Ipv6 => ProtoSpec::Num(58),
+        // The common names first, without the table scan.
+        "tcp" => ProtoSpec::Num(6),
+        "udp" => ProtoSpec::Num(17),
+        "icmp" => ProtoSpec::Num(1),
         "tcp-udp" => ProtoSpec::TcpUdp,
         "object-group" => ProtoSpec::Group(c.word("an object-group name")?.s.to_string()),
         "object" if ctx.flavor == Flavor::Asa => {
@@ -616,7 +621,11 @@ fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()
         let w = lc(t.s, &mut buf);
         match w {
             "log" | "log-input" => {
-                let mut note = w.to_string();
+                let mut note: Cow<'static, str> = if w == "log" {
+                    Cow::Borrowed("log")
+                } else {
+                    Cow::Borrowed("log-input")
+                };
                 loop {
                     match c.peek() {
                         Some(x)
@@ -634,7 +643,7 @@ fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()
                                 && c.i + 1 == c.toks.len() =>
                         {
                             // IOS log cookie: `log COOKIE`.
-                            note = format!("{w} {x}");
+                            note = Cow::Owned(format!("{w} {x}"));
                             c.i += 1;
                         }
                         _ => break,
@@ -649,9 +658,10 @@ fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()
             "inactive" => e.inactive = true,
             "counter" if ctx.flavor == Flavor::Xr => {
                 let n = c.word("a counter name")?;
-                e.notes.push(format!("counter {}", n.s));
+                e.notes.push(Cow::Owned(format!("counter {}", n.s)));
             }
-            "capture" | "icmp-off" if ctx.flavor == Flavor::Xr => e.notes.push(w.to_string()),
+            "capture" if ctx.flavor == Flavor::Xr => e.notes.push(Cow::Borrowed("capture")),
+            "icmp-off" if ctx.flavor == Flavor::Xr => e.notes.push(Cow::Borrowed("icmp-off")),
             _ => {
                 if let Some(&(_, n)) = UNMODELLED.iter().find(|(k, _)| *k == w) {
                     let start = t.lo;
@@ -688,7 +698,8 @@ fn options(c: &mut Cur, ctx: &Ctx, e: &mut Entry, pp: Option<PortProto>) -> R<()
                     }
                     let text = c_text(c, start, end);
                     if w.starts_with("nexthop") {
-                        e.notes.push(format!("policy-based forwarding: {text}"));
+                        e.notes
+                            .push(Cow::Owned(format!("policy-based forwarding: {text}")));
                     } else {
                         e.unmodelled.push(Unmodelled {
                             what: text,

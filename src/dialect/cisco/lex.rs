@@ -3,8 +3,6 @@
 //! and its words are whitespace-separated tokens. A token starting with `!`
 //! starts a comment that runs to the end of the line.
 
-use nom::bytes::complete::{take_while, take_while1};
-use nom::{IResult, Parser};
 use std::ops::Range;
 
 /// One word of a line and where it is in the file.
@@ -39,14 +37,28 @@ impl<'a> Line<'a> {
     }
     /// The first word of the content (lower-cased comparison is up to callers).
     pub fn first_word(&self) -> &'a str {
-        let c = self.content();
-        c.split(|ch: char| ch.is_ascii_whitespace())
-            .next()
-            .unwrap_or("")
+        let c = &self.text[self.indent..];
+        let n = c
+            .bytes()
+            .position(|b| b.is_ascii_whitespace())
+            .unwrap_or(c.len());
+        if c.as_bytes()[..n].last().is_some_and(|b| !b.is_ascii()) {
+            // A non-ASCII end may be Unicode blank trimmed off by `content`.
+            let c = self.content();
+            return c
+                .split(|ch: char| ch.is_ascii_whitespace())
+                .next()
+                .unwrap_or("");
+        }
+        &c[..n]
     }
     /// The tokens of the line, stopping at a `!` comment.
     pub fn tokens(&self) -> Vec<Tok<'a>> {
         tokenize(&self.text[self.indent..], self.start + self.indent)
+    }
+    /// [`Line::tokens`] into a reused buffer.
+    pub fn tokens_into(&self, out: &mut Vec<Tok<'a>>) {
+        tokenize_into(&self.text[self.indent..], self.start + self.indent, out)
     }
 }
 
@@ -66,35 +78,53 @@ pub fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
     })
 }
 
-/// `blank = { " " | "\t" | "\r" | "\x0c" | "\x0b" }`
-fn blanks(i: &str) -> IResult<&str, &str> {
-    take_while(|c: char| c.is_ascii_whitespace() || c == '\u{a0}').parse(i)
-}
-
-/// `word = { any char but blank }+`
-fn word(i: &str) -> IResult<&str, &str> {
-    take_while1(|c: char| !c.is_ascii_whitespace() && c != '\u{a0}').parse(i)
+/// Whether the bytes at `k` are a blank: `blank = " " | "\t" | "\n" | "\r" |
+/// "\x0c" | U+00A0`; returns its length in bytes (0: not a blank).
+#[inline]
+fn blank_len(b: &[u8], k: usize) -> usize {
+    match b[k] {
+        b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => 1,
+        0xc2 if b.get(k + 1) == Some(&0xa0) => 2,
+        _ => 0,
+    }
 }
 
 /// Split one line's content into tokens; `base` is the file offset of `text`.
+/// `line = { blank } { word { blank } }`, `word = { any char but blank }+`;
+/// a word starting with `!` ends the line (a comment).
 pub fn tokenize(text: &str, base: usize) -> Vec<Tok<'_>> {
     let mut out = Vec::with_capacity(12);
-    let mut rest = text;
-    while let Ok((r, _)) = blanks(rest) {
-        rest = r;
-        let Ok((r, w)) = word(rest) else { break };
-        if w.starts_with('!') {
-            break;
-        }
-        let lo = base + (text.len() - rest.len());
-        out.push(Tok {
-            s: w,
-            lo,
-            hi: lo + w.len(),
-        });
-        rest = r;
-    }
+    tokenize_into(text, base, &mut out);
     out
+}
+
+/// [`tokenize`] into a caller's buffer (cleared first), so that a file's
+/// lines can share one allocation. A byte scan: blanks are ASCII or the
+/// two-byte U+00A0, so word boundaries are always character boundaries.
+pub fn tokenize_into<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
+    out.clear();
+    let b = text.as_bytes();
+    let mut k = 0;
+    loop {
+        while k < b.len() {
+            match blank_len(b, k) {
+                0 => break,
+                n => k += n,
+            }
+        }
+        if k >= b.len() || b[k] == b'!' {
+            return;
+        }
+        let lo = k;
+        while k < b.len() && blank_len(b, k) == 0 {
+            k += 1;
+        }
+        out.push(Tok {
+            s: &text[lo..k],
+            lo: base + lo,
+            hi: base + k,
+        });
+    }
 }
 
 #[cfg(test)]

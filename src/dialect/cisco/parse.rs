@@ -52,7 +52,12 @@ pub struct Parser<'a> {
     /// Highest sequence number per ACL (for implicit numbering).
     pub max_seq: Vec<u32>,
     /// Sequence numbers taken by entries, per ACL (duplicates are refused).
-    pub used_seq: Vec<std::collections::HashSet<u32>>,
+    pub used_seq: Vec<SeqSet>,
+    /// The ACL found last by [`Parser::acl`] (numbered ACLs repeat their
+    /// name on every line).
+    last_acl: Option<usize>,
+    /// A token buffer shared by the lines of the file (no allocation per line).
+    pub tok_buf: Vec<Tok<'a>>,
     /// ASA `show access-list`: a parent line's syntax error, dropped when
     /// expansions follow (they say what the line means).
     pub pending: Option<Issue>,
@@ -71,6 +76,8 @@ pub fn parse(text: &str, flavor: Flavor) -> Config {
         ctx: Context::None,
         max_seq: Vec::new(),
         used_seq: Vec::new(),
+        last_acl: None,
+        tok_buf: Vec::with_capacity(32),
         pending: None,
     };
     p.prescan();
@@ -136,8 +143,8 @@ impl<'a> Parser<'a> {
 
     /// Handle an indented line. `None`: skip it; `Some(true)`: consumed;
     /// `Some(false)`: it is not part of any context (parse as top level).
-    fn child(&mut self, line: &Line, prev_parent: &mut Option<(usize, usize)>) -> Option<bool> {
-        match self.ctx.clone() {
+    fn child(&mut self, line: &Line<'a>, prev_parent: &mut Option<(usize, usize)>) -> Option<bool> {
+        match &self.ctx {
             Context::None => {
                 // Indented lines of unrelated blocks, and `show` output whose
                 // entries are indented under a header we do not model.
@@ -147,21 +154,28 @@ impl<'a> Parser<'a> {
                 }
                 None
             }
-            Context::Acl { idx, indent } if line.indent > indent => {
-                let toks = line.tokens();
+            &Context::Acl { idx, indent } if line.indent > indent => {
+                let mut toks = std::mem::take(&mut self.tok_buf);
+                line.tokens_into(&mut toks);
                 self.acl_line(idx, line, &toks, 0);
+                self.tok_buf = toks;
                 Some(true)
             }
-            Context::Group { idx, indent, pp } if line.indent > indent => {
-                let toks = line.tokens();
+            &Context::Group { idx, indent, pp } if line.indent > indent => {
+                let mut toks = std::mem::take(&mut self.tok_buf);
+                line.tokens_into(&mut toks);
                 self.group_member(idx, line, &toks, pp);
+                self.tok_buf = toks;
                 Some(true)
             }
-            Context::Bindable { point, indent } if line.indent > indent => {
-                self.binding_line(&point, line);
+            Context::Bindable { point, indent } if line.indent > *indent => {
+                if is_binding_line(line.content()) {
+                    let point = point.clone();
+                    self.binding_line(&point, line);
+                }
                 Some(true)
             }
-            Context::Ignored { indent } if line.indent > indent => Some(true),
+            &Context::Ignored { indent } if line.indent > indent => Some(true),
             _ => Some(false),
         }
     }
@@ -187,8 +201,15 @@ impl<'a> Parser<'a> {
 
     /// Find or create the ACL `name` of `family`.
     pub fn acl(&mut self, name: &str, family: Family, kind: AclKind, span: Range<usize>) -> usize {
+        if let Some(i) = self.last_acl {
+            let a = &self.cfg.acls[i];
+            if a.family == family && a.name == name {
+                return i;
+            }
+        }
         let key = (family, name.to_string());
         if let Some(&i) = self.acl_index.get(&key) {
+            self.last_acl = Some(i);
             return i;
         }
         let i = self.cfg.acls.len();
@@ -204,6 +225,7 @@ impl<'a> Parser<'a> {
         self.max_seq.push(0);
         self.used_seq.push(Default::default());
         self.acl_index.insert(key, i);
+        self.last_acl = Some(i);
         i
     }
 
@@ -260,7 +282,7 @@ impl<'a> Parser<'a> {
             "no" => match toks.get(1).and_then(|t| t.s.parse::<u32>().ok()) {
                 Some(n) if toks.len() == 2 => {
                     self.cfg.acls[idx].lines.retain(|l| l.seq != Some(n));
-                    self.used_seq[idx].remove(&n);
+                    self.used_seq[idx].remove(n);
                 }
                 _ => self.issue(
                     true,
@@ -457,17 +479,7 @@ impl<'a> Parser<'a> {
 
     /// Binding statements under `interface` or `line`.
     fn binding_line(&mut self, point: &str, line: &Line) {
-        let c = line.content();
-        let interesting = c.starts_with("ip access-group")
-            || c.starts_with("ipv6 traffic-filter")
-            || c.starts_with("ipv4 access-group")
-            || c.starts_with("ipv6 access-group")
-            || c.starts_with("ip port access-group")
-            || c.starts_with("ipv6 port traffic-filter")
-            || c.starts_with("access-class")
-            || c.starts_with("ipv6 access-class")
-            || c.starts_with("ip access-class");
-        if !interesting {
+        if !is_binding_line(line.content()) {
             return;
         }
         let toks = line.tokens();
@@ -554,6 +566,54 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// A set of sequence numbers. Entries nearly always come in increasing
+/// order, so those are appended to a sorted vector (no hashing, no tree
+/// node per entry); the others go to a B-tree (no quadratic case).
+#[derive(Default)]
+pub struct SeqSet {
+    /// Increasing; disjoint from `extra`.
+    sorted: Vec<u32>,
+    extra: std::collections::BTreeSet<u32>,
+}
+
+impl SeqSet {
+    /// Insert `s`; false when it was already there.
+    pub fn insert(&mut self, s: u32) -> bool {
+        match self.sorted.last() {
+            Some(&l) if l >= s => self.sorted.binary_search(&s).is_err() && self.extra.insert(s),
+            _ if self.extra.contains(&s) => false,
+            _ => {
+                self.sorted.push(s);
+                true
+            }
+        }
+    }
+    pub fn remove(&mut self, s: u32) {
+        if let Ok(k) = self.sorted.binary_search(&s) {
+            self.sorted.remove(k);
+        } else {
+            self.extra.remove(&s);
+        }
+    }
+    pub fn clear(&mut self) {
+        self.sorted.clear();
+        self.extra.clear();
+    }
+}
+
+/// Whether an indented line under `interface`/`line` may bind an ACL.
+fn is_binding_line(c: &str) -> bool {
+    c.starts_with("ip access-group")
+        || c.starts_with("ipv6 traffic-filter")
+        || c.starts_with("ipv4 access-group")
+        || c.starts_with("ipv6 access-group")
+        || c.starts_with("ip port access-group")
+        || c.starts_with("ipv6 port traffic-filter")
+        || c.starts_with("access-class")
+        || c.starts_with("ipv6 access-class")
+        || c.starts_with("ip access-class")
+}
+
 /// `group_header = "object-group" ( "network" ["ipv4"|"ipv6"] | "ip" "address" | "ipv6" "address"
 ///                 | "service" [tcp|udp|tcp-udp] | "ip" "port" | "port" | "protocol" | "icmp-type" ) NAME
 ///               | "object" ("network" | "service") NAME`
@@ -616,4 +676,30 @@ pub fn strip_show_counters<'t, 'a>(toks: &'t [Tok<'a>]) -> &'t [Tok<'a>] {
         }
     }
     &toks[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SeqSet;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn seq_set_agrees_with_a_set() {
+        let mut a = SeqSet::default();
+        let mut b = BTreeSet::new();
+        let ops = [10u32, 20, 20, 5, 30, 5, 15, 30, 40, 25, 50, 45];
+        for (k, &s) in ops.iter().enumerate() {
+            if k % 5 == 4 {
+                a.remove(s);
+                b.remove(&s);
+            } else {
+                assert_eq!(a.insert(s), b.insert(s), "insert {s}");
+            }
+        }
+        a.remove(50);
+        b.remove(&50);
+        for s in 0..60 {
+            assert_eq!(a.insert(s), b.insert(s), "insert {s}");
+        }
+    }
 }

@@ -4,7 +4,7 @@
 //! binding contexts, and `show ip access-lists` headers.
 
 use super::ast::AclKind;
-use super::lex::Line;
+use super::lex::{Line, Tok};
 use super::parse::{Context, Parser};
 use crate::model::Family;
 
@@ -18,7 +18,7 @@ pub fn numbered_kind(n: u32) -> Option<AclKind> {
 }
 
 /// One top-level line.
-pub fn top(p: &mut Parser, line: &Line, first: &str) {
+pub fn top<'a>(p: &mut Parser<'a>, line: &Line<'a>, first: &str) {
     match first {
         "ip" | "ipv6" => {
             let c = line.content();
@@ -108,8 +108,14 @@ fn acl_header(p: &mut Parser, line: &Line) {
 }
 
 /// `numbered = "access-list" N ["dynamic" NAME ["timeout" M]] (entry | "remark" TEXT)`
-fn numbered(p: &mut Parser, line: &Line) {
-    let toks = line.tokens();
+fn numbered<'a>(p: &mut Parser<'a>, line: &Line<'a>) {
+    let mut toks = std::mem::take(&mut p.tok_buf);
+    line.tokens_into(&mut toks);
+    numbered_toks(p, line, &toks);
+    p.tok_buf = toks;
+}
+
+fn numbered_toks(p: &mut Parser, line: &Line, toks: &[Tok]) {
     let span = line.span();
     let Some(n) = toks.get(1) else {
         p.issue(
@@ -135,7 +141,7 @@ fn numbered(p: &mut Parser, line: &Line) {
         let idx = p.acl(n.s, Family::Ipv4, kind, span.clone());
         let from = if toks[2].s == "remark" { 2 } else { 3 };
         if toks.len() > from {
-            p.acl_line(idx, line, &toks, from);
+            p.acl_line(idx, line, toks, from);
         }
         return;
     };
@@ -165,7 +171,7 @@ fn numbered(p: &mut Parser, line: &Line) {
     if toks.len() <= from {
         return;
     }
-    p.acl_line(idx, line, &toks, from);
+    p.acl_line(idx, line, toks, from);
 }
 
 /// `no = "no" ( "ip" "access-list" [standard|extended] NAME | "ipv6" "access-list" NAME

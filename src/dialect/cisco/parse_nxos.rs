@@ -9,6 +9,6 @@ use super::lex::Line;
 use super::parse::Parser;
 
 /// One top-level line.
-pub fn top(p: &mut Parser, line: &Line, first: &str) {
+pub fn top<'a>(p: &mut Parser<'a>, line: &Line<'a>, first: &str) {
     super::parse_ios::top(p, line, first)
 }

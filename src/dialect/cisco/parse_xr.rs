@@ -10,7 +10,7 @@ use super::parse::{Context, Parser};
 use crate::model::Family;
 
 /// One top-level line.
-pub fn top(p: &mut Parser, line: &Line, first: &str) {
+pub fn top<'a>(p: &mut Parser<'a>, line: &Line<'a>, first: &str) {
     if first == "ipv4" || first == "ipv6" {
         let c = line.content();
         if c.starts_with("ipv4 access-list ") || c.starts_with("ipv6 access-list ") {

@@ -9,18 +9,67 @@ use super::lex::{
     AddrTok, PErr, PResult,
 };
 use crate::model::{Origin, SourceFile};
+use std::cell::Cell;
 use std::sync::Arc;
 
 /// Deepest nesting of sets / parentheses accepted (nft's own limit is lower).
 pub const MAX_DEPTH: usize = 32;
 
 /// The file being parsed: turns sub-slices of its text into origins.
+///
+/// Origins are asked for in (nearly) file order, so the line of the last one
+/// is cached: an origin on the same line costs a subtraction, a later line a
+/// forward scan for newlines, and only an earlier line goes back to
+/// [`SourceFile::origin`]'s binary search. The result is identical.
 pub struct Cx<'a> {
     pub file: Arc<SourceFile>,
     pub text: &'a str,
+    line: Cell<LineCache>,
+}
+
+/// The line holding the last origin's start.
+#[derive(Clone, Copy)]
+struct LineCache {
+    /// Byte offset of the line's first byte.
+    start: usize,
+    /// Byte offset just after its `\n` (or past the end of the text).
+    next: usize,
+    /// 1-based line number.
+    no: u32,
+    /// Whether the line is ASCII (columns are then byte distances).
+    ascii: bool,
 }
 
 impl<'a> Cx<'a> {
+    /// A context for `text`, the text of `file`.
+    pub fn new(file: Arc<SourceFile>, text: &'a str) -> Self {
+        let mut cx = Cx {
+            file,
+            text,
+            line: Cell::new(LineCache {
+                start: 0,
+                next: 0,
+                no: 1,
+                ascii: true,
+            }),
+        };
+        cx.line = Cell::new(cx.line_at(0, 1));
+        cx
+    }
+    /// The line cache for the line starting at `start` with number `no`.
+    fn line_at(&self, start: usize, no: u32) -> LineCache {
+        let b = self.text.as_bytes();
+        let end = b[start..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(b.len(), |p| start + p);
+        LineCache {
+            start,
+            next: if end < b.len() { end + 1 } else { usize::MAX },
+            no,
+            ascii: b[start..end].is_ascii(),
+        }
+    }
     /// Byte offset of the sub-slice `s` in the file.
     pub fn off(&self, s: &str) -> usize {
         (s.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
@@ -29,7 +78,41 @@ impl<'a> Cx<'a> {
     pub fn origin(&self, from: &str, to: &str) -> Origin {
         let a = self.off(from);
         let b = self.off(to).max(a);
-        self.file.origin(a..b)
+        self.span_origin(a..b)
+    }
+    /// Origin of the byte range `span` (as [`SourceFile::origin`] gives it).
+    pub fn span_origin(&self, span: std::ops::Range<usize>) -> Origin {
+        let t = self.text;
+        let end = span.end.min(t.len());
+        let start = span.start.min(end);
+        if !t.is_char_boundary(start) || !t.is_char_boundary(end) {
+            return self.file.origin(span);
+        }
+        let mut l = self.line.get();
+        if start < l.start {
+            return self.file.origin(span);
+        }
+        if start >= l.next {
+            let b = t.as_bytes();
+            let skipped = b[l.next..start].iter().filter(|&&c| c == b'\n').count();
+            let ls = b[..start]
+                .iter()
+                .rposition(|&c| c == b'\n')
+                .map_or(0, |p| p + 1);
+            l = self.line_at(ls, l.no + 1 + skipped as u32);
+            self.line.set(l);
+        }
+        let column = if l.ascii {
+            start - l.start
+        } else {
+            t[l.start..start].chars().count()
+        };
+        Origin {
+            file: Arc::clone(&self.file),
+            span: start..end,
+            line: l.no,
+            column: column as u32 + 1,
+        }
     }
 }
 
@@ -569,6 +652,15 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
     Ok((r, StmtKind::Match { left, op, right }))
 }
 
+/// `first` alone, or `first` and the `rest` that followed it, wrapped by `make`.
+fn join(first: Expr, mut rest: Vec<Expr>, make: fn(Vec<Expr>) -> Expr) -> Expr {
+    if rest.is_empty() {
+        return first;
+    }
+    rest.insert(0, first);
+    make(rest)
+}
+
 /// `relop := "==" | "!=" | "<=" | ">=" | "<" | ">" | "eq" | "ne" | "lt" | "gt" | "le" | "ge" | ε`
 fn relop(i: &str) -> (&str, RelOp) {
     let s = sp(i);
@@ -604,7 +696,7 @@ fn relop(i: &str) -> (&str, RelOp) {
 /// `lhs := lhs_primary ("." lhs_primary)* [binop operand]*`
 pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
     let (mut r, first) = lhs_primary(i)?;
-    let mut parts = vec![first];
+    let mut parts: Vec<Expr> = Vec::new();
     loop {
         let s = sp(r);
         if let Some(t) = s.strip_prefix('.') {
@@ -619,11 +711,7 @@ pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
             break;
         }
     }
-    let mut e = if parts.len() == 1 {
-        parts.pop().unwrap_or(Expr::Wildcard)
-    } else {
-        Expr::Concat(parts)
-    };
+    let mut e = join(first, parts, Expr::Concat);
     loop {
         let s = sp(r);
         let (op, t) = if let Some(t) = s.strip_prefix("<<") {
@@ -886,7 +974,8 @@ pub fn rhs<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 /// `list := concat ("," concat)*`
 fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
     let (mut r, first) = concat(cx, i, depth)?;
-    let mut items = vec![first];
+    // Most values are single: the vector is only built for a second one.
+    let mut items: Vec<Expr> = Vec::new();
     loop {
         let s = sp(r);
         match s.strip_prefix(',') {
@@ -898,20 +987,13 @@ fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
             _ => break,
         }
     }
-    Ok((
-        r,
-        if items.len() == 1 {
-            items.pop().unwrap_or(Expr::Wildcard)
-        } else {
-            Expr::List(items)
-        },
-    ))
+    Ok((r, join(first, items, Expr::List)))
 }
 
 /// `concat := bitor ("." bitor)*`
 pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
     let (mut r, first) = bitor(cx, i, depth)?;
-    let mut parts = vec![first];
+    let mut parts: Vec<Expr> = Vec::new();
     loop {
         let s = sp(r);
         match s.strip_prefix('.') {
@@ -923,14 +1005,7 @@ pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
             None => break,
         }
     }
-    Ok((
-        r,
-        if parts.len() == 1 {
-            parts.pop().unwrap_or(Expr::Wildcard)
-        } else {
-            Expr::Concat(parts)
-        },
-    ))
+    Ok((r, join(first, parts, Expr::Concat)))
 }
 
 /// `bitor := range ("|" range)*` — flag values combined (`fin | ack`).
@@ -1161,9 +1236,28 @@ mod tests {
     use super::*;
 
     fn cx(text: &'static str) -> Cx<'static> {
-        Cx {
-            file: SourceFile::new("t.nft", text),
-            text,
+        Cx::new(SourceFile::new("t.nft", text), text)
+    }
+
+    #[test]
+    fn cached_origins_equal_the_source_files() {
+        let text = "ab\n\n  é x\r\n\nzz ü\nlast";
+        let c = cx(text);
+        let offs: Vec<usize> = (0..=text.len())
+            .filter(|&k| text.is_char_boundary(k))
+            .collect();
+        // Forward, backward and repeated queries, in that order.
+        let order = offs.iter().chain(offs.iter().rev()).chain(offs.iter());
+        for &a in order {
+            for &b in offs.iter().filter(|&&b| b >= a).take(3) {
+                let want = c.file.origin(a..b);
+                let got = c.span_origin(a..b);
+                assert_eq!(
+                    (got.line, got.column, got.span.clone()),
+                    (want.line, want.column, want.span.clone()),
+                    "{a}..{b}"
+                );
+            }
         }
     }
 

@@ -5,23 +5,26 @@
 //! words, while `22-80` is a range of two numbers.
 
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::bytes::complete::take_while1;
 use nom::character::complete::char;
-use nom::combinator::{opt, recognize};
+use nom::combinator::opt;
 use nom::error::{ErrorKind, ParseError};
 use nom::sequence::preceded;
 use nom::{IResult, Parser};
+use std::borrow::Cow;
 use std::net::{IpAddr, Ipv6Addr};
 
 /// A parse failure: where (the remaining input) and what was expected.
+/// `expected` is almost always a static phrase: failing alternatives are the
+/// common case in a backtracking parser, so building one must not allocate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PErr<'a> {
     pub at: &'a str,
-    pub expected: String,
+    pub expected: Cow<'static, str>,
 }
 
 impl<'a> PErr<'a> {
-    pub fn new(at: &'a str, expected: impl Into<String>) -> Self {
+    pub fn new(at: &'a str, expected: impl Into<Cow<'static, str>>) -> Self {
         PErr {
             at,
             expected: expected.into(),
@@ -31,10 +34,28 @@ impl<'a> PErr<'a> {
 
 impl<'a> ParseError<&'a str> for PErr<'a> {
     fn from_error_kind(input: &'a str, kind: ErrorKind) -> Self {
-        PErr::new(input, format!("a token ({kind:?})"))
+        PErr::new(input, kind_phrase(kind))
     }
     fn append(_: &'a str, _: ErrorKind, other: Self) -> Self {
         other
+    }
+}
+
+/// `a token (KIND)` for nom's error kinds, without formatting at run time.
+fn kind_phrase(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Tag => "a token (Tag)",
+        ErrorKind::Char => "a token (Char)",
+        ErrorKind::TakeWhile1 => "a token (TakeWhile1)",
+        ErrorKind::Digit => "a token (Digit)",
+        ErrorKind::Alt => "a token (Alt)",
+        ErrorKind::Eof => "a token (Eof)",
+        ErrorKind::Verify => "a token (Verify)",
+        ErrorKind::MapRes => "a token (MapRes)",
+        ErrorKind::MapOpt => "a token (MapOpt)",
+        ErrorKind::SeparatedList => "a token (SeparatedList)",
+        ErrorKind::Many1 => "a token (Many1)",
+        _ => "a token",
     }
 }
 
@@ -42,7 +63,7 @@ impl<'a> ParseError<&'a str> for PErr<'a> {
 pub type PResult<'a, T> = IResult<&'a str, T, PErr<'a>>;
 
 /// A recoverable failure expecting `what` at `at`.
-pub fn fail<'a, T>(at: &'a str, what: &str) -> PResult<'a, T> {
+pub fn fail<'a, T>(at: &'a str, what: &'static str) -> PResult<'a, T> {
     Err(nom::Err::Error(PErr::new(at, what)))
 }
 
@@ -91,22 +112,25 @@ pub fn spsep(i: &str) -> &str {
     }
 }
 
-fn is_word_start(c: char) -> bool {
-    c.is_ascii_alphabetic() || c == '_'
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '-' | '.')
-}
-
 /// `word := [a-zA-Z_] [a-zA-Z0-9_/\-.]*` (trailing `.`, `-` and `/` are left
 /// for the operators that follow).
 pub fn word(i: &str) -> PResult<'_, &str> {
-    let (_, w) = recognize((take_while1(is_word_start), take_while(is_word_char)))
-        .parse(i)
-        .map_err(|_: nom::Err<PErr>| nom::Err::Error(PErr::new(i, "a name")))?;
-    let w = w.trim_end_matches(['.', '-', '/']);
-    Ok((&i[w.len()..], w))
+    let b = i.as_bytes();
+    if !b
+        .first()
+        .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_')
+    {
+        return fail(i, "a name");
+    }
+    let mut n = 1;
+    while n < b.len() && (b[n].is_ascii_alphanumeric() || matches!(b[n], b'_' | b'/' | b'-' | b'.'))
+    {
+        n += 1;
+    }
+    while matches!(b[n - 1], b'.' | b'-' | b'/') {
+        n -= 1;
+    }
+    Ok((&i[n..], &i[..n]))
 }
 
 /// `keyword(k)` — the word `k` exactly (not a prefix of a longer word).
@@ -142,22 +166,22 @@ pub fn name(i: &str) -> PResult<'_, &str> {
 
 /// `number := "0x" hex+ | digit+` not followed by a word character.
 pub fn number(i: &str) -> PResult<'_, u128> {
-    if let Ok((r, h)) = preceded(
-        alt((tag::<&str, &str, PErr>("0x"), tag("0X"))),
-        take_while1(|c: char| c.is_ascii_hexdigit()),
-    )
-    .parse(i)
-    {
-        if let Ok(v) = u128::from_str_radix(h, 16) {
+    let b = i.as_bytes();
+    if b.len() > 2 && b[0] == b'0' && (b[1] == b'x' || b[1] == b'X') && b[2].is_ascii_hexdigit() {
+        let n = 2 + b[2..].iter().take_while(|c| c.is_ascii_hexdigit()).count();
+        let r = &i[n..];
+        if let Ok(v) = u128::from_str_radix(&i[2..n], 16) {
             if !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
                 return Ok((r, v));
             }
         }
         return fail(i, "a number");
     }
-    let (r, d) = take_while1::<_, _, PErr>(|c: char| c.is_ascii_digit())
-        .parse(i)
-        .map_err(|_| nom::Err::Error(PErr::new(i, "a number")))?;
+    let n = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if n == 0 {
+        return fail(i, "a number");
+    }
+    let (d, r) = i.split_at(n);
     if r.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == ':' || c == '.') {
         return fail(i, "a number");
     }

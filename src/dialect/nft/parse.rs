@@ -59,10 +59,7 @@ impl Parser {
     /// `file := blanks_sep (command blanks_sep)*`
     pub fn file(&mut self, file: Arc<SourceFile>, path: Option<&Path>) -> Vec<Command> {
         let text: &str = &file.text;
-        let cx = Cx {
-            file: Arc::clone(&file),
-            text,
-        };
+        let cx = Cx::new(Arc::clone(&file), text);
         if let Some(p) = path {
             self.stack.push(p.to_path_buf());
         }
@@ -1219,7 +1216,7 @@ fn resync(at: &str) -> &str {
 
 fn perr<'a>(e: nom::Err<PErr<'a>>, fallback: &'a str) -> (&'a str, String) {
     match e {
-        nom::Err::Error(p) | nom::Err::Failure(p) => (p.at, p.expected),
+        nom::Err::Error(p) | nom::Err::Failure(p) => (p.at, p.expected.into_owned()),
         nom::Err::Incomplete(_) => (fallback, "more input".to_string()),
     }
 }
