@@ -96,13 +96,20 @@ impl<'a> Context<'a> {
         let facts = rules
             .filters
             .par_iter()
-            .map(|f| FilterFacts {
-                analysis: analyze(space, f, symbols),
-                matches: f
-                    .rules()
-                    .map(|r| space.compile(&r.matches, symbols))
-                    .collect(),
-                bounds: f.rules().map(|r| Bounds::of(&r.matches)).collect(),
+            .map(|f| {
+                let mut analysis = analyze(space, f, symbols);
+                // The analysis compiled every enabled rule already; only
+                // disabled rules are compiled here.
+                let matches = std::mem::take(&mut analysis.matches)
+                    .into_iter()
+                    .zip(f.rules())
+                    .map(|(m, r)| m.unwrap_or_else(|| space.compile(&r.matches, symbols)))
+                    .collect();
+                FilterFacts {
+                    analysis,
+                    matches,
+                    bounds: f.rules().map(|r| Bounds::of(&r.matches)).collect(),
+                }
             })
             .collect();
         timing("analysis", t);

@@ -49,6 +49,10 @@ pub struct FilterAnalysis {
     pub denied: Tri,
     /// Packets decided by the default action or a base-chain policy.
     pub by_default: Tri,
+    /// Each rule's own match, as compiled for the analysis (`None` for a
+    /// disabled rule), in the same order as `rules`. Restricted to the valid
+    /// packets on first use, so callers need not compile the rules again.
+    pub matches: Vec<Option<Tri>>,
 }
 
 /// Analyse one filter.
@@ -69,11 +73,17 @@ pub fn analyze(space: &Space, filter: &Filter, symbols: &dyn Symbols) -> FilterA
             ..r
         })
         .collect();
+    let matches = raw
+        .matches
+        .iter()
+        .map(|m| m.as_ref().map(|t| u.finish_lazy(t)))
+        .collect();
     FilterAnalysis {
         rules,
         permitted: u.finish(&raw.permitted),
         denied: u.finish(&raw.denied),
         by_default: u.finish(&raw.by_default),
+        matches,
     }
 }
 
@@ -181,6 +191,7 @@ fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnal
         permitted,
         denied,
         by_default,
+        matches,
     }
 }
 
@@ -395,6 +406,10 @@ fn pipeline(u: &Universe, p: &Pipeline, cache: &SymbolCache) -> FilterAnalysis {
             }
         }
     }
+    let matches: Vec<Option<Tri>> = std::mem::take(&mut exec.matches)
+        .into_iter()
+        .flatten()
+        .collect();
     let rules = exec
         .regions
         .into_iter()
@@ -416,5 +431,6 @@ fn pipeline(u: &Universe, p: &Pipeline, cache: &SymbolCache) -> FilterAnalysis {
         permitted: by_rule.or(&by_policy),
         denied,
         by_default: denied_by_policy.or(&by_policy),
+        matches,
     }
 }
