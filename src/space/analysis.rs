@@ -128,13 +128,22 @@ fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnal
                     continue;
                 }
                 let Some(mj) = &matches[j] else { continue };
+                // The summaries are hulls: many pairs that pass them share no
+                // packet. A walk that stops at the first shared packet tells
+                // which before a subtraction builds a diagram.
                 if same && mj.is_trivially_exact() {
-                    must = must.minus(&mj.must);
-                    may = must.clone();
+                    if must.intersects(&mj.must) {
+                        must = must.minus(&mj.must);
+                        may = must.clone();
+                    }
                 } else {
                     same = false;
-                    must = must.minus(&mj.may);
-                    may = may.minus(&mj.must);
+                    if must.intersects(&mj.may) {
+                        must = must.minus(&mj.may);
+                    }
+                    if may.intersects(&mj.must) {
+                        may = may.minus(&mj.must);
+                    }
                 }
                 if may.is_empty() {
                     break;

@@ -33,15 +33,15 @@ pub(crate) fn meet(a: &Bdd, b: &Bdd, negate_b: bool) -> bool {
         return false;
     }
     // Terminal pointers: 0 is false, 1 is true.
-    let b_true = |p: BddPointer| p.is_one() != negate_b;
-    let b_false = |p: BddPointer| p.is_zero() != negate_b;
+    let b_true = |p: &BddPointer| if negate_b { p.is_zero() } else { p.is_one() };
+    let b_false = |p: &BddPointer| if negate_b { p.is_one() } else { p.is_zero() };
     let mut seen: HashSet<u64, BuildHasherDefault<PairHasher>> = HashSet::default();
     let mut stack = vec![(a.root_pointer(), b.root_pointer())];
     while let Some((pa, pb)) = stack.pop() {
-        if pa.is_zero() || b_false(pb) {
+        if pa.is_zero() || b_false(&pb) {
             continue;
         }
-        if pa.is_one() && b_true(pb) {
+        if pa.is_one() && b_true(&pb) {
             return true;
         }
         let key = ((pa.to_index() as u64) << 32) | pb.to_index() as u64;
