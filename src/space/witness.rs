@@ -115,41 +115,6 @@ impl Space {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{AddrPattern, Ranges};
-
-    #[test]
-    fn nice_witnesses() {
-        let s = Space::new(vec!["eth*".to_string(), "lo".to_string()]);
-        let dst = s.dst_addr(&[AddrPattern::prefix("192.0.2.0".parse().unwrap(), 24)]);
-        let p = s
-            .witness(&dst.intersect(&s.dst_port(&Ranges::range(22, 25))))
-            .unwrap();
-        assert_eq!(p.to_string(), "tcp 0.0.0.0:49152 192.0.2.0:22");
-        assert_eq!(p.ct_state, CtStates::NEW);
-        let udp_low = s
-            .protocol(&Ranges::single(proto::UDP as u16))
-            .intersect(&s.src_port(&Ranges::range(1, 100)));
-        let p = s.witness(&udp_low).unwrap();
-        assert_eq!((p.protocol, p.sport), (proto::UDP, Some(1)));
-        let icmp6 = s
-            .icmp_type(&Ranges::range(0, 255))
-            .intersect(&s.protocol(&Ranges::single(proto::ICMPV6 as u16)));
-        let p = s.witness(&icmp6).unwrap();
-        assert_eq!((p.protocol, p.icmp_type), (proto::ICMPV6, Some(128)));
-        let icmp = s.icmp_type(&Ranges::range(0, 255));
-        let p = s.witness(&icmp).unwrap();
-        assert_eq!((p.protocol, p.icmp_type), (proto::ICMP, Some(8)));
-        let eth = s.in_iface(&["eth*".to_string()]).must.minus(&s.packet(&p));
-        let p = s.witness(&eth).unwrap();
-        assert!(p.iif.as_deref().is_some_and(|n| n.starts_with("eth")));
-        assert!(eth.contains(&s, &p));
-        assert!(s.witness(&s.none()).is_none());
-    }
-}
-
 /// Variables fixed one by one, keeping the set non-empty: a partial valuation
 /// and a satisfiability test under it, by one pass over the nodes (children are
 /// stored before their parents, so index order is a topological order).
@@ -232,5 +197,40 @@ impl<'a> Pick<'a> {
         Some(BddValuation::new(
             self.fixed.iter().map(|b| b.unwrap_or(false)).collect(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AddrPattern, Ranges};
+
+    #[test]
+    fn nice_witnesses() {
+        let s = Space::new(vec!["eth*".to_string(), "lo".to_string()]);
+        let dst = s.dst_addr(&[AddrPattern::prefix("192.0.2.0".parse().unwrap(), 24)]);
+        let p = s
+            .witness(&dst.intersect(&s.dst_port(&Ranges::range(22, 25))))
+            .unwrap();
+        assert_eq!(p.to_string(), "tcp 0.0.0.0:49152 192.0.2.0:22");
+        assert_eq!(p.ct_state, CtStates::NEW);
+        let udp_low = s
+            .protocol(&Ranges::single(proto::UDP as u16))
+            .intersect(&s.src_port(&Ranges::range(1, 100)));
+        let p = s.witness(&udp_low).unwrap();
+        assert_eq!((p.protocol, p.sport), (proto::UDP, Some(1)));
+        let icmp6 = s
+            .icmp_type(&Ranges::range(0, 255))
+            .intersect(&s.protocol(&Ranges::single(proto::ICMPV6 as u16)));
+        let p = s.witness(&icmp6).unwrap();
+        assert_eq!((p.protocol, p.icmp_type), (proto::ICMPV6, Some(128)));
+        let icmp = s.icmp_type(&Ranges::range(0, 255));
+        let p = s.witness(&icmp).unwrap();
+        assert_eq!((p.protocol, p.icmp_type), (proto::ICMP, Some(8)));
+        let eth = s.in_iface(&["eth*".to_string()]).must.minus(&s.packet(&p));
+        let p = s.witness(&eth).unwrap();
+        assert!(p.iif.as_deref().is_some_and(|n| n.starts_with("eth")));
+        assert!(eth.contains(&s, &p));
+        assert!(s.witness(&s.none()).is_none());
     }
 }
