@@ -38,11 +38,12 @@ fn prefix(rng: &mut Rng) -> AddrPattern {
         2 => 0xc0a8_0000,       // 192.168/16
         _ => rng.next() as u32, // public space
     };
-    let len = match rng.below(10) {
-        0 => 8 + rng.below(8) as u8,      // /8–/15
-        1..=3 => 16 + rng.below(8) as u8, // /16–/23
-        4..=6 => 24 + rng.below(8) as u8, // /24–/31
-        _ => 32,                          // hosts
+    // Real ACLs name hosts and small subnets; whole /8s are rare.
+    let len = match rng.below(100) {
+        0..=1 => 8 + rng.below(8) as u8,    // /8–/15: 2%
+        2..=16 => 16 + rng.below(8) as u8,  // /16–/23: 15%
+        17..=49 => 24 + rng.below(8) as u8, // /24–/31: 33%
+        _ => 32,                            // hosts: 50%
     };
     let addr = base | (rng.next() as u32 & 0x00ff_ffff);
     AddrPattern::prefix(IpAddr::V4(Ipv4Addr::from(addr)), len)
@@ -80,7 +81,7 @@ pub fn generate(n: usize, seed: u64) -> Filter {
             if let Some(p) = p {
                 conds.push(Cond::Protocol(Ranges::single(p as u16)));
             }
-            if !rng.chance(30) {
+            if !rng.chance(15) {
                 conds.push(Cond::SrcAddr(vec![prefix(&mut rng)]));
             }
             // "Any destination" is rare, and never for whole-IP rules (a

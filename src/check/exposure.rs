@@ -220,13 +220,15 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
         // Rule position (or None for the default) → what it opens.
         let mut by_rule: Vec<(Option<usize>, Vec<Opened>)> = Vec::new();
         for (svc, service, sbounds) in &services {
-            let exposed = open_to_public.intersect(service);
-            if exposed.is_empty() {
+            // A walk that stops at the first shared packet, before building
+            // the (larger) intersection for the services that are open.
+            if !open_to_public.intersects(service) {
                 continue;
             }
+            let exposed = open_to_public.intersect(service);
             let wide_range = svc.min_ports > 1;
             let ports_open = if wide_range {
-                cx.space.measure(&exposed).dst_ports
+                cx.space.dst_port_count(&exposed)
             } else {
                 1.0
             };

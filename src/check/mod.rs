@@ -86,6 +86,8 @@ pub struct Context<'a> {
     pub facts: Vec<FilterFacts>,
     /// New connections of IPv4, and of IPv6.
     new_by_family: [PacketSet; 2],
+    /// Their union.
+    new_all: PacketSet,
 }
 
 impl<'a> Context<'a> {
@@ -96,23 +98,32 @@ impl<'a> Context<'a> {
         let facts = rules
             .filters
             .par_iter()
-            .map(|f| FilterFacts {
-                analysis: analyze(space, f, symbols),
-                matches: f
-                    .rules()
-                    .map(|r| space.compile(&r.matches, symbols))
-                    .collect(),
-                bounds: f.rules().map(|r| Bounds::of(&r.matches)).collect(),
+            .map(|f| {
+                let mut analysis = analyze(space, f, symbols);
+                // The analysis compiled every enabled rule already; only
+                // disabled rules are compiled here.
+                let matches = std::mem::take(&mut analysis.matches)
+                    .into_iter()
+                    .zip(f.rules())
+                    .map(|(m, r)| m.unwrap_or_else(|| space.compile(&r.matches, symbols)))
+                    .collect();
+                FilterFacts {
+                    analysis,
+                    matches,
+                    bounds: f.rules().map(|r| Bounds::of(&r.matches)).collect(),
+                }
             })
             .collect();
         timing("analysis", t);
         let new = space.ct_state(CtStates::NEW);
+        let new_by_family = [Family::Ipv4, Family::Ipv6].map(|f| space.family(f).intersect(&new));
         Context {
             rules,
             space,
             symbols,
             facts,
-            new_by_family: [Family::Ipv4, Family::Ipv6].map(|f| space.family(f).intersect(&new)),
+            new_all: new_by_family[0].union(&new_by_family[1]),
+            new_by_family,
         }
     }
 
@@ -130,7 +141,7 @@ impl<'a> Context<'a> {
 
     /// Every new connection (first packets), of both families.
     pub fn new_connections(&self) -> PacketSet {
-        self.new_by_family[0].union(&self.new_by_family[1])
+        self.new_all.clone()
     }
 
     /// Exposure is about traffic coming in: outbound filters are skipped.

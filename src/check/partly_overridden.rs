@@ -49,21 +49,26 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             if cx.is_catch_all(fi, pos) {
                 continue;
             }
+            // Candidates first, from the model and the bounding boxes alone.
+            let candidates: Vec<usize> = (0..pos)
+                .filter(|&j| {
+                    let r = &an.rules[j];
+                    let other = rule_at(f, r.chain, r.index);
+                    (matches!(f.body, FilterBody::FirstMatch(_)) || r.chain == region.chain)
+                        && other.enabled
+                        && other.effect.action().is_some_and(|a| a != action)
+                        && facts.bounds[j].may_overlap(&facts.bounds[pos])
+                })
+                .collect();
+            if candidates.is_empty() {
+                continue;
+            }
             // Only first packets count: `ct state invalid drop` above every
             // rule overlaps them all, harmlessly.
             let own_new = own.must.intersect(&cx.new_connections());
-            let overriding: Vec<usize> = (0..pos)
-                .filter(|&j| {
-                    let r = &an.rules[j];
-                    (matches!(f.body, FilterBody::FirstMatch(_)) || r.chain == region.chain)
-                        && facts.bounds[j].may_overlap(&facts.bounds[pos])
-                })
-                .filter(|&j| {
-                    let other = rule_at(f, an.rules[j].chain, an.rules[j].index);
-                    other.enabled
-                        && other.effect.action().is_some_and(|a| a != action)
-                        && an.rules[j].effective.must.intersects(&own_new)
-                })
+            let overriding: Vec<usize> = candidates
+                .into_iter()
+                .filter(|&j| an.rules[j].effective.must.intersects(&own_new))
                 .collect();
             if overriding.is_empty()
                 || !reported.insert((

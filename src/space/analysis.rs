@@ -49,6 +49,10 @@ pub struct FilterAnalysis {
     pub denied: Tri,
     /// Packets decided by the default action or a base-chain policy.
     pub by_default: Tri,
+    /// Each rule's own match, as compiled for the analysis (`None` for a
+    /// disabled rule), in the same order as `rules`. Restricted to the valid
+    /// packets on first use, so callers need not compile the rules again.
+    pub matches: Vec<Option<Tri>>,
 }
 
 /// Analyse one filter.
@@ -69,11 +73,17 @@ pub fn analyze(space: &Space, filter: &Filter, symbols: &dyn Symbols) -> FilterA
             ..r
         })
         .collect();
+    let matches = raw
+        .matches
+        .iter()
+        .map(|m| m.as_ref().map(|t| u.finish_lazy(t)))
+        .collect();
     FilterAnalysis {
         rules,
         permitted: u.finish(&raw.permitted),
         denied: u.finish(&raw.denied),
         by_default: u.finish(&raw.by_default),
+        matches,
     }
 }
 
@@ -118,13 +128,22 @@ fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnal
                     continue;
                 }
                 let Some(mj) = &matches[j] else { continue };
+                // The summaries are hulls: many pairs that pass them share no
+                // packet. A walk that stops at the first shared packet tells
+                // which before a subtraction builds a diagram.
                 if same && mj.is_trivially_exact() {
-                    must = must.minus(&mj.must);
-                    may = must.clone();
+                    if must.intersects(&mj.must) {
+                        must = must.minus(&mj.must);
+                        may = must.clone();
+                    }
                 } else {
                     same = false;
-                    must = must.minus(&mj.may);
-                    may = may.minus(&mj.must);
+                    if must.intersects(&mj.may) {
+                        must = must.minus(&mj.may);
+                    }
+                    if may.intersects(&mj.must) {
+                        may = may.minus(&mj.must);
+                    }
                 }
                 if may.is_empty() {
                     break;
@@ -181,6 +200,7 @@ fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnal
         permitted,
         denied,
         by_default,
+        matches,
     }
 }
 
@@ -395,6 +415,10 @@ fn pipeline(u: &Universe, p: &Pipeline, cache: &SymbolCache) -> FilterAnalysis {
             }
         }
     }
+    let matches: Vec<Option<Tri>> = std::mem::take(&mut exec.matches)
+        .into_iter()
+        .flatten()
+        .collect();
     let rules = exec
         .regions
         .into_iter()
@@ -416,5 +440,6 @@ fn pipeline(u: &Universe, p: &Pipeline, cache: &SymbolCache) -> FilterAnalysis {
         permitted: by_rule.or(&by_policy),
         denied,
         by_default: denied_by_policy.or(&by_policy),
+        matches,
     }
 }

@@ -83,6 +83,25 @@ impl<'s> Universe<'s> {
         }
     }
 
+    /// [`Universe::finish`], deferred to the first use of each bound.
+    pub(crate) fn finish_lazy(&self, t: &Tri) -> Tri {
+        let lazy = |s: &PacketSet| {
+            if !self.raw || Arc::ptr_eq(&s.valid, &self.space.valid) {
+                return s.clone();
+            }
+            let (raw, valid) = (s.bdd().clone(), Arc::clone(&self.space.valid));
+            PacketSet::lazy(move || raw.and(&valid), Arc::clone(&self.space.valid))
+        };
+        if t.is_trivially_exact() {
+            Tri::exact(lazy(&t.must))
+        } else {
+            Tri {
+                must: lazy(&t.must),
+                may: lazy(&t.may),
+            }
+        }
+    }
+
     pub(crate) fn finish(&self, t: &Tri) -> Tri {
         if t.is_trivially_exact() {
             Tri::exact(self.finish_set(&t.must))

@@ -41,6 +41,13 @@ impl Space {
         }
     }
 
+    /// Distinct destination ports among the port-carrying packets of `s`: the
+    /// `dst_ports` of [`Space::measure`] alone, for callers that need no other
+    /// count.
+    pub fn dst_port_count(&self, s: &PacketSet) -> f64 {
+        self.count(&s.bdd().and(&self.port_protos), &[Field::DstPort])
+    }
+
     /// Number of distinct values of the fields `keep` over `b`.
     fn count(&self, b: &Bdd, keep: &[Field]) -> f64 {
         if b.is_false() {
@@ -72,6 +79,7 @@ mod tests {
             .intersect(&s.dst_addr(&[AddrPattern::any(Family::Ipv4)]));
         let m = s.measure(&set);
         assert_eq!(m.dst_ports, 64512.0);
+        assert_eq!(s.dst_port_count(&set), 64512.0);
         assert_eq!(m.dst_addrs, 2f64.powi(32));
         assert_eq!(m.protocols, 1.0);
         assert_eq!(m.src_ports, 65536.0);

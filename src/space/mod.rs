@@ -20,6 +20,7 @@ mod iface;
 mod layout;
 mod measure;
 mod overlap;
+mod pairs;
 mod set;
 mod tri;
 mod witness;

@@ -97,13 +97,16 @@ impl PacketSet {
         self.valid.and_not(self.bdd()).is_false()
     }
 
+    /// Is every packet of `self` in `other`? Searches for a packet of `self ∖
+    /// other` without building that set, and stops at the first one.
     pub fn is_subset_of(&self, other: &PacketSet) -> bool {
-        self.bdd().and_not(other.bdd()).is_false()
+        !super::pairs::meet(self.bdd(), other.bdd(), true)
     }
 
-    /// Do the sets share a packet?
+    /// Do the sets share a packet? Stops at the first shared packet, without
+    /// building the intersection.
     pub fn intersects(&self, other: &PacketSet) -> bool {
-        !self.bdd().and(other.bdd()).is_false()
+        super::pairs::meet(self.bdd(), other.bdd(), false)
     }
 
     /// Same packets (BDDs are canonical up to node order, so this is one XOR).

@@ -7,18 +7,22 @@ use super::{PacketSet, Space};
 use crate::model::packet::DEFAULT_SPORT;
 use crate::model::values::{proto, u128_to_ip};
 use crate::model::{CtStates, Family, Packet};
-use biodivine_lib_bdd::{Bdd, BddValuation};
+use biodivine_lib_bdd::{Bdd, BddPointer, BddValuation, BddVariable};
 
 impl Space {
     /// A concrete packet of `s`, or `None` when `s` is empty.
+    ///
+    /// Fields are fixed one bit at a time, in order of preference; each choice
+    /// is checked by one pass over the diagram's nodes with the choices so far
+    /// (see [`Pick`]), so no diagram is built.
     pub fn witness(&self, s: &PacketSet) -> Option<Packet> {
         if s.is_empty() {
             return None;
         }
-        let mut cur = s.bdd().clone();
-        self.prefer(&mut cur, Field::Ct, &[0]);
+        let mut p = Pick::new(s.bdd(), self.layout().num_vars());
+        self.prefer(&mut p, Field::Ct, &[0]);
         self.prefer(
-            &mut cur,
+            &mut p,
             Field::Protocol,
             &[
                 proto::TCP as u128,
@@ -27,49 +31,52 @@ impl Space {
                 proto::ICMPV6 as u128,
             ],
         );
-        let v6 = self.has_value(&cur, Field::Protocol, proto::ICMPV6 as u128);
+        let v6 = self.field_fixed_to(&p, Field::Protocol, proto::ICMPV6 as u128);
         // ICMPv6 reads best over IPv6, everything else over IPv4.
-        self.prefer(&mut cur, Field::Family, &[v6 as u128]);
-        self.lowest(&mut cur, Field::DstAddr);
-        self.lowest(&mut cur, Field::DstPort);
-        self.lowest(&mut cur, Field::SrcAddr);
-        self.prefer(&mut cur, Field::SrcPort, &[DEFAULT_SPORT as u128]);
+        self.prefer(&mut p, Field::Family, &[v6 as u128]);
+        self.lowest(&mut p, Field::DstAddr);
+        self.lowest(&mut p, Field::DstPort);
+        self.lowest(&mut p, Field::SrcAddr);
+        self.prefer(&mut p, Field::SrcPort, &[DEFAULT_SPORT as u128]);
         let echo = if v6 { [128, 8] } else { [8, 128] };
-        self.prefer(&mut cur, Field::IcmpType, &echo);
+        self.prefer(&mut p, Field::IcmpType, &echo);
         for f in [Field::IcmpCode, Field::InIface, Field::OutIface] {
-            self.lowest(&mut cur, f);
+            self.lowest(&mut p, f);
         }
-        let v = cur.first_valuation()?;
-        Some(self.decode(&v))
+        Some(self.decode(&p.valuation()?))
     }
 
     /// Fix `f` to the first of `values` the set allows, else to its lowest value.
-    fn prefer(&self, cur: &mut Bdd, f: Field, values: &[u128]) {
+    fn prefer(&self, p: &mut Pick, f: Field, values: &[u128]) {
         let l = self.layout();
+        let vars = l.vars(f);
         for &v in values {
-            let c = cur.and(&l.eq(self.vars(), f, v));
-            if !c.is_false() {
-                *cur = c;
+            if v > l.max(f) {
+                continue;
+            }
+            let bits: Vec<(BddVariable, bool)> = (0..l.width(f))
+                .map(|i| (l.bit(f, i), (v >> i) & 1 == 1))
+                .collect();
+            if p.try_fix(&bits) {
                 return;
             }
         }
-        self.lowest(cur, f);
+        debug_assert!(vars.iter().all(|v| p.fixed[v.to_index()].is_none()));
+        self.lowest(p, f);
     }
 
-    /// Does the set allow `f == v`?
-    fn has_value(&self, cur: &Bdd, f: Field, v: u128) -> bool {
-        !cur.and(&self.layout().eq(self.vars(), f, v)).is_false()
+    /// Was `f` fixed to `v`?
+    fn field_fixed_to(&self, p: &Pick, f: Field, v: u128) -> bool {
+        let l = self.layout();
+        (0..l.width(f)).all(|i| p.fixed[l.bit(f, i).to_index()] == Some((v >> i) & 1 == 1))
     }
 
     /// Fix `f` to the lowest value the (non-empty) set allows, bit by bit.
-    fn lowest(&self, cur: &mut Bdd, f: Field) {
+    fn lowest(&self, p: &mut Pick, f: Field) {
         for var in self.layout().vars(f) {
-            let zero = cur.var_select(var, false);
-            *cur = if zero.is_false() {
-                cur.var_select(var, true)
-            } else {
-                zero
-            };
+            if !p.try_fix(&[(var, false)]) {
+                p.fixed[var.to_index()] = Some(true);
+            }
         }
     }
 
@@ -105,6 +112,91 @@ impl Space {
             iif: iface(Field::InIface),
             oif: iface(Field::OutIface),
         }
+    }
+}
+
+/// Variables fixed one by one, keeping the set non-empty: a partial valuation
+/// and a satisfiability test under it, by one pass over the nodes (children are
+/// stored before their parents, so index order is a topological order).
+struct Pick<'a> {
+    bdd: &'a Bdd,
+    fixed: Vec<Option<bool>>,
+    sat: Vec<bool>,
+    /// Variables that label some node: fixing any other changes nothing.
+    present: Vec<bool>,
+}
+
+impl<'a> Pick<'a> {
+    fn new(bdd: &'a Bdd, num_vars: u16) -> Self {
+        let mut present = vec![false; num_vars as usize];
+        for i in 2..bdd.size() {
+            present[bdd.var_of(BddPointer::from_index(i)).to_index()] = true;
+        }
+        Pick {
+            bdd,
+            fixed: vec![None; num_vars as usize],
+            sat: vec![false; bdd.size()],
+            present,
+        }
+    }
+
+    /// Is some valuation that agrees with the fixed variables in the set?
+    fn satisfiable(&mut self) -> bool {
+        let b = self.bdd;
+        let n = b.size();
+        if n <= 2 {
+            return b.is_true();
+        }
+        self.sat[0] = false;
+        self.sat[1] = true;
+        for i in 2..n {
+            let ptr = BddPointer::from_index(i);
+            let lo = self.sat[b.low_link_of(ptr).to_index()];
+            let hi = self.sat[b.high_link_of(ptr).to_index()];
+            self.sat[i] = match self.fixed[b.var_of(ptr).to_index()] {
+                Some(false) => lo,
+                Some(true) => hi,
+                None => lo || hi,
+            };
+        }
+        self.sat[n - 1]
+    }
+
+    /// Fix the variables to these values if the set still has a member; else
+    /// leave them free and say so.
+    fn try_fix(&mut self, bits: &[(BddVariable, bool)]) -> bool {
+        let before: Vec<Option<bool>> =
+            bits.iter().map(|(v, _)| self.fixed[v.to_index()]).collect();
+        for &(v, val) in bits {
+            self.fixed[v.to_index()] = Some(val);
+        }
+        // The set was non-empty under the earlier choices; variables that no
+        // node tests cannot empty it.
+        if bits.iter().all(|(v, _)| !self.present[v.to_index()]) || self.satisfiable() {
+            return true;
+        }
+        for ((v, _), old) in bits.iter().zip(before) {
+            self.fixed[v.to_index()] = old;
+        }
+        false
+    }
+
+    /// The valuation: the fixed variables, and the lowest values for the rest.
+    fn valuation(mut self) -> Option<BddValuation> {
+        for i in 0..self.fixed.len() {
+            if self.fixed[i].is_none() {
+                let v = BddVariable::from_index(i);
+                if !self.try_fix(&[(v, false)]) {
+                    self.fixed[i] = Some(true);
+                }
+            }
+        }
+        if !self.satisfiable() {
+            return None;
+        }
+        Some(BddValuation::new(
+            self.fixed.iter().map(|b| b.unwrap_or(false)).collect(),
+        ))
     }
 }
 
