@@ -9,13 +9,23 @@ fn findings(file: &str) -> Vec<(u32, String)> {
         .args(["check", &path, "--format", "json", "--fail-on", "never"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut f: Vec<(u32, String)> = v["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["line"].as_u64().unwrap() as u32, f["code"].as_str().unwrap().to_string()))
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap() as u32,
+                f["code"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     f.sort();
     f

@@ -246,6 +246,14 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                     proto_name(svc.protocol),
                     svc.ports.0
                 )
+            } else if !wide_range {
+                format!(
+                    "{} ({}/{}-{})",
+                    svc.name,
+                    proto_name(svc.protocol),
+                    svc.ports.0,
+                    svc.ports.1
+                )
             } else {
                 format!(
                     "{} ({}/{}-{}, {} ports)",
@@ -262,6 +270,12 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                     && rule.effect == Effect::Allow
                     && facts.bounds[*pos].may_overlap(sbounds)
                     && r.effective.may.intersects(&exposed)
+                    // A wide range is opened by a rule that opens much of
+                    // it, not by one that happens to allow a port inside it
+                    // (3389 lies in 1025-5000).
+                    && (!wide_range
+                        || cx.space.dst_port_count(&r.effective.may.intersect(&exposed))
+                            >= svc.min_ports as f64)
             });
             let key = opener.map(|(pos, _)| pos);
             let opened = Opened {

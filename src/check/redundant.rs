@@ -86,6 +86,16 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             if matters || (!rest.is_empty() && fm.default != action) {
                 continue;
             }
+            // Two copies of one rule: the second is reported dead (shadowed);
+            // do not also call the first redundant because of its dead twin.
+            if rest.is_empty()
+                && !same_as.is_empty()
+                && same_as
+                    .iter()
+                    .all(|&j| an.rules[j].effective.may.is_empty())
+            {
+                continue;
+            }
             if !reported.insert((
                 rule.origin.file_name().to_string(),
                 rule.origin.span.clone(),

@@ -92,7 +92,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new(
                         &DEAD_RULE,
-                        "this rule matches no packet at all: its conditions contradict each other",
+                        "this rule matches no packet at all: its conditions contradict each other or name something undefined",
                     )
                     .at_rule(&rule.origin)
                     .label("can never match")

@@ -26,7 +26,12 @@ declare_check! {
 
 pub fn run(cx: &Context, out: &mut Vec<Finding>) {
     // Chains that nothing jumps to are `unreachable-chain`'s to report.
-    for o in cx.rules.objects.iter().filter(|o| o.uses == 0 && o.kind != "chain") {
+    for o in cx
+        .rules
+        .objects
+        .iter()
+        .filter(|o| o.uses == 0 && o.kind != "chain")
+    {
         out.push(
             Finding::new(
                 &UNUSED_OBJECT,
