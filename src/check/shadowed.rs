@@ -75,9 +75,15 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             let Some(action) = rule.effect.action() else {
                 continue;
             };
-            // Effective regions are ready; reached sets are built on demand, so
-            // look at them only for rules that decide nothing.
-            if !rule.enabled || !region.effective.may.is_empty() || region.reached.may.is_empty() {
+            if !rule.enabled || !region.effective.may.is_empty() {
+                continue;
+            }
+            // A pipeline rule no packet reaches sits in a chain nothing jumps to
+            // (`unreachable-chain` reports it). In a first-match list every rule
+            // is reached unless the rules above take everything, which is
+            // shadowing too; reached sets are built on demand and costly, so
+            // they are looked at only for pipelines.
+            if matches!(f.body, FilterBody::Pipeline(_)) && region.reached.may.is_empty() {
                 continue;
             }
             // Windows rules sit in one filter per profile: report each once.
