@@ -1,6 +1,6 @@
 //! `rpc-dynamic-open`: a wide RPC dynamic port range opened by a rule.
 
-use super::site::{allow_rules, describe_addrs, flow_packets, RuleAtGate, Site};
+use super::site::{allow_rules, describe_addrs, RuleAtGate, Site};
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::values::proto;
 use crate::model::Ranges;
@@ -55,8 +55,7 @@ pub fn opens_rpc_range(site: &Site, r: &RuleAtGate) -> bool {
     let need = r
         .served
         .iter()
-        .map(|&i| flow_packets(site.space, &site.flows[i]))
-        .fold(site.space.none(), |acc, s| acc.union(&s));
+        .fold(site.space.none(), |acc, &i| acc.union(&site.flow_sets[i]));
     RANGES.iter().any(|&(lo, hi, min)| {
         let range = tcp.intersect(&site.space.dst_port(&Ranges::range(lo, hi)));
         let excess = r.region.intersect(&range).minus(&need);

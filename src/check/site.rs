@@ -66,6 +66,8 @@ pub struct Site<'a> {
     pub topology: &'a Topology,
     pub space: &'a Space,
     pub flows: Vec<RequiredFlow>,
+    /// Each flow's packets ([`flow_packets`]), index-aligned with `flows`.
+    pub flow_sets: Vec<PacketSet>,
     pub firewalls: Vec<Firewall<'a>>,
     pub phase: Phase,
 }

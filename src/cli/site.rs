@@ -84,6 +84,7 @@ pub fn check_site(path: &Path) -> Result<SiteOutcome, String> {
         topology: &topo,
         space: &space,
         flows,
+        flow_sets,
         firewalls,
         phase: topo.settings.phase,
     };
