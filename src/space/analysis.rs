@@ -3,9 +3,9 @@
 //!
 //! First-match lists: rule `i` decides `match_i ∖ ∪_{j<i} match_j` over the
 //! enabled rules with a verdict. Regions are computed per rule, in parallel,
-//! subtracting only the earlier rules whose [`Summary`] may overlap (exact: a
-//! rule sharing no packet with `match_i` removes nothing from it); the sets that
-//! reach each rule are computed by one sequential sweep.
+//! subtracting only the earlier rules that share a packet with `match_i` (a
+//! rule sharing none removes nothing from it; see [`decided_region`]); the
+//! sets that reach each rule are built on first use.
 //!
 //! nftables pipelines: a symbolic run of the kernel's evaluation on sets (see
 //! [`Exec`]), base chain after base chain.
@@ -63,10 +63,11 @@ pub fn analyze(space: &Space, filter: &Filter, symbols: &dyn Symbols) -> FilterA
         FilterBody::FirstMatch(fm) => first_match(&u, fm, &cache),
         FilterBody::Pipeline(p) => pipeline(&u, p, &cache),
     };
-    // Everything above ran without the validity constraint; add it once.
+    // Everything above ran without the validity constraint; it is added to
+    // each set on first use (most are never looked at, or are empty).
     let rules = raw
         .rules
-        .into_par_iter()
+        .into_iter()
         .map(|r| RuleRegion {
             reached: u.finish(&r.reached),
             effective: u.finish(&r.effective),
@@ -76,7 +77,7 @@ pub fn analyze(space: &Space, filter: &Filter, symbols: &dyn Symbols) -> FilterA
     let matches = raw
         .matches
         .iter()
-        .map(|m| m.as_ref().map(|t| u.finish_lazy(t)))
+        .map(|m| m.as_ref().map(|t| u.finish(t)))
         .collect();
     FilterAnalysis {
         rules,
@@ -111,72 +112,58 @@ fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnal
         .map(|(r, d)| d.then(|| Summary::of(&r.matches)))
         .collect();
 
-    // Decided regions: each rule minus the earlier decisive rules it may overlap.
+    // Decided regions: each rule minus the earlier decisive rules it overlaps.
     let effective: Vec<Tri> = (0..n)
         .into_par_iter()
-        .map(|i| {
-            let Some(m) = &matches[i] else {
-                return u.none();
-            };
-            let mine = Summary::of(&fm.rules[i].matches);
-            let mut must = m.must.clone();
-            let mut may = m.may.clone();
-            let mut same = m.is_trivially_exact();
-            for j in 0..i {
-                let Some(sj) = &summaries[j] else { continue };
-                if !sj.may_overlap(&mine) {
-                    continue;
-                }
-                let Some(mj) = &matches[j] else { continue };
-                // The summaries are hulls: many pairs that pass them share no
-                // packet. A walk that stops at the first shared packet tells
-                // which before a subtraction builds a diagram.
-                if same && mj.is_trivially_exact() {
-                    if must.intersects(&mj.must) {
-                        must = must.minus(&mj.must);
-                        may = must.clone();
-                    }
-                } else {
-                    same = false;
-                    if must.intersects(&mj.may) {
-                        must = must.minus(&mj.may);
-                    }
-                    if may.intersects(&mj.must) {
-                        may = may.minus(&mj.must);
-                    }
-                }
-                if may.is_empty() {
-                    break;
-                }
-            }
-            if same {
-                Tri::exact(must)
-            } else {
-                Tri { must, may }
-            }
+        .map(|i| match &matches[i] {
+            None => u.none(),
+            Some(m) => decided_region(
+                u,
+                m,
+                &Summary::of(&fm.rules[i].matches),
+                &summaries[..i],
+                &matches[..i],
+            ),
         })
         .collect();
 
-    // Packets no rule decides: all ∖ ∪ matches, as a balanced union.
-    let decisive_matches: Vec<Tri> = (0..n)
-        .filter(|&i| decisive[i])
-        .filter_map(|i| matches[i].clone())
-        .collect();
-    let by_default = u.all().minus(&Tri::union_all(u, decisive_matches));
-    let reached = lazy_reached(u.space, &matches, &decisive);
-
-    let verdict = |a: Action| {
-        let mut parts: Vec<Tri> = (0..n)
+    // What the rules decide, per action: the union of their (disjoint) decided
+    // regions, which skips the shadowed rules altogether.
+    let decided_by = |a: Action| {
+        let parts: Vec<Tri> = (0..n)
             .filter(|&i| decisive[i] && fm.rules[i].effect.action() == Some(a))
+            .filter(|&i| !effective[i].is_empty())
             .map(|i| effective[i].clone())
             .collect();
-        if fm.default == a {
-            parts.push(by_default.clone());
-        }
         Tri::union_all(u, parts)
     };
-    let permitted = verdict(Action::Allow);
-    let denied = verdict(Action::Deny);
+    let (allowed_by_rules, denied_by_rules) =
+        rayon::join(|| decided_by(Action::Allow), || decided_by(Action::Deny));
+    // Packets no rule decides. With exact matches the decided regions partition
+    // the union of the matches; with unknowns they do not (a region's `may`
+    // excludes only what earlier rules surely take), so the matches are used.
+    let all_exact = (0..n)
+        .filter(|&i| decisive[i])
+        .all(|i| matches[i].as_ref().is_none_or(Tri::is_trivially_exact));
+    let by_default = if all_exact {
+        u.all().minus(&allowed_by_rules.or(&denied_by_rules))
+    } else {
+        let decisive_matches: Vec<Tri> = (0..n)
+            .filter(|&i| decisive[i])
+            .filter_map(|i| matches[i].clone())
+            .collect();
+        u.all().minus(&Tri::union_all(u, decisive_matches))
+    };
+    let reached = lazy_reached(u.space, &matches, &decisive);
+    let with_default = |by_rules: Tri, a: Action| {
+        if fm.default == a {
+            by_rules.or(&by_default)
+        } else {
+            by_rules
+        }
+    };
+    let permitted = with_default(allowed_by_rules, Action::Allow);
+    let denied = with_default(denied_by_rules, Action::Deny);
     let rules = reached
         .into_iter()
         .zip(effective)
@@ -201,6 +188,71 @@ fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnal
         denied,
         by_default,
         matches,
+    }
+}
+
+/// `m ∖ ∪ earlier`, over the earlier decisive rules (`summaries[j]` is `Some`).
+///
+/// Exact and cheap where it matters: the summaries rule out most pairs without
+/// a diagram; a walk that stops at the first shared packet rules out most of
+/// the rest (summaries are hulls); a rule inside one earlier rule is decided
+/// empty by a subset walk, with nothing built; and what remains is one balanced
+/// union of the overlapping rules and one subtraction, instead of a chain of
+/// subtractions from a diagram that grows with every step.
+fn decided_region(
+    u: &Universe,
+    m: &Tri,
+    mine: &Summary,
+    summaries: &[Option<Summary>],
+    matches: &[Option<Tri>],
+) -> Tri {
+    let exact = m.is_trivially_exact();
+    // Both lists stay the same while every overlapping rule is exact too.
+    let mut same = exact;
+    // The earlier rules' bounds that cut into `must` and into `may`.
+    let mut cut_must: Vec<&Bdd> = Vec::new();
+    let mut cut_may: Vec<&Bdd> = Vec::new();
+    for (sj, mj) in summaries.iter().zip(matches) {
+        let (Some(sj), Some(mj)) = (sj, mj) else {
+            continue;
+        };
+        if !sj.may_overlap(mine) {
+            continue;
+        }
+        if exact && mj.is_trivially_exact() {
+            if !m.must.intersects(&mj.must) {
+                continue;
+            }
+            if m.must.is_subset_of(&mj.must) {
+                return u.none();
+            }
+            cut_must.push(mj.must.bdd());
+            cut_may.push(mj.must.bdd());
+        } else {
+            same = false;
+            // must ∖ mj.may, may ∖ mj.must: empty once `may ⊆ mj.must`.
+            if m.may.is_subset_of(&mj.must) {
+                return u.none();
+            }
+            if m.must.intersects(&mj.may) {
+                cut_must.push(mj.may.bdd());
+            }
+            if m.may.intersects(&mj.must) {
+                cut_may.push(mj.must.bdd());
+            }
+        }
+    }
+    let cut = |s: &PacketSet, by: &[&Bdd]| match union_bdds(by) {
+        None => s.clone(),
+        Some(b) => u.set(s.bdd().and_not(&b)),
+    };
+    if same {
+        Tri::exact(cut(&m.must, &cut_must))
+    } else {
+        Tri {
+            must: cut(&m.must, &cut_must),
+            may: cut(&m.may, &cut_may),
+        }
     }
 }
 

@@ -74,20 +74,16 @@ impl<'s> Universe<'s> {
         }
     }
 
-    /// A raw set restricted to the valid packets, as the public API hands out.
-    pub(crate) fn finish_set(&self, s: &PacketSet) -> PacketSet {
-        if self.raw && !Arc::ptr_eq(&s.valid, &self.space.valid) {
-            self.space.set(s.bdd().clone())
-        } else {
-            s.clone()
-        }
-    }
-
-    /// [`Universe::finish`], deferred to the first use of each bound.
-    pub(crate) fn finish_lazy(&self, t: &Tri) -> Tri {
+    /// A raw set restricted to the valid packets, as the public API hands
+    /// out, deferred to the first use of each bound.
+    pub(crate) fn finish(&self, t: &Tri) -> Tri {
         let lazy = |s: &PacketSet| {
             if !self.raw || Arc::ptr_eq(&s.valid, &self.space.valid) {
                 return s.clone();
+            }
+            // Forcing a lazy set would do this much; an empty one needs nothing.
+            if s.is_ready_and_empty() {
+                return self.space.none();
             }
             let (raw, valid) = (s.bdd().clone(), Arc::clone(&self.space.valid));
             PacketSet::lazy(move || raw.and(&valid), Arc::clone(&self.space.valid))
@@ -98,17 +94,6 @@ impl<'s> Universe<'s> {
             Tri {
                 must: lazy(&t.must),
                 may: lazy(&t.may),
-            }
-        }
-    }
-
-    pub(crate) fn finish(&self, t: &Tri) -> Tri {
-        if t.is_trivially_exact() {
-            Tri::exact(self.finish_set(&t.must))
-        } else {
-            Tri {
-                must: self.finish_set(&t.must),
-                may: self.finish_set(&t.may),
             }
         }
     }

@@ -57,6 +57,11 @@ impl PacketSet {
         }
     }
 
+    /// Built, and empty (forces nothing).
+    pub(crate) fn is_ready_and_empty(&self) -> bool {
+        matches!(&self.repr, Repr::Ready(b) if b.is_false())
+    }
+
     /// Same representation (cheap, forces nothing): a sufficient test for equality.
     pub(crate) fn same_repr(&self, other: &PacketSet) -> bool {
         match (&self.repr, &other.repr) {
