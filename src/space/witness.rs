@@ -75,7 +75,7 @@ impl Space {
     fn lowest(&self, p: &mut Pick, f: Field) {
         for var in self.layout().vars(f) {
             if !p.try_fix(&[(var, false)]) {
-                p.fixed[var.to_index()] = Some(true);
+                p.force(var, true);
             }
         }
     }
@@ -116,12 +116,24 @@ impl Space {
 }
 
 /// Variables fixed one by one, keeping the set non-empty: a partial valuation
-/// and a satisfiability test under it, by one pass over the nodes (children are
-/// stored before their parents, so index order is a topological order).
+/// and a satisfiability test under it.
+///
+/// The test is one pass over the nodes (children are stored before their
+/// parents, so index order is a topological order) that records which nodes
+/// have a member under the fixes. After that, a fix changes only the nodes at
+/// or above its variable; when every variable on the way down from the root to
+/// below the changed ones is fixed, that way is one path, and the recorded
+/// answer of the node it ends at still holds. Fields are mostly fixed from the
+/// top variable down, so most tests are such a walk, not a pass.
 struct Pick<'a> {
     bdd: &'a Bdd,
     fixed: Vec<Option<bool>>,
+    /// Per node: has a member under the fixes of the last pass.
     sat: Vec<bool>,
+    /// A pass has filled `sat`.
+    passed: bool,
+    /// The highest variable whose fix changed since the last pass.
+    dirty: Option<usize>,
     /// Variables that label some node: fixing any other changes nothing.
     present: Vec<bool>,
 }
@@ -136,8 +148,21 @@ impl<'a> Pick<'a> {
             bdd,
             fixed: vec![None; num_vars as usize],
             sat: vec![false; bdd.size()],
+            passed: false,
+            dirty: None,
             present,
         }
+    }
+
+    fn set(&mut self, v: BddVariable, value: Option<bool>) {
+        let i = v.to_index();
+        self.fixed[i] = value;
+        self.dirty = Some(self.dirty.map_or(i, |d| d.max(i)));
+    }
+
+    /// Fix a variable without a test (the caller knows the set keeps a member).
+    fn force(&mut self, v: BddVariable, value: bool) {
+        self.set(v, Some(value));
     }
 
     /// Is some valuation that agrees with the fixed variables in the set?
@@ -147,6 +172,53 @@ impl<'a> Pick<'a> {
         if n <= 2 {
             return b.is_true();
         }
+        if self.passed {
+            if let Some(answer) = self.walk() {
+                debug_assert_eq!(answer, self.clone_pass(), "walk and pass disagree");
+                return answer;
+            }
+        }
+        self.pass()
+    }
+
+    /// [`Pick::pass`] on a copy, to check the walk in debug builds.
+    fn clone_pass(&self) -> bool {
+        let mut copy = Pick {
+            bdd: self.bdd,
+            fixed: self.fixed.clone(),
+            sat: vec![false; self.sat.len()],
+            passed: false,
+            dirty: None,
+            present: Vec::new(),
+        };
+        copy.pass()
+    }
+
+    /// The answer without a pass, when the way down past the changed variables
+    /// is one path of fixed variables.
+    fn walk(&self) -> Option<bool> {
+        let b = self.bdd;
+        let mut p = b.root_pointer();
+        loop {
+            if p.is_terminal() {
+                return Some(p.is_one());
+            }
+            let v = b.var_of(p).to_index();
+            if self.dirty.is_none_or(|d| v > d) {
+                return Some(self.sat[p.to_index()]);
+            }
+            p = match self.fixed[v]? {
+                false => b.low_link_of(p),
+                true => b.high_link_of(p),
+            };
+        }
+    }
+
+    fn pass(&mut self) -> bool {
+        let b = self.bdd;
+        let n = b.size();
+        self.passed = true;
+        self.dirty = None;
         self.sat[0] = false;
         self.sat[1] = true;
         for i in 2..n {
@@ -168,7 +240,7 @@ impl<'a> Pick<'a> {
         let before: Vec<Option<bool>> =
             bits.iter().map(|(v, _)| self.fixed[v.to_index()]).collect();
         for &(v, val) in bits {
-            self.fixed[v.to_index()] = Some(val);
+            self.set(v, Some(val));
         }
         // The set was non-empty under the earlier choices; variables that no
         // node tests cannot empty it.
@@ -176,7 +248,7 @@ impl<'a> Pick<'a> {
             return true;
         }
         for ((v, _), old) in bits.iter().zip(before) {
-            self.fixed[v.to_index()] = old;
+            self.set(*v, old);
         }
         false
     }
@@ -187,7 +259,7 @@ impl<'a> Pick<'a> {
             if self.fixed[i].is_none() {
                 let v = BddVariable::from_index(i);
                 if !self.try_fix(&[(v, false)]) {
-                    self.fixed[i] = Some(true);
+                    self.force(v, true);
                 }
             }
         }
