@@ -192,7 +192,9 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
         .src_addr(&private)
         .complement()
         .intersect(&cx.space.ct_state(CtStates::NEW));
-    let services: Vec<(&Risky, PacketSet, Bounds)> = RISKY
+    // Per service: its packets, its new connections from public sources, and
+    // its bounding box (to skip rules that cannot touch it without a diagram).
+    let services: Vec<(&Risky, PacketSet, PacketSet, Bounds)> = RISKY
         .iter()
         .map(|svc| {
             let m = Match::new(vec![
@@ -203,7 +205,8 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                 .space
                 .protocol(&Ranges::single(svc.protocol as u16))
                 .intersect(&cx.space.dst_port(&Ranges::range(svc.ports.0, svc.ports.1)));
-            (svc, set, Bounds::of(&m))
+            let public = set.intersect(&public_new);
+            (svc, set, public, Bounds::of(&m))
         })
         .collect();
     // Windows rules sit in one filter per profile: report each rule once.
@@ -212,33 +215,33 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
         if !cx.is_exposure_relevant(f) {
             continue;
         }
-        let permitted = &facts.analysis.permitted.may;
-        let open_to_public = permitted.intersect(&public_new);
-        if open_to_public.is_empty() {
-            continue;
-        }
+        let an = &facts.analysis;
         // Rule position (or None for the default) → what it opens.
         let mut by_rule: Vec<(Option<usize>, Vec<Opened>)> = Vec::new();
-        for (svc, service, sbounds) in &services {
-            // A walk that stops at the first shared packet, before building
-            // the (larger) intersection for the services that are open.
-            if !open_to_public.intersects(service) {
+        for (svc, service, service_public, sbounds) in &services {
+            let touches = |pos: usize| facts.bounds[pos].may_overlap(sbounds);
+            let parts = an.may_permit_parts(service_public, touches);
+            if parts.is_empty() {
                 continue;
             }
-            let exposed = open_to_public.intersect(service);
+            let exposed: Vec<&PacketSet> = parts.iter().map(|p| &p.set).collect();
             let wide_range = svc.min_ports > 1;
             let ports_open = if wide_range {
-                cx.space.dst_port_count(&exposed)
+                cx.space.dst_port_count_of_union(&exposed)
             } else {
                 1.0
             };
             if (ports_open as u32) < svc.min_ports {
                 continue;
             }
-            let Some(witness) = cx.space.witness(&exposed) else {
+            let Some(witness) = cx.space.witness_of_union(&exposed) else {
                 continue;
             };
-            let from_anywhere = from_anywhere(cx, permitted, service, &witness);
+            let permitted_within = |s: &PacketSet| {
+                let parts = an.may_permit_parts(s, touches);
+                PacketSet::union_all(parts.into_iter().map(|p| p.set).collect())
+            };
+            let from_anywhere = from_anywhere(cx, permitted_within, service, &witness);
             let what = if svc.ports.0 == svc.ports.1 {
                 format!(
                     "{} ({}/{})",
@@ -264,20 +267,30 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                     human_count(ports_open)
                 )
             };
-            let opener = facts.analysis.rules.iter().enumerate().find(|(pos, r)| {
-                let rule = rule_at(f, r.chain, r.index);
-                rule.enabled
-                    && rule.effect == Effect::Allow
-                    && facts.bounds[*pos].may_overlap(sbounds)
-                    && r.effective.may.intersects(&exposed)
-                    // A wide range is opened by a rule that opens much of
-                    // it, not by one that happens to allow a port inside it
-                    // (3389 lies in 1025-5000).
-                    && (!wide_range
-                        || cx.space.dst_port_count(&r.effective.may.intersect(&exposed))
-                            >= svc.min_ports as f64)
-            });
-            let key = opener.map(|(pos, _)| pos);
+            // A wide range is opened by a rule that opens much of it, not by
+            // one that happens to allow a port inside it (3389 lies in
+            // 1025-5000).
+            let opens_enough =
+                |s: &PacketSet| !wide_range || cx.space.dst_port_count(s) >= svc.min_ports as f64;
+            let key = if parts.iter().any(|p| p.rule.is_some()) {
+                // Each part is what one rule decides.
+                parts
+                    .iter()
+                    .find(|p| p.rule.is_some() && opens_enough(&p.set))
+                    .and_then(|p| p.rule)
+            } else {
+                // A pipeline's verdicts are not one rule's: the first allow
+                // rule that takes effect on the exposed packets.
+                let exposed = &parts[0].set;
+                an.rules.iter().enumerate().position(|(pos, r)| {
+                    let rule = rule_at(f, r.chain, r.index);
+                    rule.enabled
+                        && rule.effect == Effect::Allow
+                        && facts.bounds[pos].may_overlap(sbounds)
+                        && r.effective.may.intersects(exposed)
+                        && opens_enough(&r.effective.may.intersect(exposed))
+                })
+            };
             let opened = Opened {
                 what,
                 from_anywhere,
@@ -356,7 +369,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
 /// Is the witness's destination and port open to every source address of its family?
 fn from_anywhere(
     cx: &Context,
-    permitted: &PacketSet,
+    permitted_within: impl Fn(&PacketSet) -> Option<PacketSet>,
     service: &PacketSet,
     w: &crate::model::Packet,
 ) -> bool {
@@ -368,7 +381,7 @@ fn from_anywhere(
         .intersect(&cx.space.src_addr(&[AddrPattern::any(fam)]))
         .intersect(&cx.space.family(fam))
         .intersect(service);
-    one.is_subset_of(permitted)
+    permitted_within(&one).is_some_and(|p| one.is_subset_of(&p))
 }
 
 fn proto_name(p: u8) -> &'static str {

@@ -21,7 +21,7 @@ use crate::model::eval::Symbols;
 use crate::model::{Action, Effect, Filter, FilterBody, FirstMatch, Pipeline, Rule};
 use biodivine_lib_bdd::Bdd;
 use rayon::prelude::*;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The kernel's limit on nested jumps (as [`crate::model::eval`] has it).
 const MAX_JUMP_DEPTH: usize = 64;
@@ -53,6 +53,57 @@ pub struct FilterAnalysis {
     /// disabled rule), in the same order as `rules`. Restricted to the valid
     /// packets on first use, so callers need not compile the rules again.
     pub matches: Vec<Option<Tri>>,
+    /// First-match lists: the allow rules (positions in `rules`), and whether
+    /// the default allows; `permitted` is their regions' union.
+    allow_parts: Option<(Vec<usize>, bool)>,
+}
+
+/// A part of what a filter may permit within some set.
+#[derive(Clone, Debug)]
+pub struct PermittedPart {
+    /// The allow rule (position in [`FilterAnalysis::rules`]) whose decided
+    /// region this part is; `None` for the default action's part, or for the
+    /// whole of a pipeline's (whose verdicts no single rule decides).
+    pub rule: Option<usize>,
+    pub set: PacketSet,
+}
+
+impl FilterAnalysis {
+    /// `permitted.may ∧ within`, as disjoint non-empty parts. On a first-match
+    /// list, from the regions of the allow rules that `may_touch` (a cheap
+    /// pre-filter by position, false only for rules sharing no packet with
+    /// `within`) lets through, in rule order: neither `permitted`, a union over
+    /// the whole list, nor the union of the parts is built.
+    pub fn may_permit_parts(
+        &self,
+        within: &PacketSet,
+        may_touch: impl Fn(usize) -> bool,
+    ) -> Vec<PermittedPart> {
+        let Some((allow, default_allows)) = &self.allow_parts else {
+            let set = self.permitted.may.intersect(within);
+            return if set.is_empty() {
+                Vec::new()
+            } else {
+                vec![PermittedPart { rule: None, set }]
+            };
+        };
+        let mut parts: Vec<PermittedPart> = allow
+            .iter()
+            .filter(|&&pos| may_touch(pos))
+            .filter(|&&pos| self.rules[pos].effective.may.intersects(within))
+            .map(|&pos| PermittedPart {
+                rule: Some(pos),
+                set: self.rules[pos].effective.may.intersect(within),
+            })
+            .collect();
+        if *default_allows && self.by_default.may.intersects(within) {
+            parts.push(PermittedPart {
+                rule: None,
+                set: self.by_default.may.intersect(within),
+            });
+        }
+        parts
+    }
 }
 
 /// Analyse one filter.
@@ -85,6 +136,7 @@ pub fn analyze(space: &Space, filter: &Filter, symbols: &dyn Symbols) -> FilterA
         denied: u.finish(&raw.denied),
         by_default: u.finish(&raw.by_default),
         matches,
+        allow_parts: raw.allow_parts,
     }
 }
 
@@ -127,43 +179,32 @@ fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnal
         })
         .collect();
 
-    // What the rules decide, per action: the union of their (disjoint) decided
-    // regions, which skips the shadowed rules altogether.
-    let decided_by = |a: Action| {
-        let parts: Vec<Tri> = (0..n)
-            .filter(|&i| decisive[i] && fm.rules[i].effect.action() == Some(a))
-            .filter(|&i| !effective[i].is_empty())
-            .map(|i| effective[i].clone())
-            .collect();
-        Tri::union_all(u, parts)
-    };
-    let (allowed_by_rules, denied_by_rules) =
-        rayon::join(|| decided_by(Action::Allow), || decided_by(Action::Deny));
-    // Packets no rule decides. With exact matches the decided regions partition
-    // the union of the matches; with unknowns they do not (a region's `may`
-    // excludes only what earlier rules surely take), so the matches are used.
+    // With uncertain matches, `by_default` needs the matches themselves.
     let all_exact = (0..n)
         .filter(|&i| decisive[i])
         .all(|i| matches[i].as_ref().is_none_or(Tri::is_trivially_exact));
-    let by_default = if all_exact {
-        u.all().minus(&allowed_by_rules.or(&denied_by_rules))
-    } else {
-        let decisive_matches: Vec<Tri> = (0..n)
-            .filter(|&i| decisive[i])
-            .filter_map(|i| matches[i].clone())
-            .collect();
-        u.all().minus(&Tri::union_all(u, decisive_matches))
+    let decided_by = |a: Action| -> Vec<Tri> {
+        (0..n)
+            .filter(|&i| decisive[i] && fm.rules[i].effect.action() == Some(a))
+            .filter(|&i| !effective[i].is_empty())
+            .map(|i| effective[i].clone())
+            .collect()
     };
+    let verdicts = Verdicts {
+        allow: decided_by(Action::Allow),
+        deny: decided_by(Action::Deny),
+        matches: (!all_exact).then(|| {
+            (0..n)
+                .filter(|&i| decisive[i])
+                .filter_map(|i| matches[i].clone())
+                .collect()
+        }),
+        default: fm.default,
+        all: u.all(),
+        none: u.none(),
+    };
+    let [permitted, denied, by_default] = verdicts.lazy(all_exact);
     let reached = lazy_reached(u.space, &matches, &decisive);
-    let with_default = |by_rules: Tri, a: Action| {
-        if fm.default == a {
-            by_rules.or(&by_default)
-        } else {
-            by_rules
-        }
-    };
-    let permitted = with_default(allowed_by_rules, Action::Allow);
-    let denied = with_default(denied_by_rules, Action::Deny);
     let rules = reached
         .into_iter()
         .zip(effective)
@@ -182,12 +223,105 @@ fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnal
             }
         })
         .collect();
+    let allow_rules = (0..n)
+        .filter(|&i| decisive[i] && fm.rules[i].effect.action() == Some(Action::Allow))
+        .collect();
     FilterAnalysis {
         rules,
         permitted,
         denied,
         by_default,
         matches,
+        allow_parts: Some((allow_rules, fm.default == Action::Allow)),
+    }
+}
+
+/// What `permitted`, `denied` and `by_default` of a first-match list are made
+/// of, kept to build them on first use: they are unions over the whole list,
+/// and the hygiene checks need none of them.
+struct Verdicts {
+    /// The non-empty decided regions of the allow and of the deny rules.
+    allow: Vec<Tri>,
+    deny: Vec<Tri>,
+    /// With uncertain matches: every decisive rule's match (see `by_default`).
+    matches: Option<Vec<Tri>>,
+    default: Action,
+    all: Tri,
+    none: Tri,
+}
+
+impl Verdicts {
+    /// `[permitted, denied, by_default]`.
+    ///
+    /// Sequential: this runs inside a lazy set's initialisation, and a rayon
+    /// worker waiting for a stolen job may pick up another job that forces the
+    /// same set, which would initialise it reentrantly.
+    fn compute(&self) -> [Tri; 3] {
+        let union = |ts: &[Tri]| {
+            let bound = |pick: fn(&Tri) -> &PacketSet| {
+                let bdds: Vec<&Bdd> = ts.iter().map(|t| pick(t).bdd()).collect();
+                match union_bdds(&bdds) {
+                    Some(b) => PacketSet::new(b, Arc::clone(&self.none.must.valid)),
+                    None => self.none.must.clone(),
+                }
+            };
+            if ts.iter().all(Tri::is_trivially_exact) {
+                Tri::exact(bound(|t| &t.must))
+            } else {
+                Tri {
+                    must: bound(|t| &t.must),
+                    may: bound(|t| &t.may),
+                }
+            }
+        };
+        let (allowed, denied) = (union(&self.allow), union(&self.deny));
+        // Packets no rule decides. With exact matches the decided regions
+        // partition the union of the matches; with unknowns they do not (a
+        // region's `may` excludes only what earlier rules surely take).
+        let by_default = match &self.matches {
+            None => self.all.minus(&allowed.or(&denied)),
+            Some(ms) => self.all.minus(&union(ms)),
+        };
+        let with_default = |by_rules: Tri, a: Action| {
+            if self.default == a {
+                by_rules.or(&by_default)
+            } else {
+                by_rules
+            }
+        };
+        [
+            with_default(allowed, Action::Allow),
+            with_default(denied, Action::Deny),
+            by_default.clone(),
+        ]
+    }
+
+    /// The three sets, each built (all three at once) on first use.
+    fn lazy(self, exact: bool) -> [Tri; 3] {
+        let valid = Arc::clone(&self.all.must.valid);
+        let cell: Arc<OnceLock<[Tri; 3]>> = Arc::new(OnceLock::new());
+        let this = Arc::new(self);
+        let bound = |k: usize, must: bool| {
+            let (cell, this) = (Arc::clone(&cell), Arc::clone(&this));
+            PacketSet::lazy(
+                move || {
+                    let t = &cell.get_or_init(|| this.compute())[k];
+                    let s = if must { &t.must } else { &t.may };
+                    s.bdd().clone()
+                },
+                Arc::clone(&valid),
+            )
+        };
+        [0, 1, 2].map(|k| {
+            if exact {
+                Tri::exact(bound(k, true))
+            } else {
+                Tri {
+                    must: bound(k, true),
+                    may: bound(k, false),
+                }
+            }
+        })
     }
 }
 
@@ -493,5 +627,6 @@ fn pipeline(u: &Universe, p: &Pipeline, cache: &SymbolCache) -> FilterAnalysis {
         denied,
         by_default: denied_by_policy.or(&by_policy),
         matches,
+        allow_parts: None,
     }
 }

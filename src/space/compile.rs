@@ -85,8 +85,7 @@ impl<'s> Universe<'s> {
             if s.is_ready_and_empty() {
                 return self.space.none();
             }
-            let (raw, valid) = (s.bdd().clone(), Arc::clone(&self.space.valid));
-            PacketSet::lazy(move || raw.and(&valid), Arc::clone(&self.space.valid))
+            PacketSet::restricted(s.clone(), Arc::clone(&self.space.valid))
         };
         if t.is_trivially_exact() {
             Tri::exact(lazy(&t.must))

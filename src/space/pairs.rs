@@ -5,6 +5,7 @@
 //! more, above all when the answer is found early.
 
 use biodivine_lib_bdd::{Bdd, BddPointer};
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -27,16 +28,48 @@ impl Hasher for PairHasher {
     }
 }
 
+type PairSet = HashSet<u64, BuildHasherDefault<PairHasher>>;
+
+thread_local! {
+    /// The walk's visited pairs and stack, kept between calls: most walks are
+    /// short, and allocating (and growing) a table for each one cost more than
+    /// the walk itself.
+    static SCRATCH: RefCell<(PairSet, Vec<(BddPointer, BddPointer)>)> =
+        RefCell::new((PairSet::default(), Vec::new()));
+}
+
 /// Is `a ∧ b` (or `a ∧ ¬b` with `negate_b`) non-empty?
 pub(crate) fn meet(a: &Bdd, b: &Bdd, negate_b: bool) -> bool {
     if a.is_false() {
         return false;
     }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut s) => {
+            let (seen, stack) = &mut *s;
+            seen.clear();
+            stack.clear();
+            let found = walk(a, b, negate_b, seen, stack);
+            // Do not keep a huge table for every later walk.
+            if seen.capacity() > 1 << 20 {
+                *seen = PairSet::default();
+            }
+            found
+        }
+        Err(_) => walk(a, b, negate_b, &mut PairSet::default(), &mut Vec::new()),
+    })
+}
+
+fn walk(
+    a: &Bdd,
+    b: &Bdd,
+    negate_b: bool,
+    seen: &mut PairSet,
+    stack: &mut Vec<(BddPointer, BddPointer)>,
+) -> bool {
     // Terminal pointers: 0 is false, 1 is true.
     let b_true = |p: &BddPointer| if negate_b { p.is_zero() } else { p.is_one() };
     let b_false = |p: &BddPointer| if negate_b { p.is_one() } else { p.is_zero() };
-    let mut seen: HashSet<u64, BuildHasherDefault<PairHasher>> = HashSet::default();
-    let mut stack = vec![(a.root_pointer(), b.root_pointer())];
+    stack.push((a.root_pointer(), b.root_pointer()));
     while let Some((pa, pb)) = stack.pop() {
         if pa.is_zero() || b_false(&pb) {
             continue;

@@ -28,6 +28,11 @@ enum Repr {
 struct Lazy {
     cell: OnceLock<Bdd>,
     make: Box<dyn Fn() -> Bdd + Send + Sync>,
+    /// When the set is `raw ∧ valid`: the raw diagram. Against a set of valid
+    /// packets `x`, `x ∧ set = x ∧ raw` and `x ∖ set = x ∖ raw`, so those
+    /// operations need not build the (larger) conjunction with the validity
+    /// constraint, and emptiness is a walk over `raw ∧ valid`.
+    raw: Option<PacketSet>,
 }
 
 impl PacketSet {
@@ -45,9 +50,37 @@ impl PacketSet {
             repr: Repr::Lazy(Arc::new(Lazy {
                 cell: OnceLock::new(),
                 make: Box::new(make),
+                raw: None,
             })),
             valid,
         }
+    }
+
+    /// `raw ∧ valid`, built on first use; `raw` may have invalid packets.
+    pub(crate) fn restricted(raw: PacketSet, valid: Arc<Bdd>) -> Self {
+        let (r, v) = (raw.clone(), Arc::clone(&valid));
+        PacketSet {
+            repr: Repr::Lazy(Arc::new(Lazy {
+                cell: OnceLock::new(),
+                make: Box::new(move || r.bdd().and(&v)),
+                raw: Some(raw),
+            })),
+            valid,
+        }
+    }
+
+    /// The raw diagram of a [`PacketSet::restricted`] set not built yet.
+    fn unbuilt_raw(&self) -> Option<&Bdd> {
+        match &self.repr {
+            Repr::Lazy(l) if l.cell.get().is_none() => l.raw.as_ref().map(PacketSet::bdd),
+            _ => None,
+        }
+    }
+
+    /// A diagram that agrees with `self` on every valid packet: what an
+    /// operation's *other* operand needs, when the first operand is valid.
+    fn against_valid(&self) -> &Bdd {
+        self.unbuilt_raw().unwrap_or_else(|| self.bdd())
     }
 
     pub(crate) fn bdd(&self) -> &Bdd {
@@ -80,12 +113,24 @@ impl PacketSet {
     }
 
     pub fn intersect(&self, other: &PacketSet) -> PacketSet {
-        self.with(self.bdd().and(other.bdd()))
+        let (a, b) = self.operands(other);
+        self.with(a.and(b))
+    }
+
+    /// For a symmetric operation: one operand exactly, the other as
+    /// [`PacketSet::against_valid`] (never both raw: two raw diagrams may share
+    /// an invalid packet).
+    fn operands<'s>(&'s self, other: &'s PacketSet) -> (&'s Bdd, &'s Bdd) {
+        if other.unbuilt_raw().is_some() {
+            (self.bdd(), other.against_valid())
+        } else {
+            (self.against_valid(), other.bdd())
+        }
     }
 
     /// `self ∖ other`.
     pub fn minus(&self, other: &PacketSet) -> PacketSet {
-        self.with(self.bdd().and_not(other.bdd()))
+        self.with(self.bdd().and_not(other.against_valid()))
     }
 
     /// Every valid packet not in `self`.
@@ -94,7 +139,10 @@ impl PacketSet {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.bdd().is_false()
+        match self.unbuilt_raw() {
+            Some(raw) => !super::pairs::meet(raw, &self.valid, false),
+            None => self.bdd().is_false(),
+        }
     }
 
     /// True when `self` is every valid packet.
@@ -105,13 +153,14 @@ impl PacketSet {
     /// Is every packet of `self` in `other`? Searches for a packet of `self ∖
     /// other` without building that set, and stops at the first one.
     pub fn is_subset_of(&self, other: &PacketSet) -> bool {
-        !super::pairs::meet(self.bdd(), other.bdd(), true)
+        !super::pairs::meet(self.bdd(), other.against_valid(), true)
     }
 
     /// Do the sets share a packet? Stops at the first shared packet, without
     /// building the intersection.
     pub fn intersects(&self, other: &PacketSet) -> bool {
-        super::pairs::meet(self.bdd(), other.bdd(), false)
+        let (a, b) = self.operands(other);
+        super::pairs::meet(a, b, false)
     }
 
     /// Same packets (BDDs are canonical up to node order, so this is one XOR).

@@ -109,17 +109,4 @@ impl Tri {
     pub fn is_empty(&self) -> bool {
         self.may.is_empty()
     }
-
-    /// Balanced union of many three-valued sets.
-    pub(crate) fn union_all(u: &super::compile::Universe, ts: Vec<Tri>) -> Tri {
-        if ts.iter().all(Tri::is_trivially_exact) {
-            let s = PacketSet::union_all(ts.into_iter().map(|t| t.must).collect());
-            return Tri::exact(s.unwrap_or_else(|| u.none().must));
-        }
-        let (musts, mays): (Vec<_>, Vec<_>) = ts.into_iter().map(|t| (t.must, t.may)).unzip();
-        Tri {
-            must: PacketSet::union_all(musts).unwrap_or_else(|| u.none().must),
-            may: PacketSet::union_all(mays).unwrap_or_else(|| u.none().may),
-        }
-    }
 }

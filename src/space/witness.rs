@@ -13,13 +13,24 @@ impl Space {
     /// A concrete packet of `s`, or `None` when `s` is empty.
     ///
     /// Fields are fixed one bit at a time, in order of preference; each choice
-    /// is checked by one pass over the diagram's nodes with the choices so far
-    /// (see [`Pick`]), so no diagram is built.
+    /// is checked against the diagram under the choices so far (see [`Pick`]),
+    /// so no diagram is built.
     pub fn witness(&self, s: &PacketSet) -> Option<Packet> {
-        if s.is_empty() {
+        self.witness_of_union(&[s])
+    }
+
+    /// [`Space::witness`] of the union of `sets`, without building the union
+    /// (the same packet: the choices are made on the union either way).
+    pub fn witness_of_union(&self, sets: &[&PacketSet]) -> Option<Packet> {
+        let bdds: Vec<&Bdd> = sets
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.bdd())
+            .collect();
+        if bdds.is_empty() {
             return None;
         }
-        let mut p = Pick::new(s.bdd(), self.layout().num_vars());
+        let mut p = Pick::new(&bdds, self.layout().num_vars());
         self.prefer(&mut p, Field::Ct, &[0]);
         self.prefer(
             &mut p,
@@ -115,19 +126,26 @@ impl Space {
     }
 }
 
-/// Variables fixed one by one, keeping the set non-empty: a partial valuation
-/// and a satisfiability test under it.
+/// Variables fixed one by one, keeping the set (a union of parts) non-empty:
+/// a partial valuation and a satisfiability test under it.
 ///
-/// The test is one pass over the nodes (children are stored before their
-/// parents, so index order is a topological order) that records which nodes
-/// have a member under the fixes. After that, a fix changes only the nodes at
-/// or above its variable; when every variable on the way down from the root to
-/// below the changed ones is fixed, that way is one path, and the recorded
-/// answer of the node it ends at still holds. Fields are mostly fixed from the
-/// top variable down, so most tests are such a walk, not a pass.
+/// Per part, the test is one pass over the nodes (children are stored before
+/// their parents, so index order is a topological order) that records which
+/// nodes have a member under the fixes. After that, a fix changes only the
+/// nodes at or above its variable; when every variable on the way down from the
+/// root to below the changed ones is fixed, that way is one path, and the
+/// recorded answer of the node it ends at still holds. Fields are mostly fixed
+/// from the top variable down, so most tests are such a walk, not a pass. A
+/// part left with no member under the fixes never gets one back (fixes are
+/// only added), so it is dropped.
 struct Pick<'a> {
-    bdd: &'a Bdd,
     fixed: Vec<Option<bool>>,
+    parts: Vec<Part<'a>>,
+}
+
+/// One diagram of a [`Pick`].
+struct Part<'a> {
+    bdd: &'a Bdd,
     /// Per node: has a member under the fixes of the last pass.
     sat: Vec<bool>,
     /// A pass has filled `sat`.
@@ -138,15 +156,14 @@ struct Pick<'a> {
     present: Vec<bool>,
 }
 
-impl<'a> Pick<'a> {
+impl<'a> Part<'a> {
     fn new(bdd: &'a Bdd, num_vars: u16) -> Self {
         let mut present = vec![false; num_vars as usize];
         for i in 2..bdd.size() {
             present[bdd.var_of(BddPointer::from_index(i)).to_index()] = true;
         }
-        Pick {
+        Part {
             bdd,
-            fixed: vec![None; num_vars as usize],
             sat: vec![false; bdd.size()],
             passed: false,
             dirty: None,
@@ -154,49 +171,32 @@ impl<'a> Pick<'a> {
         }
     }
 
-    fn set(&mut self, v: BddVariable, value: Option<bool>) {
-        let i = v.to_index();
-        self.fixed[i] = value;
+    fn touched(&mut self, i: usize) {
         self.dirty = Some(self.dirty.map_or(i, |d| d.max(i)));
     }
 
-    /// Fix a variable without a test (the caller knows the set keeps a member).
-    fn force(&mut self, v: BddVariable, value: bool) {
-        self.set(v, Some(value));
-    }
-
-    /// Is some valuation that agrees with the fixed variables in the set?
-    fn satisfiable(&mut self) -> bool {
+    /// Is some valuation that agrees with `fixed` in the diagram?
+    fn satisfiable(&mut self, fixed: &[Option<bool>]) -> bool {
         let b = self.bdd;
-        let n = b.size();
-        if n <= 2 {
+        if b.size() <= 2 {
             return b.is_true();
         }
         if self.passed {
-            if let Some(answer) = self.walk() {
-                debug_assert_eq!(answer, self.clone_pass(), "walk and pass disagree");
+            if let Some(answer) = self.walk(fixed) {
+                debug_assert_eq!(
+                    answer,
+                    pass_over(b, fixed, &mut vec![false; b.size()]),
+                    "walk and pass disagree"
+                );
                 return answer;
             }
         }
-        self.pass()
-    }
-
-    /// [`Pick::pass`] on a copy, to check the walk in debug builds.
-    fn clone_pass(&self) -> bool {
-        let mut copy = Pick {
-            bdd: self.bdd,
-            fixed: self.fixed.clone(),
-            sat: vec![false; self.sat.len()],
-            passed: false,
-            dirty: None,
-            present: Vec::new(),
-        };
-        copy.pass()
+        self.pass(fixed)
     }
 
     /// The answer without a pass, when the way down past the changed variables
     /// is one path of fixed variables.
-    fn walk(&self) -> Option<bool> {
+    fn walk(&self, fixed: &[Option<bool>]) -> Option<bool> {
         let b = self.bdd;
         let mut p = b.root_pointer();
         loop {
@@ -207,31 +207,59 @@ impl<'a> Pick<'a> {
             if self.dirty.is_none_or(|d| v > d) {
                 return Some(self.sat[p.to_index()]);
             }
-            p = match self.fixed[v]? {
+            p = match fixed[v]? {
                 false => b.low_link_of(p),
                 true => b.high_link_of(p),
             };
         }
     }
 
-    fn pass(&mut self) -> bool {
-        let b = self.bdd;
-        let n = b.size();
+    fn pass(&mut self, fixed: &[Option<bool>]) -> bool {
         self.passed = true;
         self.dirty = None;
-        self.sat[0] = false;
-        self.sat[1] = true;
-        for i in 2..n {
-            let ptr = BddPointer::from_index(i);
-            let lo = self.sat[b.low_link_of(ptr).to_index()];
-            let hi = self.sat[b.high_link_of(ptr).to_index()];
-            self.sat[i] = match self.fixed[b.var_of(ptr).to_index()] {
-                Some(false) => lo,
-                Some(true) => hi,
-                None => lo || hi,
-            };
+        pass_over(self.bdd, fixed, &mut self.sat)
+    }
+}
+
+/// Fill `sat` (one entry per node of `b`, at least 3 nodes): which nodes have a
+/// member under `fixed`; the root's answer.
+fn pass_over(b: &Bdd, fixed: &[Option<bool>], sat: &mut [bool]) -> bool {
+    let n = b.size();
+    sat[0] = false;
+    sat[1] = true;
+    for i in 2..n {
+        let ptr = BddPointer::from_index(i);
+        let lo = sat[b.low_link_of(ptr).to_index()];
+        let hi = sat[b.high_link_of(ptr).to_index()];
+        sat[i] = match fixed[b.var_of(ptr).to_index()] {
+            Some(false) => lo,
+            Some(true) => hi,
+            None => lo || hi,
+        };
+    }
+    sat[n - 1]
+}
+
+impl<'a> Pick<'a> {
+    /// Over the union of `bdds`, each non-empty.
+    fn new(bdds: &[&'a Bdd], num_vars: u16) -> Self {
+        Pick {
+            fixed: vec![None; num_vars as usize],
+            parts: bdds.iter().map(|b| Part::new(b, num_vars)).collect(),
         }
-        self.sat[n - 1]
+    }
+
+    fn set(&mut self, v: BddVariable, value: Option<bool>) {
+        let i = v.to_index();
+        self.fixed[i] = value;
+        for part in &mut self.parts {
+            part.touched(i);
+        }
+    }
+
+    /// Fix a variable without a test (the caller knows the set keeps a member).
+    fn force(&mut self, v: BddVariable, value: bool) {
+        self.set(v, Some(value));
     }
 
     /// Fix the variables to these values if the set still has a member; else
@@ -242,9 +270,17 @@ impl<'a> Pick<'a> {
         for &(v, val) in bits {
             self.set(v, Some(val));
         }
-        // The set was non-empty under the earlier choices; variables that no
-        // node tests cannot empty it.
-        if bits.iter().all(|(v, _)| !self.present[v.to_index()]) || self.satisfiable() {
+        // Each part had a member under the earlier choices; variables that no
+        // node of a part tests cannot empty it.
+        let fixed = &self.fixed;
+        let alive: Vec<bool> = self
+            .parts
+            .iter_mut()
+            .map(|p| bits.iter().all(|(v, _)| !p.present[v.to_index()]) || p.satisfiable(fixed))
+            .collect();
+        if alive.iter().any(|&a| a) {
+            let mut keep = alive.into_iter();
+            self.parts.retain(|_| keep.next().unwrap_or(false));
             return true;
         }
         for ((v, _), old) in bits.iter().zip(before) {
@@ -263,7 +299,8 @@ impl<'a> Pick<'a> {
                 }
             }
         }
-        if !self.satisfiable() {
+        let fixed = &self.fixed;
+        if !self.parts.iter_mut().any(|p| p.satisfiable(fixed)) {
             return None;
         }
         Some(BddValuation::new(
