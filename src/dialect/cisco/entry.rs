@@ -343,7 +343,7 @@ fn port_proto(p: &ProtoSpec, ctx: &Ctx) -> Option<PortProto> {
     }
 }
 
-/// `proto = "ip" | "ipv4" | "ipv6" | NAME | NUMBER | "tcp-udp" | "object-group" NAME | "object" NAME`
+/// `proto = "ip" | "ipv4" | "ipv6" | "hbh" | NAME | NUMBER | "tcp-udp" | "object-group" NAME | "object" NAME`
 pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
     let t = c.word("a protocol")?;
     let mut buf = [0u8; 32];
@@ -359,6 +359,8 @@ pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
         }
         "ipv6" if ctx.family == Family::Ipv6 => ProtoSpec::Any,
         "icmp" if ctx.family == Family::Ipv6 => ProtoSpec::Num(58),
+        // IPv6 ACLs: the hop-by-hop options header (next header 0).
+        "hbh" if ctx.family == Family::Ipv6 => ProtoSpec::Num(0),
         // The common names first, without the table scan.
         "tcp" => ProtoSpec::Num(6),
         "udp" => ProtoSpec::Num(17),
