@@ -38,11 +38,99 @@ pub enum AddrSpec {
     Opaque(String),
 }
 
+/// The ports after `eq` / `neq`: nearly always one or a few, kept inline (no
+/// allocation per entry); longer lists go to the heap.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Ports {
+    Inline(u8, [u16; Ports::INLINE]),
+    Heap(Vec<u16>),
+}
+
+impl Ports {
+    pub const INLINE: usize = 10;
+    pub fn new() -> Self {
+        Ports::Inline(0, [0; Ports::INLINE])
+    }
+    pub fn push(&mut self, p: u16) {
+        match self {
+            Ports::Inline(n, a) if (*n as usize) < Ports::INLINE => {
+                a[*n as usize] = p;
+                *n += 1;
+            }
+            Ports::Inline(n, a) => {
+                let mut v = a[..*n as usize].to_vec();
+                v.push(p);
+                *self = Ports::Heap(v);
+            }
+            Ports::Heap(v) => v.push(p),
+        }
+    }
+    pub fn as_slice(&self) -> &[u16] {
+        match self {
+            Ports::Inline(n, a) => &a[..*n as usize],
+            Ports::Heap(v) => v,
+        }
+    }
+}
+
+impl Default for Ports {
+    fn default() -> Self {
+        Ports::new()
+    }
+}
+
+impl std::ops::Deref for Ports {
+    type Target = [u16];
+    fn deref(&self) -> &[u16] {
+        self.as_slice()
+    }
+}
+
+impl std::fmt::Debug for Ports {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl FromIterator<u16> for Ports {
+    fn from_iter<I: IntoIterator<Item = u16>>(it: I) -> Self {
+        let mut p = Ports::new();
+        for x in it {
+            p.push(x);
+        }
+        p
+    }
+}
+
+/// Facts that do not change the match (log, counters), in order. Mostly one
+/// static word, so the first is kept inline (no allocation per entry).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Notes {
+    first: Option<Cow<'static, str>>,
+    rest: Vec<Cow<'static, str>>,
+}
+
+impl Notes {
+    pub fn push(&mut self, n: Cow<'static, str>) {
+        if self.first.is_none() {
+            self.first = Some(n);
+        } else {
+            self.rest.push(n);
+        }
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.first.iter().chain(&self.rest).map(|c| c.as_ref())
+    }
+    pub fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+}
+
 /// A port operator with resolved numbers.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PortOp {
-    Eq(Vec<u16>),
-    Neq(Vec<u16>),
+    Eq(Ports),
+    Neq(Ports),
     Lt(u16),
     Gt(u16),
     Range(u16, u16),
@@ -92,17 +180,18 @@ pub struct Entry {
     pub fragments: bool,
     /// Conditions that restrict the match but are not modelled (dscp, ttl, ...).
     pub unmodelled: Vec<Unmodelled>,
-    /// Facts that do not change the match (log, counters); mostly static
-    /// words, so no allocation per entry.
-    pub notes: Vec<Cow<'static, str>>,
+    /// Facts that do not change the match (log, counters).
+    pub notes: Notes,
     /// ASA `inactive`.
     pub inactive: bool,
 }
 
-/// One line of an ACL body.
+/// One line of an ACL body. Entries are stored unboxed: they are nearly all
+/// of the lines, and a box each was an allocation and a free per entry.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Item {
-    Entry(Box<Entry>),
+    Entry(Entry),
     Remark,
     /// An entry whose syntax could not be read: its action if known.
     Broken(Option<Action>),

@@ -176,7 +176,7 @@ fn standard_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
         established: false,
         fragments: false,
         unmodelled: Vec::new(),
-        notes: Vec::new(),
+        notes: Notes::default(),
         inactive: false,
     };
     if ctx.flavor == Flavor::Asa {
@@ -206,7 +206,44 @@ pub fn parse_ip(s: &str) -> Option<IpAddr> {
     {
         return None;
     }
-    s.parse().ok()
+    match ipv4_prefix(s.as_bytes()) {
+        Some((v, n)) if n == s.len() => Some(IpAddr::V4(v.into())),
+        // Not a plain dotted quad (IPv6, or not an address): the full parser.
+        _ => s.parse().ok(),
+    }
+}
+
+/// A dotted-quad IPv4 address at the start of `b` (what `Ipv4Addr::from_str`
+/// accepts: four decimal octets 0-255 without leading zeros), and how many
+/// bytes it takes. The fast path of [`parse_ip`] and [`prefix`].
+#[inline]
+fn ipv4_prefix(b: &[u8]) -> Option<(u32, usize)> {
+    let mut v = 0u32;
+    let mut k = 0;
+    for part in 0..4 {
+        if part > 0 {
+            if b.get(k) != Some(&b'.') {
+                return None;
+            }
+            k += 1;
+        }
+        let start = k;
+        let mut o = 0u32;
+        while k < b.len() && b[k].is_ascii_digit() && k - start < 3 {
+            o = o * 10 + u32::from(b[k] - b'0');
+            k += 1;
+        }
+        let len = k - start;
+        if len == 0 || o > 255 || (len > 1 && b[start] == b'0') {
+            return None;
+        }
+        v = (v << 8) | o;
+    }
+    // A fourth digit in a row is not an octet.
+    if b.get(k).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    Some((v, k))
 }
 
 fn ip_or_name(s: &str, ctx: &Ctx) -> Option<IpAddr> {
@@ -229,6 +266,12 @@ fn mask_spec(ip: IpAddr, m: IpAddr, flavor: Flavor) -> AddrSpec {
 
 /// `prefix = ip "/" len`
 fn prefix(s: &str) -> Option<(IpAddr, u8)> {
+    // Fast path: a dotted quad ends the word or is followed by `/`.
+    if let Some((_, n)) = ipv4_prefix(s.as_bytes()) {
+        if s.as_bytes().get(n) != Some(&b'/') {
+            return None;
+        }
+    }
     let (a, l) = s.split_once('/')?;
     let ip = parse_ip(a)?;
     let len: u8 = l.parse().ok()?;
@@ -276,9 +319,14 @@ pub fn addr(c: &mut Cur, ctx: &Ctx) -> R<AddrSpec> {
             AddrSpec::Opaque(format!("fqdn {}", n.s))
         }
         _ => {
-            if let Some((ip, len)) = prefix(t.s) {
+            // A plain dotted quad (the common case) is read once.
+            let quad = match ipv4_prefix(t.s.as_bytes()) {
+                Some((v, n)) if n == t.s.len() => Some(IpAddr::V4(v.into())),
+                _ => None,
+            };
+            if let Some((ip, len)) = quad.is_none().then(|| prefix(t.s)).flatten() {
                 AddrSpec::Prefix(ip, len)
-            } else if let Some(ip) = ip_or_name(t.s, ctx) {
+            } else if let Some(ip) = quad.or_else(|| ip_or_name(t.s, ctx)) {
                 if c.is("wildcard") && ctx.flavor == Flavor::Nxos {
                     c.i += 1;
                 }
@@ -403,8 +451,9 @@ pub fn port_op(c: &mut Cur, ctx: &Ctx, pp: PortProto) -> R<Option<PortOp>> {
             span: t.lo..t.hi,
         })
     };
-    let many = |c: &mut Cur| -> R<Vec<u16>> {
-        let mut v = vec![one(c)?];
+    let many = |c: &mut Cur| -> R<Ports> {
+        let mut v = Ports::new();
+        v.push(one(c)?);
         while let Some(n) = c.peek() {
             if ports::is_port(ctx.flavor, pp, n) {
                 v.push(one(c)?);
@@ -503,7 +552,7 @@ fn extended_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
         established: false,
         fragments: false,
         unmodelled,
-        notes: Vec::new(),
+        notes: Notes::default(),
         inactive: false,
     };
     options(c, ctx, &mut e, pp)?;
@@ -738,4 +787,52 @@ fn c_text(c: &Cur, start: usize, end: usize) -> String {
         .map(|t| t.s)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast IPv4 path agrees with the standard parser.
+    #[test]
+    fn parse_ip_agrees_with_std() {
+        let words = [
+            "10.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.0.0.1",
+            "01.2.3.4",
+            "1.2.3",
+            "1.2.3.4.5",
+            "1.2.3.4x",
+            "1.2.3.04",
+            "1.2.3.1234",
+            "1..2.3",
+            "1.2.3.4,",
+            "1.2.3.4/24",
+            "::1",
+            "2001:db8::1",
+            "::ffff:1.2.3.4",
+            "1.2.3.-4",
+            "10",
+            "a.b.c.d",
+            "100.200.300.1",
+            "0.0.0.00",
+            "192.168.001.1",
+        ];
+        for w in words {
+            let s = w.strip_suffix(',').unwrap_or(w);
+            assert_eq!(parse_ip(w), s.parse::<IpAddr>().ok(), "{w}");
+        }
+        assert_eq!(
+            prefix("10.1.0.0/16"),
+            Some(("10.1.0.0".parse().unwrap(), 16))
+        );
+        assert_eq!(prefix("10.1.0.0/33"), None);
+        assert_eq!(prefix("10.1.0.0"), None);
+        assert_eq!(
+            prefix("2001:db8::/32"),
+            Some(("2001:db8::".parse().unwrap(), 32))
+        );
+    }
 }

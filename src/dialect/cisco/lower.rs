@@ -262,7 +262,7 @@ impl<'c> Lower<'c> {
                     let m = self.entry_match(acl, e);
                     let mut r = Rule::new(m, effect(e.action), origin);
                     r.enabled = !e.inactive;
-                    r.notes.extend(e.notes.iter().map(|n| n.to_string()));
+                    r.notes.extend(e.notes.iter().map(str::to_string));
                     r
                 }
                 Item::Expanded {
