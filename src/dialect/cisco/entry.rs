@@ -175,7 +175,7 @@ fn standard_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
         icmp: None,
         established: false,
         fragments: false,
-        unmodelled: Vec::new(),
+        unmodelled: Sparse::default(),
         notes: Notes::default(),
         inactive: false,
     };
@@ -551,7 +551,7 @@ fn extended_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
         icmp,
         established: false,
         fragments: false,
-        unmodelled,
+        unmodelled: unmodelled.into(),
         notes: Notes::default(),
         inactive: false,
     };
