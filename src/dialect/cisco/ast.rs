@@ -16,7 +16,8 @@ pub enum Action {
     Deny,
 }
 
-/// An address operand of an entry or a network object-group member.
+/// An address operand of an entry or a network object-group member. 24
+/// bytes: two IPv4 addresses inline, IPv6 pairs and names behind a pointer.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AddrSpec {
     /// `any` (`None`: every family the ACL sees), `any4`, `any6`.
@@ -24,18 +25,57 @@ pub enum AddrSpec {
     /// `host A`, or a bare address where it means a host.
     Host(IpAddr),
     /// Address and wildcard mask (bits set are ignored); ASA subnet masks are
-    /// inverted into this form by the parser.
-    Wild(IpAddr, IpAddr),
+    /// inverted into this form by the parser. Build with [`AddrSpec::wild`].
+    Wild(Pair),
     /// `A/len`.
     Prefix(IpAddr, u8),
-    /// `range A B`.
-    Range(IpAddr, IpAddr),
+    /// `range A B`. Build with [`AddrSpec::range`].
+    Range(Pair),
     /// `object-group N`, `addrgroup N`, `net-group N`.
-    Group(String),
+    Group(Box<str>),
     /// ASA `object N`.
-    Object(String),
+    Object(Box<str>),
     /// Something the model cannot decide (`interface IF`, `fqdn X`).
-    Opaque(String),
+    Opaque(Box<str>),
+}
+
+impl AddrSpec {
+    pub fn wild(ip: IpAddr, mask: IpAddr) -> AddrSpec {
+        AddrSpec::Wild(Pair::new(ip, mask))
+    }
+    pub fn range(lo: IpAddr, hi: IpAddr) -> AddrSpec {
+        AddrSpec::Range(Pair::new(lo, hi))
+    }
+}
+
+/// Two addresses (address and mask, or the ends of a range): two IPv4
+/// addresses are kept inline (8 bytes), any other pair behind a pointer.
+#[derive(Clone, PartialEq)]
+pub enum Pair {
+    V4(std::net::Ipv4Addr, std::net::Ipv4Addr),
+    Other(Box<(IpAddr, IpAddr)>),
+}
+
+impl Pair {
+    pub fn new(a: IpAddr, b: IpAddr) -> Pair {
+        match (a, b) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => Pair::V4(a, b),
+            _ => Pair::Other(Box::new((a, b))),
+        }
+    }
+    pub fn get(&self) -> (IpAddr, IpAddr) {
+        match self {
+            Pair::V4(a, b) => (IpAddr::V4(*a), IpAddr::V4(*b)),
+            Pair::Other(p) => **p,
+        }
+    }
+}
+
+impl std::fmt::Debug for Pair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (a, b) = self.get();
+        write!(f, "({a}, {b})")
+    }
 }
 
 /// The ports after `eq` / `neq`: nearly always one to three, kept inline
@@ -193,9 +233,9 @@ pub enum ProtoSpec {
     /// ASA `tcp-udp`.
     TcpUdp,
     /// `object-group N` in protocol position (service or protocol group).
-    Group(String),
+    Group(Box<str>),
     /// ASA `object N` (a service object).
-    Object(String),
+    Object(Box<str>),
 }
 
 /// ICMP type and optional code, or an ICMP-type group.
@@ -373,7 +413,8 @@ mod tests {
     #[test]
     fn entries_stay_compact() {
         let (e, l) = (std::mem::size_of::<Entry>(), std::mem::size_of::<AclLine>());
-        assert!(e <= 224 && l <= 248, "Entry {e} bytes, AclLine {l} bytes");
+        assert!(e <= 184 && l <= 208, "Entry {e} bytes, AclLine {l} bytes");
+        assert!(std::mem::size_of::<AddrSpec>() <= 24);
     }
 
     #[test]
@@ -392,5 +433,11 @@ mod tests {
         n.push(Cow::Borrowed("log"));
         n.push(Cow::Owned("counter C".into()));
         assert_eq!(n.iter().collect::<Vec<_>>(), ["log", "counter C"]);
+        let v4: IpAddr = "10.0.0.0".parse().unwrap();
+        let m4: IpAddr = "0.0.0.255".parse().unwrap();
+        let v6: IpAddr = "2001:db8::".parse().unwrap();
+        assert_eq!(Pair::new(v4, m4).get(), (v4, m4));
+        assert_eq!(Pair::new(v4, v6).get(), (v4, v6));
+        assert_eq!(Pair::new(v6, v6).get(), (v6, v6));
     }
 }

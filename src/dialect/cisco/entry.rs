@@ -157,7 +157,7 @@ fn standard_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
             c.i += 2;
             let m = c.word("a wildcard mask")?;
             let w = parse_ip(m.s).ok_or_else(|| bad_ip(&m))?;
-            AddrSpec::Wild(ip, w)
+            AddrSpec::wild(ip, w)
         } else if let Some(m) = c.peek().and_then(parse_ip) {
             c.i += 1;
             mask_spec(ip, m, ctx.flavor)
@@ -258,9 +258,9 @@ fn mask_spec(ip: IpAddr, m: IpAddr, flavor: Flavor) -> AddrSpec {
             IpAddr::V4(v) => IpAddr::V4((!u32::from(v)).into()),
             IpAddr::V6(v) => IpAddr::V6((!u128::from(v)).into()),
         };
-        AddrSpec::Wild(ip, inv)
+        AddrSpec::wild(ip, inv)
     } else {
-        AddrSpec::Wild(ip, m)
+        AddrSpec::wild(ip, m)
     }
 }
 
@@ -294,21 +294,21 @@ pub fn addr(c: &mut Cur, ctx: &Ctx) -> R<AddrSpec> {
             AddrSpec::Host(ip_or_name(h.s, ctx).ok_or_else(|| bad_ip(&h))?)
         }
         "object-group" | "addrgroup" | "net-group" => {
-            AddrSpec::Group(c.word("an object-group name")?.s.to_string())
+            AddrSpec::Group(c.word("an object-group name")?.s.into())
         }
         "object" if ctx.flavor == Flavor::Asa => {
-            AddrSpec::Object(c.word("an object name")?.s.to_string())
+            AddrSpec::Object(c.word("an object name")?.s.into())
         }
         "interface" if ctx.flavor == Flavor::Asa => {
             let i = c.word("an interface name")?;
-            AddrSpec::Opaque(format!("interface {} (the interface's own address)", i.s))
+            AddrSpec::Opaque(format!("interface {} (the interface's own address)", i.s).into())
         }
         "range" if ctx.flavor == Flavor::Asa => {
             let a = c.word("a first address")?;
             let b = c.word("a last address")?;
             let a = ip_or_name(a.s, ctx).ok_or_else(|| bad_ip(&a))?;
             let b2 = ip_or_name(b.s, ctx).ok_or_else(|| bad_ip(&b))?;
-            AddrSpec::Range(a, b2)
+            AddrSpec::range(a, b2)
         }
         "fqdn" if ctx.flavor == Flavor::Asa => {
             if c.is("v4") || c.is("v6") {
@@ -316,7 +316,7 @@ pub fn addr(c: &mut Cur, ctx: &Ctx) -> R<AddrSpec> {
             }
             let n = c.word("a host name")?;
             c.eat("(unresolved)");
-            AddrSpec::Opaque(format!("fqdn {}", n.s))
+            AddrSpec::Opaque(format!("fqdn {}", n.s).into())
         }
         _ => {
             // A plain dotted quad (the common case) is read once.
@@ -383,7 +383,7 @@ fn port_proto(p: &ProtoSpec, ctx: &Ctx) -> Option<PortProto> {
         ProtoSpec::Num(132) => Some(PortProto::Both),
         ProtoSpec::TcpUdp => Some(PortProto::Both),
         // ASA: a protocol group (tcp, udp) may be followed by port operators.
-        ProtoSpec::Group(n) => match ctx.kinds.get(&(false, n.clone())) {
+        ProtoSpec::Group(n) => match ctx.kinds.get(&(false, n.to_string())) {
             Some(GroupKind::Protocol) => Some(PortProto::Both),
             _ => None,
         },
@@ -414,14 +414,14 @@ pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
         "udp" => ProtoSpec::Num(17),
         "icmp" => ProtoSpec::Num(1),
         "tcp-udp" => ProtoSpec::TcpUdp,
-        "object-group" => ProtoSpec::Group(c.word("an object-group name")?.s.to_string()),
+        "object-group" => ProtoSpec::Group(c.word("an object-group name")?.s.into()),
         "object" if ctx.flavor == Flavor::Asa => {
-            ProtoSpec::Object(c.word("an object name")?.s.to_string())
+            ProtoSpec::Object(c.word("an object name")?.s.into())
         }
         _ => match ports::protocol(w) {
             Some(n) => ProtoSpec::Num(n),
             // IOS `show` prints a service object-group bare in protocol position.
-            None if ctx.show => ProtoSpec::Group(t.s.to_string()),
+            None if ctx.show => ProtoSpec::Group(t.s.into()),
             None => {
                 return Err(SyntaxError {
                     message: format!("unknown protocol `{}`", t.s),
