@@ -123,7 +123,7 @@ impl<'a> Parser<'a> {
         // Most files have neither: skip the line scan (a substring search is
         // far cheaper than splitting the file into lines again).
         let asa = self.flavor == Flavor::Asa;
-        if !self.text.contains("object") && !(asa && self.text.contains("name ")) {
+        if !(self.text.contains("object") || (asa && self.text.contains("name "))) {
             return;
         }
         for line in lex::lines(self.text) {
