@@ -14,15 +14,53 @@ mod nft_gen;
 mod nft_run;
 
 use nft_gen::{packets, ruleset, Rng};
-use nft_run::{compare, fwlint, kernel, KernelCase};
+use nft_run::{compare, fwlint, fwlint_forward, kernel, FwAnswer, KernelCase, KernelResult};
+use std::path::Path;
 use std::process::Command;
 
 /// The default first seed; each case uses the next one.
 const SEED: u64 = 20_261_204;
-/// Cases and packets per case: 56 x 200 = 11,200 random probes (and more from
-/// the feature files).
+/// Cases and packets per case: 56 x 200 = 11,200 random probes on input and
+/// output (and more from the feature files).
 const CASES: u64 = 56;
 const PACKETS_PER_CASE: usize = 200;
+/// The forward hook: 32 x 200 = 6,400 random probes, through a router namespace.
+const FWD_SEED: u64 = 20_261_205_000;
+const FWD_CASES: u64 = 32;
+
+/// fwlint's answers for one kernel case: on forward, each probe with the
+/// interfaces the kernel routed it through.
+fn fwlint_for(
+    file: &Path,
+    kc: &KernelCase,
+    r: &KernelResult,
+    scratch: &Path,
+) -> Result<Vec<FwAnswer>, String> {
+    if kc.hook == "forward" {
+        fwlint_forward(file, "nft", &kc.packets, &r.iif, &r.oif, scratch)
+    } else {
+        fwlint(file, "nft", &kc.hook, &kc.packets, scratch)
+    }
+}
+
+/// The packets as a mismatch report shows them (on forward with their interfaces).
+fn shown_packets(kc: &KernelCase, r: &KernelResult) -> Vec<String> {
+    if kc.hook != "forward" {
+        return kc.packets.clone();
+    }
+    kc.packets
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let iif = r.iif.get(i).map(String::as_str).unwrap_or("?");
+            let oif = r.oif.get(i).cloned().flatten();
+            format!(
+                "{p}` --iif {iif} --oif `{}",
+                oif.as_deref().unwrap_or("(not routed)")
+            )
+        })
+        .collect()
+}
 
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
@@ -46,14 +84,31 @@ fn kernel_harness_selftest() {
 
 #[test]
 fn random_rulesets_match_the_kernel() {
-    let first = env_u64("FWLINT_NFT_SEED").unwrap_or(SEED);
-    let n = env_u64("FWLINT_NFT_CASES").unwrap_or(CASES);
+    // One case in five puts its base chains on the output hook.
+    random_cases(SEED, CASES, 10_000, |seed| {
+        if seed % 5 == 4 {
+            "output"
+        } else {
+            "input"
+        }
+    });
+}
+
+#[test]
+fn random_forward_rulesets_match_the_kernel() {
+    random_cases(FWD_SEED, FWD_CASES, 6_000, |_| "forward");
+}
+
+/// Generate `CASES` rulesets from the seed (or `FWLINT_NFT_SEED`/`FWLINT_NFT_CASES`),
+/// run them in the kernel and in fwlint, and require identical verdicts.
+fn random_cases(seed0: u64, cases0: u64, min_packets: usize, hook_of: fn(u64) -> &'static str) {
+    let first = env_u64("FWLINT_NFT_SEED").unwrap_or(seed0);
+    let n = env_u64("FWLINT_NFT_CASES").unwrap_or(cases0);
     let dir = tempfile::tempdir().unwrap();
     let mut cases = Vec::new();
     let mut kcases = Vec::new();
     for seed in first..first + n {
-        // One case in five puts its base chains on the output hook.
-        let hook = if seed % 5 == 4 { "output" } else { "input" };
+        let hook = hook_of(seed);
         let case = ruleset(seed, hook);
         let mut rng = Rng::new(seed.wrapping_mul(31).wrapping_add(7));
         let pk = packets(&case, &mut rng, PACKETS_PER_CASE);
@@ -85,10 +140,11 @@ fn random_rulesets_match_the_kernel() {
         }
         let file = dir.path().join(format!("case{}.nft", kc.id));
         std::fs::write(&file, &kc.ruleset).unwrap();
-        match fwlint(&file, "nft", &kc.hook, &kc.packets, dir.path()) {
+        match fwlint_for(&file, kc, r, dir.path()) {
             Ok(fw) => {
                 compared += fw.len();
-                problems.extend(compare(&label, &kc.ruleset, &kc.packets, &r.verdicts, &fw));
+                let shown = shown_packets(kc, r);
+                problems.extend(compare(&label, &kc.ruleset, &shown, &r.verdicts, &fw));
             }
             Err(e) => problems.push(format!("{label}: {e}\nruleset:\n{}", kc.ruleset)),
         }
@@ -103,13 +159,13 @@ fn random_rulesets_match_the_kernel() {
         );
     }
     assert!(
-        compared >= 10_000 || n < CASES,
+        compared >= min_packets || n < cases0,
         "only {compared} packets compared"
     );
     // The probes must exercise both outcomes, not one trivially.
     eprintln!("{compared} packets compared, {allowed} allowed by the kernel");
     assert!(
-        n < CASES || (allowed > compared / 10 && allowed < compared * 9 / 10),
+        n < cases0 || (allowed > compared / 10 && allowed < compared * 9 / 10),
         "degenerate probes: {allowed} of {compared} allowed"
     );
 }
@@ -198,8 +254,8 @@ fn feature_files_match_the_kernel() {
         let text = std::fs::read_to_string(f).unwrap();
         let mut rng = Rng::new(i as u64 + 1);
         let pk = feature_packets(&text, &mut rng, 300);
-        for hook in ["input", "output"] {
-            if hook == "output" && !text.contains("hook output") {
+        for hook in ["input", "output", "forward"] {
+            if hook != "input" && !text.contains(&format!("hook {hook}")) {
                 continue;
             }
             kcases.push((
@@ -229,6 +285,7 @@ fn feature_files_match_the_kernel() {
     let results = kernel(&only, tmp.path());
     let mut problems = Vec::new();
     let mut compared = 0;
+    let mut per_hook: std::collections::BTreeMap<String, usize> = Default::default();
     for ((f, kc), r) in kcases.iter().zip(&results) {
         if let Some(e) = &r.load_error {
             problems.push(format!(
@@ -237,20 +294,21 @@ fn feature_files_match_the_kernel() {
             ));
             continue;
         }
-        match fwlint(f, "nft", &kc.hook, &kc.packets, tmp.path()) {
+        match fwlint_for(f, kc, r, tmp.path()) {
             Ok(fw) => {
                 compared += fw.len();
-                problems.extend(compare(
-                    &kc.id,
-                    "(see the file)",
-                    &kc.packets,
-                    &r.verdicts,
-                    &fw,
-                ));
+                *per_hook.entry(kc.hook.clone()).or_default() += fw.len();
+                let shown = shown_packets(kc, r);
+                problems.extend(compare(&kc.id, "(see the file)", &shown, &r.verdicts, &fw));
             }
             Err(e) => problems.push(format!("{}: {e}", kc.id)),
         }
     }
+    eprintln!("feature files: {compared} packets compared, per hook {per_hook:?}");
+    assert!(
+        per_hook.get("forward").copied().unwrap_or(0) >= 300,
+        "the feature files exercise the forward hook too little: {per_hook:?}"
+    );
     assert!(
         problems.is_empty(),
         "{} problem(s) on the feature files ({compared} packets compared):\n{}",
