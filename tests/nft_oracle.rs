@@ -62,6 +62,32 @@ fn shown_packets(kc: &KernelCase, r: &KernelResult) -> Vec<String> {
         .collect()
 }
 
+/// A scratch directory for the rulesets and packet files; `FWLINT_NFT_KEEP=DIR`
+/// keeps them there (to re-run a case by hand), else a temporary one.
+enum Scratch {
+    Temp(tempfile::TempDir),
+    Kept(std::path::PathBuf),
+}
+
+impl Scratch {
+    fn path(&self) -> &Path {
+        match self {
+            Scratch::Temp(t) => t.path(),
+            Scratch::Kept(p) => p,
+        }
+    }
+}
+
+fn scratch_dir() -> Scratch {
+    match std::env::var("FWLINT_NFT_KEEP") {
+        Ok(d) if !d.is_empty() => {
+            std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("cannot create {d}: {e}"));
+            Scratch::Kept(d.into())
+        }
+        _ => Scratch::Temp(tempfile::tempdir().unwrap()),
+    }
+}
+
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
 }
@@ -104,7 +130,7 @@ fn random_forward_rulesets_match_the_kernel() {
 fn random_cases(seed0: u64, cases0: u64, min_packets: usize, hook_of: fn(u64) -> &'static str) {
     let first = env_u64("FWLINT_NFT_SEED").unwrap_or(seed0);
     let n = env_u64("FWLINT_NFT_CASES").unwrap_or(cases0);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = scratch_dir();
     let mut cases = Vec::new();
     let mut kcases = Vec::new();
     for seed in first..first + n {
@@ -248,7 +274,7 @@ fn feature_files_match_the_kernel() {
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no feature files in {dir}");
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch_dir();
     let mut kcases = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let text = std::fs::read_to_string(f).unwrap();

@@ -145,10 +145,27 @@ fn names_overlap(a: &str, b: &str) -> bool {
     }
 }
 
-/// Interface names for the forward hook's matches: the router's own, wildcards,
-/// and names that exist nowhere.
-const IFNAMES: &[&str] = &[
-    "lan0", "lan1", "wan0", "wan1", "lan0", "wan1", "lan*", "wan*", "l*", "w*", "eth0", "lan",
+/// nft refuses set elements that overlap: drop the quoted names (or narrower
+/// wildcards) that a `prefix*` wildcard of the list covers.
+fn drop_covered(v: &mut Vec<String>) {
+    let covers = |w: &str, n: &str| {
+        w != n
+            && w.trim_matches('"')
+                .strip_suffix('*')
+                .is_some_and(|p| n.trim_matches('"').starts_with(p))
+    };
+    let all = v.clone();
+    v.retain(|n| !all.iter().any(|w| covers(w, n)));
+}
+
+/// Interface names for the forward hook's matches, by direction: mostly the
+/// router's own on that side, wildcards, and now and then the other side's or a
+/// name that exists nowhere (those never match).
+const IN_NAMES: &[&str] = &[
+    "lan0", "lan1", "lan0", "lan1", "lan*", "l*", "wan0", "eth0", "lan",
+];
+const OUT_NAMES: &[&str] = &[
+    "wan0", "wan1", "wan0", "wan1", "wan*", "w*", "lan1", "eth0", "wan",
 ];
 
 /// The L3 context of one rule.
@@ -268,7 +285,7 @@ impl Gen<'_> {
     /// The matches of one rule, consistent in L3 and L4.
     fn matches(&mut self, l3: L3, named: &Named) -> (Vec<String>, &'static str) {
         let mut out = Vec::new();
-        let n = self.rng.range(0, 3);
+        let mut n = self.rng.range(0, 3);
         // L4 context: tcp, udp, th (tcp or udp), icmp, or none.
         let l4 = match self.rng.range(0, 9) {
             0..=2 => "tcp",
@@ -279,6 +296,8 @@ impl Gen<'_> {
         };
         if self.fwd && self.rng.pct(45) {
             out.push(self.iface_match(named));
+            // Broad interface rules decide many probes, as in real routers.
+            n = n.min(1);
         }
         for _ in 0..n {
             match self.rng.range(0, 9) {
@@ -346,31 +365,25 @@ impl Gen<'_> {
         (out, l4)
     }
 
-    /// One quoted interface name; `exact` keeps to names that exist in the router
-    /// (for `iif`/`oif`, which nft resolves to an index at load time).
-    fn ifname(&mut self, exact: bool) -> String {
+    /// One quoted interface name for input (`out` false) or output; `exact` keeps
+    /// to names that exist in the router (for `iif`/`oif`, which nft resolves to an
+    /// index at load time).
+    fn ifname(&mut self, out: bool, exact: bool) -> String {
+        let names = if out { OUT_NAMES } else { IN_NAMES };
         let n = if exact {
-            *self.rng.pick(&IFNAMES[..4])
+            *self.rng.pick(&names[..4])
         } else {
-            *self.rng.pick(IFNAMES)
+            *self.rng.pick(names)
         };
         format!("\"{n}\"")
     }
 
     /// Several distinct quoted interface names.
-    fn ifnames(&mut self, exact: bool, n: usize) -> Vec<String> {
-        let mut v: Vec<String> = (0..n).map(|_| self.ifname(exact)).collect();
+    fn ifnames(&mut self, out: bool, exact: bool, n: usize) -> Vec<String> {
+        let mut v: Vec<String> = (0..n).map(|_| self.ifname(out, exact)).collect();
         v.sort();
         v.dedup();
-        // nft refuses elements that overlap: drop the names a wildcard covers.
-        let covers = |w: &str, n: &str| {
-            w != n
-                && w.trim_matches('"')
-                    .strip_suffix('*')
-                    .is_some_and(|p| n.trim_matches('"').starts_with(p))
-        };
-        let all = v.clone();
-        v.retain(|n| !all.iter().any(|w| covers(w, n)));
+        drop_covered(&mut v);
         v
     }
 
@@ -380,7 +393,7 @@ impl Gen<'_> {
             let k = self.rng.range(1, 3);
             let mut pairs: Vec<(String, String)> = Vec::new();
             for _ in 0..k {
-                let (i, o) = (self.ifname(false), self.ifname(false));
+                let (i, o) = (self.ifname(false, false), self.ifname(true, false));
                 // nft refuses overlapping elements ("File exists").
                 if !pairs
                     .iter()
@@ -401,15 +414,15 @@ impl Gen<'_> {
         };
         let neg = self.neg();
         let v = match self.rng.range(0, 9) {
-            0..=4 => self.ifname(exact),
+            0..=4 => self.ifname(out, exact),
             5..=7 => {
                 let n = self.rng.range(1, 3) as usize;
-                format!("{{ {} }}", self.ifnames(exact, n).join(", "))
+                format!("{{ {} }}", self.ifnames(out, exact, n).join(", "))
             }
             _ if !exact && !named.ifname.is_empty() => {
                 format!("@{}", self.rng.pick(&named.ifname))
             }
-            _ => self.ifname(exact),
+            _ => self.ifname(out, exact),
         };
         format!("{key} {neg}{v}")
     }
@@ -497,13 +510,10 @@ impl Gen<'_> {
             return format!("tcp dport vmap @{}", self.rng.pick(&named.vmap_port));
         }
         if self.fwd && self.rng.pct(30) {
-            let key = if self.rng.pct(50) {
-                "iifname"
-            } else {
-                "oifname"
-            };
+            let out = self.rng.pct(50);
+            let key = if out { "oifname" } else { "iifname" };
             let k = self.rng.range(1, 3) as usize;
-            let names = self.ifnames(false, k);
+            let names = self.ifnames(out, false, k);
             let es: Vec<String> = names
                 .iter()
                 .map(|n| {
@@ -628,7 +638,11 @@ pub fn ruleset(seed: u64, hook: &'static str) -> Case {
                 }
                 4 => {
                     named.ifname.push(name.clone());
-                    let es = g.ifnames(false, n);
+                    let mut es = g.ifnames(false, false, n);
+                    es.extend(g.ifnames(true, false, n));
+                    es.sort();
+                    es.dedup();
+                    drop_covered(&mut es);
                     // Wildcards in a named set need `flags interval`.
                     let flags = if es.iter().any(|e| e.contains('*')) || g.rng.pct(30) {
                         "flags interval; "
