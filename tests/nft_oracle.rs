@@ -43,6 +43,37 @@ fn fwlint_for(
     }
 }
 
+/// How many of fwlint's forward verdicts change when each probe's input
+/// interface (then its output interface) is swapped for the other one: proof
+/// that the interface matches are exercised.
+fn iface_sensitivity(
+    file: &Path,
+    kc: &KernelCase,
+    r: &KernelResult,
+    fw: &[FwAnswer],
+    scratch: &Path,
+) -> Result<(usize, usize), String> {
+    let other = |x: &str, a: &str, b: &str| if x == a { b.to_string() } else { a.to_string() };
+    let iif: Vec<String> = r.iif.iter().map(|i| other(i, "lan0", "lan1")).collect();
+    let oif: Vec<Option<String>> = r
+        .oif
+        .iter()
+        .map(|o| o.as_deref().map(|o| other(o, "wan0", "wan1")))
+        .collect();
+    let diff = |alt: Vec<FwAnswer>| {
+        alt.iter()
+            .zip(fw)
+            .filter(|(a, b)| a.verdict != b.verdict)
+            .count()
+    };
+    // Packet files of their own, so that the kept ones stay the kernel's.
+    let swapped = scratch.join("swapped");
+    std::fs::create_dir_all(&swapped).map_err(|e| e.to_string())?;
+    let a = fwlint_forward(file, "nft", &kc.packets, &iif, &r.oif, &swapped)?;
+    let b = fwlint_forward(file, "nft", &kc.packets, &r.iif, &oif, &swapped)?;
+    Ok((diff(a), diff(b)))
+}
+
 /// The packets as a mismatch report shows them (on forward with their interfaces).
 fn shown_packets(kc: &KernelCase, r: &KernelResult) -> Vec<String> {
     if kc.hook != "forward" {
@@ -151,6 +182,7 @@ fn random_cases(seed0: u64, cases0: u64, min_packets: usize, hook_of: fn(u64) ->
     let results = kernel(&kcases, dir.path());
     let mut problems = Vec::new();
     let mut compared = 0usize;
+    let (mut by_iif, mut by_oif) = (0usize, 0usize);
     let allowed: usize = results
         .iter()
         .map(|r| r.verdicts.iter().filter(|v| *v == "allow").count())
@@ -171,6 +203,15 @@ fn random_cases(seed0: u64, cases0: u64, min_packets: usize, hook_of: fn(u64) ->
                 compared += fw.len();
                 let shown = shown_packets(kc, r);
                 problems.extend(compare(&label, &kc.ruleset, &shown, &r.verdicts, &fw));
+                if kc.hook == "forward" {
+                    match iface_sensitivity(&file, kc, r, &fw, dir.path()) {
+                        Ok((i, o)) => {
+                            by_iif += i;
+                            by_oif += o;
+                        }
+                        Err(e) => problems.push(format!("{label}: {e}")),
+                    }
+                }
             }
             Err(e) => problems.push(format!("{label}: {e}\nruleset:\n{}", kc.ruleset)),
         }
@@ -190,6 +231,16 @@ fn random_cases(seed0: u64, cases0: u64, min_packets: usize, hook_of: fn(u64) ->
     );
     // The probes must exercise both outcomes, not one trivially.
     eprintln!("{compared} packets compared, {allowed} allowed by the kernel");
+    if hook_of(first) == "forward" {
+        // ... and on forward, the interfaces must matter for a fair share of them.
+        eprintln!(
+            "forward: {by_iif} verdicts depend on the input interface, {by_oif} on the output interface"
+        );
+        assert!(
+            n < cases0 || (by_iif >= compared / 100 && by_oif >= compared / 100),
+            "the forward rulesets hardly depend on interfaces: {by_iif} and {by_oif} of {compared}"
+        );
+    }
     assert!(
         n < cases0 || (allowed > compared / 10 && allowed < compared * 9 / 10),
         "degenerate probes: {allowed} of {compared} allowed"
