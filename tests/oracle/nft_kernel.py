@@ -252,6 +252,10 @@ class Netns:
                     "net.ipv4.conf.vs.route_localnet=1",
                     "net.ipv6.conf.vs.accept_dad=0", "net.ipv6.conf.all.forwarding=0"):
             run(["ip", "netns", "exec", s, "sysctl", "-qw", key])
+        # The router's interface names exist here too (down, unused), so that files
+        # written for the forward topology, with `iif "lan0"`, load on input/output.
+        for a, b in (("lan0", "wan0"), ("lan1", "wan1")):
+            run(["ip", "-n", s, "link", "add", a, "type", "veth", "peer", "name", b])
         run(["ip", "-n", s, "route", "add", "local", "0.0.0.0/0", "dev", "lo", "table", "local"])
         run(["ip", "-n", s, "-6", "route", "add", "local", "::/0", "dev", "lo", "table", "local"])
         out = run(["ip", "-n", s, "-j", "link", "show", "vs"]).stdout
