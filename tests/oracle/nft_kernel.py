@@ -47,8 +47,10 @@ starts a new batch: it would otherwise be `established`.
 
 Usage:
   nft_kernel.py --job JOB.json            run every case of a job, JSON on stdout
-  nft_kernel.py --ruleset F --packets P [--hook input|output] [--dump-json]
-                                          one verdict a line (`allow`/`deny`)
+  nft_kernel.py --ruleset F --packets P [--hook input|output|forward] [--dump-json]
+                                          one verdict a line (`allow`/`deny`; on
+                                          forward followed by a tab, the input
+                                          interface, a tab, the output interface)
   nft_kernel.py --selftest                checks the harness against a known ruleset
 
 A job is {"cases": [{"id": any, "ruleset": TEXT (or "path": FILE, loaded in place so
@@ -876,8 +878,13 @@ def main():
                 return 2
             if a.dump_json:
                 sys.stderr.write(r["json_dump"])
-            for v in r["verdicts"]:
-                print(v)
+            if a.hook == "forward":
+                # The interfaces too: what `fwlint query --iif --oif` needs.
+                for v, i, o in zip(r["verdicts"], r["iif"], r["oif"]):
+                    print("%s\t%s\t%s" % (v, i, o or "-"))
+            else:
+                for v in r["verdicts"]:
+                    print(v)
             return 0
         ap.error("give --job, --ruleset with --packets, or --selftest")
     except HarnessError as e:
