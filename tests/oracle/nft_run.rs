@@ -142,7 +142,9 @@ pub fn fwlint_forward(
             packets.len()
         ));
     }
-    let mut groups: Vec<((&str, Option<&str>), Vec<usize>)> = Vec::new();
+    // (input interface, output interface) -> indices of its packets, in order.
+    type Pair<'a> = (&'a str, Option<&'a str>);
+    let mut groups: Vec<(Pair, Vec<usize>)> = Vec::new();
     for (i, (a, b)) in iif.iter().zip(oif).enumerate() {
         let key = (a.as_str(), b.as_deref());
         match groups.iter_mut().find(|(k, _)| *k == key) {
