@@ -730,8 +730,24 @@ def run_case(ns, socks, case):
     return result
 
 
+def remove_stale_namespaces():
+    """Delete our namespaces left by a harness that was killed (SIGKILL skips every
+    clean-up): `fwlint-nft*-PID` whose PID no longer runs."""
+    try:
+        names = os.listdir("/run/netns")
+    except OSError:
+        return
+    for name in names:
+        prefix, _, pid = name.rpartition("-")
+        if not prefix.startswith("fwlint-nft") or not pid.isdigit():
+            continue
+        if not os.path.exists("/proc/%s" % pid):
+            run(["ip", "netns", "del", name], check=False)
+
+
 class Oracle:
     def __init__(self):
+        remove_stale_namespaces()
         self.ns = Netns()
         self.fwd = None
         atexit.register(self.close_namespaces)
