@@ -24,9 +24,9 @@ const SEED: u64 = 20_261_204;
 /// output (and more from the feature files).
 const CASES: u64 = 56;
 const PACKETS_PER_CASE: usize = 200;
-/// The forward hook: 32 x 200 = 6,400 random probes, through a router namespace.
+/// The forward hook: 50 x 200 = 10,000 random probes, through a router namespace.
 const FWD_SEED: u64 = 20_261_205_000;
-const FWD_CASES: u64 = 32;
+const FWD_CASES: u64 = 50;
 
 /// fwlint's answers for one kernel case: on forward, each probe with the
 /// interfaces the kernel routed it through.
@@ -153,7 +153,7 @@ fn random_rulesets_match_the_kernel() {
 
 #[test]
 fn random_forward_rulesets_match_the_kernel() {
-    random_cases(FWD_SEED, FWD_CASES, 6_000, |_| "forward");
+    random_cases(FWD_SEED, FWD_CASES, 10_000, |_| "forward");
 }
 
 /// Generate `CASES` rulesets from the seed (or `FWLINT_NFT_SEED`/`FWLINT_NFT_CASES`),
