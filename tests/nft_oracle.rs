@@ -404,3 +404,63 @@ fn feature_files_match_the_kernel() {
             .join("\n")
     );
 }
+
+/// Seeds of the forward JSON round trip (apart from the other tests').
+const FWD_JSON_SEED: u64 = 20_261_205_500;
+const FWD_JSON_CASES: u64 = 16;
+
+/// The kernel's `nft -j list ruleset` dump of forward rulesets (interface sets,
+/// interface verdict maps and concatenations in JSON form) gives the kernel's
+/// verdicts too, with the same interfaces.
+#[test]
+fn forward_json_dumps_give_the_same_verdicts() {
+    let dir = scratch_dir();
+    let mut kcases = Vec::new();
+    for seed in FWD_JSON_SEED..FWD_JSON_SEED + FWD_JSON_CASES {
+        let case = ruleset(seed, "forward");
+        let mut rng = Rng::new(seed ^ 0x5eed);
+        kcases.push(KernelCase {
+            id: seed.to_string(),
+            ruleset: case.ruleset.clone(),
+            path: None,
+            hook: "forward".into(),
+            packets: packets(&case, &mut rng, 150),
+            dump_json: true,
+        });
+    }
+    let results = kernel(&kcases, dir.path());
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for (kc, r) in kcases.iter().zip(&results) {
+        let label = format!("seed {} (hook forward, JSON dump)", kc.id);
+        let (Some(dump), None) = (&r.json_dump, &r.load_error) else {
+            problems.push(format!(
+                "{label}: the kernel refused the ruleset: {:?}",
+                r.load_error
+            ));
+            continue;
+        };
+        let jfile = dir.path().join(format!("fwdcase{}.json", kc.id));
+        std::fs::write(&jfile, dump).unwrap();
+        match fwlint_forward(&jfile, "nft-json", &kc.packets, &r.iif, &r.oif, dir.path()) {
+            Ok(fw) => {
+                compared += fw.len();
+                let shown = shown_packets(kc, r);
+                problems.extend(compare(&label, dump, &shown, &r.verdicts, &fw));
+            }
+            Err(e) => problems.push(format!("{label}: {e}")),
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) ({compared} packets compared):\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert_eq!(compared, FWD_JSON_CASES as usize * 150);
+}
