@@ -233,7 +233,8 @@ class Netns:
             if shutil.which(tool) is None:
                 raise HarnessError("`%s` is not installed: run scripts/test (or scripts/install/nftjson.sh)" % tool)
         if os.geteuid() != 0:
-            raise HarnessError("the nft kernel oracle must run as root (it creates network namespaces)")
+            raise HarnessError("the nft kernel oracle must run as root (it creates network namespaces): "
+                               "run scripts/test as root")
         for ns in (self.client, self.server):
             # A namespace of ours left by a killed run that had the same pid.
             if os.path.exists("/run/netns/" + ns):
