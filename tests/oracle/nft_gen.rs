@@ -479,7 +479,9 @@ impl Gen<'_> {
             59..=62 => "counter accept".into(),
             63..=75 if !targets.is_empty() => jump(self, "jump"),
             76..=83 if !targets.is_empty() => jump(self, "goto"),
-            84..=87 if regular => "return".into(),
+            // `return` in a base chain ends it: its policy applies (forward only,
+            // keeping the input/output seeds as they were).
+            84..=87 if regular || self.fwd => "return".into(),
             88..=99 => self.vmap(targets, regular, named, l3, l4),
             _ => "counter drop".into(),
         }
