@@ -37,6 +37,14 @@ fn fwlint_for(
     scratch: &Path,
 ) -> Result<Vec<FwAnswer>, String> {
     if kc.hook == "forward" {
+        let unrouted = r.oif.iter().filter(|o| o.is_none()).count();
+        if unrouted > 0 {
+            // `query --filter forward` evaluates the forward hook only.
+            return Err(format!(
+                "{unrouted} probe(s) were dropped before the forward hook (by a prerouting \
+                 chain?); the forward oracle compares forward verdicts only"
+            ));
+        }
         fwlint_forward(file, "nft", &kc.packets, &r.iif, &r.oif, scratch)
     } else {
         fwlint(file, "nft", &kc.hook, &kc.packets, scratch)
