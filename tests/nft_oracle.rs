@@ -1,12 +1,15 @@
 //! Differential test: fwlint's nftables verdicts against the Linux kernel's.
 //!
 //! Random rulesets (reproducible from a seed) and hand-written feature files are
-//! loaded into a private network namespace; probe packets are sent through them
+//! loaded into private network namespaces; probe packets are sent through them
 //! (`tests/oracle/nft_kernel.py`) and the kernel's verdicts must equal
-//! `fwlint query`'s, with zero mismatches. Runs as root; fails (never skips) when
-//! the oracle cannot run. See docs/oracle-nft.md.
+//! `fwlint query`'s, with zero mismatches: on the input and output hooks of one
+//! namespace, and on the forward hook of a router namespace between a client and a
+//! sink (fwlint is given the interfaces the kernel used, `--iif`/`--oif`). Runs as
+//! root; fails (never skips) when the oracle cannot run. See docs/oracle-nft.md.
 //!
-//! Reproduce a failure: `FWLINT_NFT_SEED=<seed> FWLINT_NFT_CASES=1 cargo test --test nft_oracle`.
+//! Reproduce a failure: `FWLINT_NFT_SEED=<seed> FWLINT_NFT_CASES=1 cargo test --test nft_oracle`
+//! (add `random_forward` for a forward seed); `FWLINT_NFT_KEEP=DIR` keeps the files.
 
 #[path = "oracle/nft_gen.rs"]
 mod nft_gen;
