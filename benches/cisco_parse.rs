@@ -5,7 +5,9 @@
 //! parse + lower, what `fwlint` does per file). Before criterion's wall-clock
 //! figures it prints the mean per-run CPU time of each (`cpu ...` lines), the
 //! figure to compare on a shared, loaded machine. `cargo bench --bench
-//! cisco_parse -- none` prints only those.
+//! cisco_parse -- none` prints only those. With `FWLINT_BENCH_PROFILE=parse`
+//! (or `lower`, `load`) the binary runs only that stage, once per input, and
+//! exits: the form to run under `valgrind --tool=callgrind`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use fwlint::dialect::cisco::{load, lower, parse, Flavor};
@@ -82,6 +84,26 @@ fn bench(c: &mut Criterion) {
     );
     let bytes = std::fs::read(real).expect("shared corpus");
     let gen = generated(100_000);
+    let profile = std::env::var("FWLINT_BENCH_PROFILE").ok();
+    if let Some(stage) = profile.as_deref() {
+        for bytes in [&bytes, gen.as_bytes()] {
+            let input = Input::from_bytes("profile", bytes.to_vec());
+            let file = input.text().expect("utf-8");
+            match stage {
+                "parse" => drop(std::hint::black_box(parse::parse(&file.text, Flavor::Ios))),
+                "lower" => {
+                    let cfg = parse::parse(&file.text, Flavor::Ios);
+                    drop(std::hint::black_box(lower::lower(
+                        &cfg,
+                        Flavor::Ios,
+                        file.clone(),
+                    )));
+                }
+                _ => drop(std::hint::black_box(load(&input, Flavor::Ios).unwrap())),
+            }
+        }
+        return;
+    }
     for (label, bytes) in [
         ("sample_05.ios", bytes),
         ("generated_100k_entries", gen.into_bytes()),

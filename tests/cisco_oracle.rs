@@ -1,9 +1,10 @@
 //! Differential test of the four Cisco dialects against aerleon: random
-//! seeded policies (address, protocol and port terms) rendered by aerleon's
-//! `cisco`, `ciscoasa`, `cisconx` and `ciscoxr` generators, packets biased to
-//! the boundaries of their addresses and ports, and the verdict aerleon's
-//! `aclcheck` intends for each (first exact match, else deny). `fwlint query`
-//! must give the same verdict, with no uncertainty, for every packet.
+//! seeded IPv4, IPv6 and mixed policies (address, protocol and port terms)
+//! rendered by aerleon's `cisco`, `ciscoasa`, `cisconx` and `ciscoxr`
+//! generators, IPv4 and IPv6 packets biased to the boundaries of their
+//! addresses and ports, and the verdict aerleon's `aclcheck` intends for each
+//! (first exact match, else deny). `fwlint query` must give the same verdict,
+//! with no uncertainty, for every packet.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -43,70 +44,85 @@ fn aerleon_rendered_policies_agree_with_aclcheck() {
         String::from_utf8_lossy(&out.stderr)
     );
     let manifest: serde_json::Value = serde_json::from_slice(&out.stdout).expect("manifest JSON");
-    let policies = manifest.as_array().expect("manifest is a list");
+    let runs = manifest.as_array().expect("manifest is a list");
+    let policies: std::collections::BTreeSet<u64> =
+        runs.iter().map(|r| r["policy"].as_u64().unwrap()).collect();
     assert_eq!(policies.len(), POLICIES);
 
-    let mut checked: BTreeMap<String, usize> = BTreeMap::new();
-    let mut mismatches: Vec<String> = Vec::new();
-    for p in policies {
-        let filter = p["filter"].as_str().unwrap();
-        let packets = p["packets"].as_str().unwrap();
-        let lines: Vec<&str> = p["lines"]
+    // Packets checked per (dialect, family).
+    let mut checked: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // Mismatches per (dialect, family), to show a few of each kind.
+    let mut mismatches: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for run in runs {
+        let s = |k: &str| run[k].as_str().unwrap();
+        let (dialect, family, file, filter) = (s("dialect"), s("family"), s("file"), s("filter"));
+        let lines: Vec<&str> = run["lines"]
             .as_array()
             .unwrap()
             .iter()
             .map(|v| v.as_str().unwrap())
             .collect();
-        let want: Vec<&str> = p["verdicts"]
+        let want: Vec<&str> = run["verdicts"]
             .as_array()
             .unwrap()
             .iter()
             .map(|v| v.as_str().unwrap())
             .collect();
-        for (dialect, file) in p["files"].as_object().unwrap() {
-            let file = file.as_str().unwrap();
-            let q = Command::new(env!("CARGO_BIN_EXE_fwlint"))
-                .args(["query", file, "--dialect", dialect, "--filter", filter])
-                .args(["--packets", packets, "--format", "json"])
-                .output()
-                .expect("run fwlint query");
-            assert!(
-                q.status.success(),
-                "fwlint query {file} failed: {}",
-                String::from_utf8_lossy(&q.stderr)
-            );
-            let answers: serde_json::Value = serde_json::from_slice(&q.stdout).expect("query JSON");
-            let answers = answers.as_array().expect("answers list");
-            assert_eq!(answers.len(), lines.len(), "{file}: one answer per packet");
-            for ((a, w), line) in answers.iter().zip(&want).zip(&lines) {
-                *checked.entry(dialect.clone()).or_default() += 1;
-                let got = a["verdict"].as_str().unwrap();
-                if got != *w || a.get("uncertain").is_some() {
-                    mismatches.push(format!(
-                        "{dialect} {file}: `{line}`: aclcheck says {w}, fwlint says {got} by {}{}",
-                        a["rule"],
-                        if a.get("uncertain").is_some() {
-                            " (uncertain)"
-                        } else {
-                            ""
-                        }
-                    ));
-                }
+        let q = Command::new(env!("CARGO_BIN_EXE_fwlint"))
+            .args(["query", file, "--dialect", dialect, "--filter", filter])
+            .args(["--packets", s("packets"), "--format", "json"])
+            .output()
+            .expect("run fwlint query");
+        assert!(
+            q.status.success(),
+            "fwlint query {file} --filter {filter} failed: {}",
+            String::from_utf8_lossy(&q.stderr)
+        );
+        let answers: serde_json::Value = serde_json::from_slice(&q.stdout).expect("query JSON");
+        let answers = answers.as_array().expect("answers list");
+        assert_eq!(answers.len(), lines.len(), "{file}: one answer per packet");
+        for ((a, w), line) in answers.iter().zip(&want).zip(&lines) {
+            *checked
+                .entry((dialect.to_string(), family.to_string()))
+                .or_default() += 1;
+            let got = a["verdict"].as_str().unwrap();
+            if got != *w || a.get("uncertain").is_some() {
+                mismatches.entry((dialect.to_string(), family.to_string())).or_default().push(format!(
+                    "{dialect} {file} {filter}: `{line}`: aclcheck says {w}, fwlint says {got} by {}{}",
+                    a["rule"],
+                    if a.get("uncertain").is_some() {
+                        " (uncertain)"
+                    } else {
+                        ""
+                    }
+                ));
             }
         }
     }
+    eprintln!("packets checked per dialect and family: {checked:?}");
     for d in ["cisco-ios", "cisco-asa", "cisco-nxos", "cisco-xr"] {
-        let n = checked.get(d).copied().unwrap_or(0);
-        assert!(n >= 10_000, "{d}: only {n} packets checked");
+        let n4 = checked
+            .get(&(d.into(), "ipv4".into()))
+            .copied()
+            .unwrap_or(0);
+        let n6 = checked
+            .get(&(d.into(), "ipv6".into()))
+            .copied()
+            .unwrap_or(0);
+        assert!(n4 + n6 >= 10_000, "{d}: only {} packets checked", n4 + n6);
+        assert!(n6 >= 2_500, "{d}: only {n6} IPv6 packets checked");
+        assert!(n4 >= 2_500, "{d}: only {n4} IPv4 packets checked");
     }
+    let total: usize = mismatches.values().map(Vec::len).sum();
     assert!(
-        mismatches.is_empty(),
-        "{} mismatches, first ones:\n{}",
-        mismatches.len(),
+        total == 0,
+        "{total} mismatches; the first ones of each dialect and family:\n{}",
         mismatches
             .iter()
-            .take(20)
-            .cloned()
+            .flat_map(|(k, v)| {
+                std::iter::once(format!("{k:?}: {} mismatches", v.len()))
+                    .chain(v.iter().take(6).cloned())
+            })
             .collect::<Vec<_>>()
             .join("\n")
     );

@@ -487,3 +487,93 @@ fn query_cli_reports_the_deciding_line() {
     assert_eq!(v[0]["verdict"], "deny");
     assert_eq!(v[0]["rule"]["text"], "5 deny tcp host 192.0.2.66 any");
 }
+
+/// What aerleon writes into IPv6 ACLs (found by the IPv6 oracle): `hbh` (the
+/// hop-by-hop header, next header 0) and protocols by number in IOS; `icmp`
+/// meaning ICMPv6 in NX-OS IPv6 ACLs; `icmpv6` in IOS-XR; `ipv6` for every
+/// protocol. `hbh` is IPv6-only: in an IPv4 ACL it is an error and the entry
+/// stays as an uncertain rule.
+#[test]
+fn ipv6_acl_protocol_keywords() {
+    let text = "\
+ipv6 access-list V6
+ deny hbh any host 2001:db8::1
+ permit 58 2001:db8::/32 any
+ permit 50 any any
+ deny ipv6 any host 2001:db8::2
+ permit tcp any any eq www
+ip access-list extended V4
+ permit tcp any any eq 80
+ deny hbh any any
+ permit udp any any
+";
+    let input = Input::from_bytes("v6.ios", text.as_bytes().to_vec());
+    let rs = Dialect::CiscoIos.load(&input).expect("load");
+    let e = |p: &str, v: &str, n: Option<&str>| expect(&rs, text, "V6", p, v, n);
+    e(
+        "0 2001:db8::5 2001:db8::1",
+        "deny",
+        Some("deny hbh any host 2001:db8::1"),
+    );
+    e(
+        "tcp [2001:db8::5]:1000 [2001:db8::1]:80",
+        "allow",
+        Some("permit tcp any any eq www"),
+    );
+    e(
+        "icmpv6 2001:db8::5 2001:db9::1",
+        "allow",
+        Some("permit 58 2001:db8::/32 any"),
+    );
+    // `hbh` is next header 0, not any protocol to that host.
+    e("icmpv6 2001:db9::5 2001:db8::1", "deny", None);
+    e("icmpv6 2001:db9::5 2001:db9::1", "deny", None);
+    e(
+        "esp 2001:db9::5 2001:db8::2",
+        "allow",
+        Some("permit 50 any any"),
+    );
+    e(
+        "gre 2001:db9::5 2001:db8::2",
+        "deny",
+        Some("deny ipv6 any host 2001:db8::2"),
+    );
+    // IPv4: `hbh` does not exist; the entry stays in place, uncertain.
+    let hbh4 = rs
+        .issues
+        .iter()
+        .filter(|i| i.level == IssueLevel::Error && i.origin.line == 9)
+        .count();
+    assert_eq!(hbh4, 1, "{:?}", rs.issues);
+    assert_eq!(
+        ask(&rs, "V4", "tcp 1.1.1.1:1000 2.2.2.2:80"),
+        ("allow", 8, false)
+    );
+    // The `hbh` entry makes what follows uncertain.
+    assert!(ask(&rs, "V4", "udp 1.1.1.1:1000 2.2.2.2:80").2);
+
+    for (d, icmp) in [(Dialect::CiscoNxos, "icmp"), (Dialect::CiscoXr, "icmpv6")] {
+        let text = format!(
+            "ipv6 access-list V6\n 10 permit {icmp} 2001:db8::/32 any\n 20 deny {icmp} any any\n"
+        );
+        let input = Input::from_bytes("v6", text.clone().into_bytes());
+        let rs = d.load(&input).expect("load");
+        assert!(rs.issues.is_empty(), "{d:?}: {:?}", rs.issues);
+        assert_eq!(
+            ask(&rs, "V6", "icmpv6 2001:db8::5 2001:db9::1"),
+            ("allow", 2, false),
+            "{d:?}"
+        );
+        assert_eq!(
+            ask(&rs, "V6", "icmpv6 2001:db9::5 2001:db8::1"),
+            ("deny", 3, false),
+            "{d:?}"
+        );
+        // ICMPv4 (protocol 1) is not ICMPv6.
+        assert_eq!(
+            ask(&rs, "V6", "1 2001:db9::5 2001:db8::1"),
+            ("deny", 0, false),
+            "{d:?}"
+        );
+    }
+}

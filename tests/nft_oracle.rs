@@ -1,12 +1,15 @@
 //! Differential test: fwlint's nftables verdicts against the Linux kernel's.
 //!
 //! Random rulesets (reproducible from a seed) and hand-written feature files are
-//! loaded into a private network namespace; probe packets are sent through them
+//! loaded into private network namespaces; probe packets are sent through them
 //! (`tests/oracle/nft_kernel.py`) and the kernel's verdicts must equal
-//! `fwlint query`'s, with zero mismatches. Runs as root; fails (never skips) when
-//! the oracle cannot run. See docs/oracle-nft.md.
+//! `fwlint query`'s, with zero mismatches: on the input and output hooks of one
+//! namespace, and on the forward hook of a router namespace between a client and a
+//! sink (fwlint is given the interfaces the kernel used, `--iif`/`--oif`). Runs as
+//! root; fails (never skips) when the oracle cannot run. See docs/oracle-nft.md.
 //!
-//! Reproduce a failure: `FWLINT_NFT_SEED=<seed> FWLINT_NFT_CASES=1 cargo test --test nft_oracle`.
+//! Reproduce a failure: `FWLINT_NFT_SEED=<seed> FWLINT_NFT_CASES=1 cargo test --test nft_oracle`
+//! (add `random_forward` for a forward seed); `FWLINT_NFT_KEEP=DIR` keeps the files.
 
 #[path = "oracle/nft_gen.rs"]
 mod nft_gen;
@@ -14,15 +17,118 @@ mod nft_gen;
 mod nft_run;
 
 use nft_gen::{packets, ruleset, Rng};
-use nft_run::{compare, fwlint, kernel, KernelCase};
+use nft_run::{compare, fwlint, fwlint_forward, kernel, FwAnswer, KernelCase, KernelResult};
+use std::path::Path;
 use std::process::Command;
 
 /// The default first seed; each case uses the next one.
 const SEED: u64 = 20_261_204;
-/// Cases and packets per case: 56 x 200 = 11,200 random probes (and more from
-/// the feature files).
+/// Cases and packets per case: 56 x 200 = 11,200 random probes on input and
+/// output (and more from the feature files).
 const CASES: u64 = 56;
 const PACKETS_PER_CASE: usize = 200;
+/// The forward hook: 50 x 200 = 10,000 random probes, through a router namespace.
+const FWD_SEED: u64 = 20_261_205_000;
+const FWD_CASES: u64 = 50;
+
+/// fwlint's answers for one kernel case: on forward, each probe with the
+/// interfaces the kernel routed it through.
+fn fwlint_for(
+    file: &Path,
+    kc: &KernelCase,
+    r: &KernelResult,
+    scratch: &Path,
+) -> Result<Vec<FwAnswer>, String> {
+    if kc.hook == "forward" {
+        let unrouted = r.oif.iter().filter(|o| o.is_none()).count();
+        if unrouted > 0 {
+            // `query --filter forward` evaluates the forward hook only.
+            return Err(format!(
+                "{unrouted} probe(s) were dropped before the forward hook (by a prerouting \
+                 chain?); the forward oracle compares forward verdicts only"
+            ));
+        }
+        fwlint_forward(file, "nft", &kc.packets, &r.iif, &r.oif, scratch)
+    } else {
+        fwlint(file, "nft", &kc.hook, &kc.packets, scratch)
+    }
+}
+
+/// How many of fwlint's forward verdicts change when each probe's input
+/// interface (then its output interface) is swapped for the other one: proof
+/// that the interface matches are exercised.
+fn iface_sensitivity(
+    file: &Path,
+    kc: &KernelCase,
+    r: &KernelResult,
+    fw: &[FwAnswer],
+    scratch: &Path,
+) -> Result<(usize, usize), String> {
+    let other = |x: &str, a: &str, b: &str| if x == a { b.to_string() } else { a.to_string() };
+    let iif: Vec<String> = r.iif.iter().map(|i| other(i, "lan0", "lan1")).collect();
+    let oif: Vec<Option<String>> = r
+        .oif
+        .iter()
+        .map(|o| o.as_deref().map(|o| other(o, "wan0", "wan1")))
+        .collect();
+    let diff = |alt: Vec<FwAnswer>| {
+        alt.iter()
+            .zip(fw)
+            .filter(|(a, b)| a.verdict != b.verdict)
+            .count()
+    };
+    // Packet files of their own, so that the kept ones stay the kernel's.
+    let swapped = scratch.join("swapped");
+    std::fs::create_dir_all(&swapped).map_err(|e| e.to_string())?;
+    let a = fwlint_forward(file, "nft", &kc.packets, &iif, &r.oif, &swapped)?;
+    let b = fwlint_forward(file, "nft", &kc.packets, &r.iif, &oif, &swapped)?;
+    Ok((diff(a), diff(b)))
+}
+
+/// The packets as a mismatch report shows them (on forward with their interfaces).
+fn shown_packets(kc: &KernelCase, r: &KernelResult) -> Vec<String> {
+    if kc.hook != "forward" {
+        return kc.packets.clone();
+    }
+    kc.packets
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let iif = r.iif.get(i).map(String::as_str).unwrap_or("?");
+            let oif = r.oif.get(i).cloned().flatten();
+            format!(
+                "{p}` --iif {iif} --oif `{}",
+                oif.as_deref().unwrap_or("(not routed)")
+            )
+        })
+        .collect()
+}
+
+/// A scratch directory for the rulesets and packet files; `FWLINT_NFT_KEEP=DIR`
+/// keeps them there (to re-run a case by hand), else a temporary one.
+enum Scratch {
+    Temp(tempfile::TempDir),
+    Kept(std::path::PathBuf),
+}
+
+impl Scratch {
+    fn path(&self) -> &Path {
+        match self {
+            Scratch::Temp(t) => t.path(),
+            Scratch::Kept(p) => p,
+        }
+    }
+}
+
+fn scratch_dir() -> Scratch {
+    match std::env::var("FWLINT_NFT_KEEP") {
+        Ok(d) if !d.is_empty() => {
+            std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("cannot create {d}: {e}"));
+            Scratch::Kept(d.into())
+        }
+        _ => Scratch::Temp(tempfile::tempdir().unwrap()),
+    }
+}
 
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
@@ -46,14 +152,31 @@ fn kernel_harness_selftest() {
 
 #[test]
 fn random_rulesets_match_the_kernel() {
-    let first = env_u64("FWLINT_NFT_SEED").unwrap_or(SEED);
-    let n = env_u64("FWLINT_NFT_CASES").unwrap_or(CASES);
-    let dir = tempfile::tempdir().unwrap();
+    // One case in five puts its base chains on the output hook.
+    random_cases(SEED, CASES, 10_000, |seed| {
+        if seed % 5 == 4 {
+            "output"
+        } else {
+            "input"
+        }
+    });
+}
+
+#[test]
+fn random_forward_rulesets_match_the_kernel() {
+    random_cases(FWD_SEED, FWD_CASES, 10_000, |_| "forward");
+}
+
+/// Generate `CASES` rulesets from the seed (or `FWLINT_NFT_SEED`/`FWLINT_NFT_CASES`),
+/// run them in the kernel and in fwlint, and require identical verdicts.
+fn random_cases(seed0: u64, cases0: u64, min_packets: usize, hook_of: fn(u64) -> &'static str) {
+    let first = env_u64("FWLINT_NFT_SEED").unwrap_or(seed0);
+    let n = env_u64("FWLINT_NFT_CASES").unwrap_or(cases0);
+    let dir = scratch_dir();
     let mut cases = Vec::new();
     let mut kcases = Vec::new();
     for seed in first..first + n {
-        // One case in five puts its base chains on the output hook.
-        let hook = if seed % 5 == 4 { "output" } else { "input" };
+        let hook = hook_of(seed);
         let case = ruleset(seed, hook);
         let mut rng = Rng::new(seed.wrapping_mul(31).wrapping_add(7));
         let pk = packets(&case, &mut rng, PACKETS_PER_CASE);
@@ -70,6 +193,7 @@ fn random_rulesets_match_the_kernel() {
     let results = kernel(&kcases, dir.path());
     let mut problems = Vec::new();
     let mut compared = 0usize;
+    let (mut by_iif, mut by_oif) = (0usize, 0usize);
     let allowed: usize = results
         .iter()
         .map(|r| r.verdicts.iter().filter(|v| *v == "allow").count())
@@ -85,10 +209,20 @@ fn random_rulesets_match_the_kernel() {
         }
         let file = dir.path().join(format!("case{}.nft", kc.id));
         std::fs::write(&file, &kc.ruleset).unwrap();
-        match fwlint(&file, "nft", &kc.hook, &kc.packets, dir.path()) {
+        match fwlint_for(&file, kc, r, dir.path()) {
             Ok(fw) => {
                 compared += fw.len();
-                problems.extend(compare(&label, &kc.ruleset, &kc.packets, &r.verdicts, &fw));
+                let shown = shown_packets(kc, r);
+                problems.extend(compare(&label, &kc.ruleset, &shown, &r.verdicts, &fw));
+                if kc.hook == "forward" {
+                    match iface_sensitivity(&file, kc, r, &fw, dir.path()) {
+                        Ok((i, o)) => {
+                            by_iif += i;
+                            by_oif += o;
+                        }
+                        Err(e) => problems.push(format!("{label}: {e}")),
+                    }
+                }
             }
             Err(e) => problems.push(format!("{label}: {e}\nruleset:\n{}", kc.ruleset)),
         }
@@ -103,19 +237,34 @@ fn random_rulesets_match_the_kernel() {
         );
     }
     assert!(
-        compared >= 10_000 || n < CASES,
+        compared >= min_packets || n < cases0,
         "only {compared} packets compared"
     );
     // The probes must exercise both outcomes, not one trivially.
     eprintln!("{compared} packets compared, {allowed} allowed by the kernel");
+    if hook_of(first) == "forward" {
+        // ... and on forward, the interfaces must matter for a fair share of them.
+        eprintln!(
+            "forward: {by_iif} verdicts depend on the input interface, {by_oif} on the output interface"
+        );
+        assert!(
+            n < cases0 || (by_iif >= compared / 100 && by_oif >= compared / 100),
+            "the forward rulesets hardly depend on interfaces: {by_iif} and {by_oif} of {compared}"
+        );
+    }
     assert!(
-        n < CASES || (allowed > compared / 10 && allowed < compared * 9 / 10),
+        n < cases0 || (allowed > compared / 10 && allowed < compared * 9 / 10),
         "degenerate probes: {allowed} of {compared} allowed"
     );
 }
 
+/// Probes per feature file on the forward hook.
+const FWD_FEATURE_PACKETS: usize = 1500;
+
 /// Probes aimed at the numbers a hand-written file mentions.
-fn feature_packets(text: &str, rng: &mut Rng, n: usize) -> Vec<String> {
+/// `routed`: for the forward hook, only addresses a router forwards (no loopback,
+/// link-local, class E or IPv4-mapped), and destinations behind both uplinks.
+fn feature_packets(text: &str, rng: &mut Rng, n: usize, routed: bool) -> Vec<String> {
     let mut v4 = Vec::new();
     let mut v6 = Vec::new();
     let mut ports = vec![22u32, 53, 80, 443];
@@ -138,11 +287,24 @@ fn feature_packets(text: &str, rng: &mut Rng, n: usize) -> Vec<String> {
     v4.retain(|&x| {
         let a = std::net::Ipv4Addr::from(x);
         !(a.is_multicast() || a.is_broadcast() || a.is_unspecified() || a.octets()[0] == 0)
+            && !(routed && (a.is_loopback() || a.is_link_local() || a.octets()[0] >= 240))
     });
     v6.retain(|&x| {
         let a = std::net::Ipv6Addr::from(x);
         !(a.is_multicast() || a.is_unspecified())
+            && !(routed
+                && (a.is_loopback()
+                    || (a.segments()[0] & 0xffc0) == 0xfe80
+                    || a.to_ipv4_mapped().is_some()))
     });
+    if routed {
+        // Behind wan1 (198.19.0.0/16, 2001:db8::1:0/112) and wan0.
+        v4.extend([0xC613_0005, 0xC612_0005]);
+        v6.extend([
+            0x2001_0db8_u128 << 96 | 0x1_0005,
+            0x2001_0db8_u128 << 96 | 0x5,
+        ]);
+    }
     if v4.is_empty() {
         v4.push(0xC612_0001);
     }
@@ -162,7 +324,7 @@ fn feature_packets(text: &str, rng: &mut Rng, n: usize) -> Vec<String> {
             match rng.range(0, 9) {
                 0..=4 => format!("tcp {s}:{} {d}:{}", port(rng), port(rng)),
                 5..=7 => format!("udp {s}:{} {d}:{}", port(rng), port(rng)),
-                _ => format!("icmp {s} {d} 8/0"),
+                _ => format!("icmp {s} {d} {}/0", rng.pick(&[8, 13])),
             }
         } else {
             let (s, d) = (
@@ -192,16 +354,19 @@ fn feature_files_match_the_kernel() {
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no feature files in {dir}");
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = scratch_dir();
     let mut kcases = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let text = std::fs::read_to_string(f).unwrap();
         let mut rng = Rng::new(i as u64 + 1);
-        let pk = feature_packets(&text, &mut rng, 300);
-        for hook in ["input", "output"] {
-            if hook == "output" && !text.contains("hook output") {
+        let pk = feature_packets(&text, &mut rng, 300, false);
+        // The router's files get more probes: two interfaces each way.
+        let fwd_pk = feature_packets(&text, &mut rng, FWD_FEATURE_PACKETS, true);
+        for hook in ["input", "output", "forward"] {
+            if hook != "input" && !text.contains(&format!("hook {hook}")) {
                 continue;
             }
+            let pk = if hook == "forward" { &fwd_pk } else { &pk };
             kcases.push((
                 f.clone(),
                 KernelCase {
@@ -229,6 +394,7 @@ fn feature_files_match_the_kernel() {
     let results = kernel(&only, tmp.path());
     let mut problems = Vec::new();
     let mut compared = 0;
+    let mut per_hook: std::collections::BTreeMap<String, usize> = Default::default();
     for ((f, kc), r) in kcases.iter().zip(&results) {
         if let Some(e) = &r.load_error {
             problems.push(format!(
@@ -237,20 +403,21 @@ fn feature_files_match_the_kernel() {
             ));
             continue;
         }
-        match fwlint(f, "nft", &kc.hook, &kc.packets, tmp.path()) {
+        match fwlint_for(f, kc, r, tmp.path()) {
             Ok(fw) => {
                 compared += fw.len();
-                problems.extend(compare(
-                    &kc.id,
-                    "(see the file)",
-                    &kc.packets,
-                    &r.verdicts,
-                    &fw,
-                ));
+                *per_hook.entry(kc.hook.clone()).or_default() += fw.len();
+                let shown = shown_packets(kc, r);
+                problems.extend(compare(&kc.id, "(see the file)", &shown, &r.verdicts, &fw));
             }
             Err(e) => problems.push(format!("{}: {e}", kc.id)),
         }
     }
+    eprintln!("feature files: {compared} packets compared, per hook {per_hook:?}");
+    assert!(
+        per_hook.get("forward").copied().unwrap_or(0) >= FWD_FEATURE_PACKETS,
+        "the feature files exercise the forward hook too little: {per_hook:?}"
+    );
     assert!(
         problems.is_empty(),
         "{} problem(s) on the feature files ({compared} packets compared):\n{}",
@@ -261,5 +428,171 @@ fn feature_files_match_the_kernel() {
             .cloned()
             .collect::<Vec<_>>()
             .join("\n")
+    );
+}
+
+/// Seeds of the forward JSON round trip (apart from the other tests').
+const FWD_JSON_SEED: u64 = 20_261_205_500;
+const FWD_JSON_CASES: u64 = 16;
+
+/// The kernel's `nft -j list ruleset` dump of forward rulesets (interface sets,
+/// interface verdict maps and concatenations in JSON form) gives the kernel's
+/// verdicts too, with the same interfaces.
+#[test]
+fn forward_json_dumps_give_the_same_verdicts() {
+    let dir = scratch_dir();
+    let mut kcases = Vec::new();
+    for seed in FWD_JSON_SEED..FWD_JSON_SEED + FWD_JSON_CASES {
+        let case = ruleset(seed, "forward");
+        let mut rng = Rng::new(seed ^ 0x5eed);
+        kcases.push(KernelCase {
+            id: seed.to_string(),
+            ruleset: case.ruleset.clone(),
+            path: None,
+            hook: "forward".into(),
+            packets: packets(&case, &mut rng, 150),
+            dump_json: true,
+        });
+    }
+    let results = kernel(&kcases, dir.path());
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for (kc, r) in kcases.iter().zip(&results) {
+        let label = format!("seed {} (hook forward, JSON dump)", kc.id);
+        let (Some(dump), None) = (&r.json_dump, &r.load_error) else {
+            problems.push(format!(
+                "{label}: the kernel refused the ruleset: {:?}",
+                r.load_error
+            ));
+            continue;
+        };
+        let jfile = dir.path().join(format!("fwdcase{}.json", kc.id));
+        std::fs::write(&jfile, dump).unwrap();
+        match fwlint_forward(&jfile, "nft-json", &kc.packets, &r.iif, &r.oif, dir.path()) {
+            Ok(fw) => {
+                compared += fw.len();
+                let shown = shown_packets(kc, r);
+                problems.extend(compare(&label, dump, &shown, &r.verdicts, &fw));
+            }
+            Err(e) => problems.push(format!("{label}: {e}")),
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) ({compared} packets compared):\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert_eq!(compared, FWD_JSON_CASES as usize * 150);
+}
+
+/// The real public rulesets (read in place, never copied).
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus-real/nft");
+
+/// Every real ruleset of the corpus with a forward chain that the kernel loads in
+/// the router gives the kernel's forward verdicts, for the probes fwlint answers
+/// with certainty (an answer that depends on an unmodelled match is reported as
+/// uncertain by `query` and skipped here) and that reach the forward hook (a
+/// prerouting chain of the file may drop some first). Rulesets with `notrack` are
+/// left out: the packets it matches reach forward with ct state `untracked`, while
+/// `query` evaluates new connections (a known gap, docs/oracle-nft.md).
+#[test]
+fn real_forward_rulesets_match_the_kernel() {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(CORPUS)
+        .unwrap_or_else(|e| panic!("cannot read the real corpus {CORPUS}: {e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let tmp = scratch_dir();
+    let mut kcases = Vec::new();
+    let mut with_notrack = 0;
+    for (i, f) in files.iter().enumerate() {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        if !text.contains("hook forward") {
+            continue;
+        }
+        if text.contains("notrack") {
+            with_notrack += 1;
+            continue;
+        }
+        let mut rng = Rng::new(0xF0_0000 + i as u64);
+        kcases.push(KernelCase {
+            id: f.display().to_string(),
+            ruleset: String::new(),
+            path: Some(f.display().to_string()),
+            hook: "forward".into(),
+            packets: feature_packets(&text, &mut rng, 300, true),
+            dump_json: false,
+        });
+    }
+    let results = kernel(&kcases, tmp.path());
+    let mut problems = Vec::new();
+    let (mut loaded, mut compared, mut uncertain, mut unrouted) = (0, 0, 0, 0);
+    for (kc, r) in kcases.iter().zip(&results) {
+        if r.load_error.is_some() {
+            // Interfaces, includes or variables of another machine.
+            continue;
+        }
+        loaded += 1;
+        let idx: Vec<usize> = (0..kc.packets.len())
+            .filter(|&i| r.oif.get(i).is_some_and(|o| o.is_some()))
+            .collect();
+        unrouted += kc.packets.len() - idx.len();
+        let pick = |v: &[String]| idx.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
+        let (pk, iif, verdicts) = (pick(&kc.packets), pick(&r.iif), pick(&r.verdicts));
+        let oif: Vec<Option<String>> = idx.iter().map(|&i| r.oif[i].clone()).collect();
+        let file = std::path::Path::new(kc.path.as_deref().unwrap_or_default());
+        match fwlint_forward(file, "nft", &pk, &iif, &oif, tmp.path()) {
+            Ok(fw) => {
+                for (((p, k), f), (i, o)) in
+                    pk.iter().zip(&verdicts).zip(&fw).zip(iif.iter().zip(&oif))
+                {
+                    if f.uncertain.is_some() {
+                        uncertain += 1;
+                        continue;
+                    }
+                    compared += 1;
+                    if *k != f.verdict {
+                        problems.push(format!(
+                            "{}: `{p}` --iif {i} --oif {}: kernel {k}, fwlint {} (deciding rule: {})",
+                            kc.id,
+                            o.as_deref().unwrap_or("-"),
+                            f.verdict,
+                            f.rule
+                        ));
+                    }
+                }
+            }
+            Err(e) => problems.push(format!("{}: {e}", kc.id)),
+        }
+    }
+    eprintln!(
+        "real corpus, forward: {} files with a forward chain ({with_notrack} more left out for \
+         notrack), {loaded} load in the router; {compared} packets compared, {uncertain} \
+         uncertain answers skipped, {unrouted} dropped before forward",
+        kcases.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} mismatch(es) on real rulesets:\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        loaded >= 8 && compared >= 1500,
+        "too little of the real corpus ran on forward: {loaded} files, {compared} packets"
     );
 }

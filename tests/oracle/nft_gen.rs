@@ -7,7 +7,12 @@
 //! higher index), address and port matches as values, prefixes, ranges, anonymous
 //! and named interval sets, `!=`, `meta l4proto`, `ip protocol`/`ip6 nexthdr`,
 //! `ct state`, `icmp`/`icmpv6 type`, concatenations, verdict maps (anonymous and
-//! named) and the statements accept/drop/reject/continue/counter.
+//! named) and the statements accept/drop/reject/continue/counter. On the forward
+//! hook also interface matches (`iifname`/`oifname`/`meta`/`iif`/`oif` with names,
+//! wildcards, anonymous and named `ifname` sets, `!=`, `iifname . oifname`
+//! concatenations, verdict maps keyed by interface) on the router's interfaces
+//! `lan0`/`lan1` (in) and `wan0`/`wan1` (out), and sometimes a base chain on another
+//! hook that must not touch forwarded packets.
 //!
 //! Addresses live in a small universe so that rules and probes meet: IPv4
 //! 198.18.0.0/15 (the benchmarking range) and IPv6 2001:db8::/111, both seen as
@@ -125,7 +130,43 @@ struct Gen<'a> {
     rng: &'a mut Rng,
     t: Targets,
     uses_ct: bool,
+    /// The forward hook: interface matches are meaningful.
+    fwd: bool,
 }
+
+/// Do two quoted interface names (each maybe a `prefix*` wildcard) share a name?
+fn names_overlap(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim_matches('"'), b.trim_matches('"'));
+    match (a.strip_suffix('*'), b.strip_suffix('*')) {
+        (Some(p), Some(q)) => p.starts_with(q) || q.starts_with(p),
+        (Some(p), None) => b.starts_with(p),
+        (None, Some(q)) => a.starts_with(q),
+        (None, None) => a == b,
+    }
+}
+
+/// nft refuses set elements that overlap: drop the quoted names (or narrower
+/// wildcards) that a `prefix*` wildcard of the list covers.
+fn drop_covered(v: &mut Vec<String>) {
+    let covers = |w: &str, n: &str| {
+        w != n
+            && w.trim_matches('"')
+                .strip_suffix('*')
+                .is_some_and(|p| n.trim_matches('"').starts_with(p))
+    };
+    let all = v.clone();
+    v.retain(|n| !all.iter().any(|w| covers(w, n)));
+}
+
+/// Interface names for the forward hook's matches, by direction: mostly the
+/// router's own on that side, wildcards, and now and then the other side's or a
+/// name that exists nowhere (those never match).
+const IN_NAMES: &[&str] = &[
+    "lan0", "lan1", "lan0", "lan1", "lan*", "l*", "wan0", "eth0", "lan",
+];
+const OUT_NAMES: &[&str] = &[
+    "wan0", "wan1", "wan0", "wan1", "wan*", "w*", "lan1", "eth0", "wan",
+];
 
 /// The L3 context of one rule.
 #[derive(Clone, Copy, PartialEq)]
@@ -143,6 +184,7 @@ struct Named {
     port: Vec<String>,
     concat4: Vec<String>,
     vmap_port: Vec<String>,
+    ifname: Vec<String>,
 }
 
 impl Gen<'_> {
@@ -243,7 +285,7 @@ impl Gen<'_> {
     /// The matches of one rule, consistent in L3 and L4.
     fn matches(&mut self, l3: L3, named: &Named) -> (Vec<String>, &'static str) {
         let mut out = Vec::new();
-        let n = self.rng.range(0, 3);
+        let mut n = self.rng.range(0, 3);
         // L4 context: tcp, udp, th (tcp or udp), icmp, or none.
         let l4 = match self.rng.range(0, 9) {
             0..=2 => "tcp",
@@ -252,6 +294,11 @@ impl Gen<'_> {
             6 if l3 != L3::Any => "icmp",
             _ => "",
         };
+        if self.fwd && self.rng.pct(45) {
+            out.push(self.iface_match(named));
+            // Broad interface rules decide many probes, as in real routers.
+            n = n.min(1);
+        }
         for _ in 0..n {
             match self.rng.range(0, 9) {
                 0..=2 => match l3 {
@@ -318,6 +365,68 @@ impl Gen<'_> {
         (out, l4)
     }
 
+    /// One quoted interface name for input (`out` false) or output; `exact` keeps
+    /// to names that exist in the router (for `iif`/`oif`, which nft resolves to an
+    /// index at load time).
+    fn ifname(&mut self, out: bool, exact: bool) -> String {
+        let names = if out { OUT_NAMES } else { IN_NAMES };
+        let n = if exact {
+            *self.rng.pick(&names[..4])
+        } else {
+            *self.rng.pick(names)
+        };
+        format!("\"{n}\"")
+    }
+
+    /// Several distinct quoted interface names.
+    fn ifnames(&mut self, out: bool, exact: bool, n: usize) -> Vec<String> {
+        let mut v: Vec<String> = (0..n).map(|_| self.ifname(out, exact)).collect();
+        v.sort();
+        v.dedup();
+        drop_covered(&mut v);
+        v
+    }
+
+    /// An interface match for the forward hook.
+    fn iface_match(&mut self, named: &Named) -> String {
+        if self.rng.pct(12) {
+            let k = self.rng.range(1, 3);
+            let mut pairs: Vec<(String, String)> = Vec::new();
+            for _ in 0..k {
+                let (i, o) = (self.ifname(false, false), self.ifname(true, false));
+                // nft refuses overlapping elements ("File exists").
+                if !pairs
+                    .iter()
+                    .any(|(a, b)| names_overlap(a, &i) && names_overlap(b, &o))
+                {
+                    pairs.push((i, o));
+                }
+            }
+            let es: Vec<String> = pairs.iter().map(|(i, o)| format!("{i} . {o}")).collect();
+            let neg = self.neg();
+            return format!("iifname . oifname {neg}{{ {} }}", es.join(", "));
+        }
+        let out = self.rng.pct(50);
+        let (key, exact) = match self.rng.range(0, 9) {
+            0..=5 => (if out { "oifname" } else { "iifname" }, false),
+            6..=7 => (if out { "meta oifname" } else { "meta iifname" }, false),
+            _ => (if out { "oif" } else { "iif" }, true),
+        };
+        let neg = self.neg();
+        let v = match self.rng.range(0, 9) {
+            0..=4 => self.ifname(out, exact),
+            5..=7 => {
+                let n = self.rng.range(1, 3) as usize;
+                format!("{{ {} }}", self.ifnames(out, exact, n).join(", "))
+            }
+            _ if !exact && !named.ifname.is_empty() => {
+                format!("@{}", self.rng.pick(&named.ifname))
+            }
+            _ => self.ifname(out, exact),
+        };
+        format!("{key} {neg}{v}")
+    }
+
     fn icmp_match(&mut self, l3: L3) -> String {
         let neg = self.neg();
         if l3 == L3::V4 {
@@ -370,7 +479,9 @@ impl Gen<'_> {
             59..=62 => "counter accept".into(),
             63..=75 if !targets.is_empty() => jump(self, "jump"),
             76..=83 if !targets.is_empty() => jump(self, "goto"),
-            84..=87 if regular => "return".into(),
+            // `return` in a base chain ends it: its policy applies (forward only,
+            // keeping the input/output seeds as they were).
+            84..=87 if regular || self.fwd => "return".into(),
             88..=99 => self.vmap(targets, regular, named, l3, l4),
             _ => "counter drop".into(),
         }
@@ -399,6 +510,20 @@ impl Gen<'_> {
         // so that jumps stay acyclic.
         if l4 == "tcp" && !regular && !named.vmap_port.is_empty() && self.rng.pct(30) {
             return format!("tcp dport vmap @{}", self.rng.pick(&named.vmap_port));
+        }
+        if self.fwd && self.rng.pct(30) {
+            let out = self.rng.pct(50);
+            let key = if out { "oifname" } else { "iifname" };
+            let k = self.rng.range(1, 3) as usize;
+            let names = self.ifnames(out, false, k);
+            let es: Vec<String> = names
+                .iter()
+                .map(|n| {
+                    let v = self.verdict(targets);
+                    format!("{n} : {v}")
+                })
+                .collect();
+            return format!("{key} vmap {{ {} }}", es.join(", "));
         }
         let port_key = matches!(l4, "tcp" | "udp" | "th");
         let key_fam = match l3 {
@@ -459,13 +584,14 @@ impl Gen<'_> {
     }
 }
 
-/// Build the ruleset of one seed. `hook` is `input` or `output`.
+/// Build the ruleset of one seed. `hook` is `input`, `output` or `forward`.
 pub fn ruleset(seed: u64, hook: &'static str) -> Case {
     let mut rng = Rng::new(seed);
     let mut g = Gen {
         rng: &mut rng,
         t: Targets::default(),
         uses_ct: false,
+        fwd: hook == "forward",
     };
     let mut text = String::new();
     let mut families = Vec::new();
@@ -487,7 +613,7 @@ pub fn ruleset(seed: u64, hook: &'static str) -> Case {
         // Named sets and maps.
         for si in 0..g.rng.range(0, 3) {
             let name = format!("s{si}");
-            let kind = g.rng.range(0, 4);
+            let kind = g.rng.range(0, if g.fwd { 5 } else { 4 });
             let n = g.rng.range(1, 5) as usize;
             let (ty, elems, flags) = match kind {
                 0 if fam != "ip6" => {
@@ -511,6 +637,21 @@ pub fn ruleset(seed: u64, hook: &'static str) -> Case {
                     es.sort();
                     es.dedup();
                     ("ipv4_addr . inet_service", es.join(", "), "")
+                }
+                4 => {
+                    named.ifname.push(name.clone());
+                    let mut es = g.ifnames(false, false, n);
+                    es.extend(g.ifnames(true, false, n));
+                    es.sort();
+                    es.dedup();
+                    drop_covered(&mut es);
+                    // Wildcards in a named set need `flags interval`.
+                    let flags = if es.iter().any(|e| e.contains('*')) || g.rng.pct(30) {
+                        "flags interval; "
+                    } else {
+                        ""
+                    };
+                    ("ifname", es.join(", "), flags)
                 }
                 _ => {
                     named.port.push(name.clone());
@@ -575,6 +716,14 @@ pub fn ruleset(seed: u64, hook: &'static str) -> Case {
             }
             chains.push(format!(
                 "  chain b{bi} {{\n    type filter hook {hook} priority {prio}; policy {policy};\n{body}  }}\n"
+            ));
+        }
+        // On forward, now and then a chain on another hook that drops everything:
+        // forwarded packets never meet it.
+        if g.fwd && g.rng.pct(20) {
+            let other = *g.rng.pick(&["input", "output"]);
+            chains.push(format!(
+                "  chain o{other} {{\n    type filter hook {other} priority 0; policy drop;\n    drop\n  }}\n"
             ));
         }
         for c in chains {

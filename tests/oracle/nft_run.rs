@@ -46,6 +46,10 @@ pub struct KernelResult {
     pub load_error: Option<String>,
     pub verdicts: Vec<String>,
     pub json_dump: Option<String>,
+    /// Forward only: the router interface each probe came in on and was routed
+    /// to (`None` for a probe dropped before routing).
+    pub iif: Vec<String>,
+    pub oif: Vec<Option<String>>,
 }
 
 /// Run every case in one harness process (one namespace set-up).
@@ -85,6 +89,18 @@ pub fn kernel(cases: &[KernelCase], dir: &Path) -> Vec<KernelResult> {
                 })
                 .unwrap_or_default(),
             json_dump: r["json_dump"].as_str().map(str::to_string),
+            iif: r["iif"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|x| x.as_str().unwrap_or("?").to_string())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            oif: r["oif"]
+                .as_array()
+                .map(|a| a.iter().map(|x| x.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
         })
         .collect()
 }
@@ -105,25 +121,86 @@ pub fn fwlint(
     packets: &[String],
     scratch: &Path,
 ) -> Result<Vec<FwAnswer>, String> {
+    fwlint_on(config, dialect, hook, packets, None, None, scratch)
+}
+
+/// `fwlint query` on the forward hook: each probe with the interfaces the kernel
+/// used (`--iif`/`--oif`), one fwlint run per interface pair, answers in order.
+pub fn fwlint_forward(
+    config: &Path,
+    dialect: &str,
+    packets: &[String],
+    iif: &[String],
+    oif: &[Option<String>],
+    scratch: &Path,
+) -> Result<Vec<FwAnswer>, String> {
+    if iif.len() != packets.len() || oif.len() != packets.len() {
+        return Err(format!(
+            "the kernel reported interfaces for {}/{} of {} packets",
+            iif.len(),
+            oif.len(),
+            packets.len()
+        ));
+    }
+    // (input interface, output interface) -> indices of its packets, in order.
+    type Pair<'a> = (&'a str, Option<&'a str>);
+    let mut groups: Vec<(Pair, Vec<usize>)> = Vec::new();
+    for (i, (a, b)) in iif.iter().zip(oif).enumerate() {
+        let key = (a.as_str(), b.as_deref());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    let mut answers: Vec<Option<FwAnswer>> = packets.iter().map(|_| None).collect();
+    for ((a, b), idx) in groups {
+        let pk: Vec<String> = idx.iter().map(|&i| packets[i].clone()).collect();
+        let got = fwlint_on(config, dialect, "forward", &pk, Some(a), b, scratch)?;
+        for (i, ans) in idx.into_iter().zip(got) {
+            answers[i] = Some(ans);
+        }
+    }
+    Ok(answers.into_iter().map(|a| a.expect("answered")).collect())
+}
+
+/// `fwlint query`, optionally with `--iif`/`--oif`.
+pub fn fwlint_on(
+    config: &Path,
+    dialect: &str,
+    hook: &str,
+    packets: &[String],
+    iif: Option<&str>,
+    oif: Option<&str>,
+    scratch: &Path,
+) -> Result<Vec<FwAnswer>, String> {
     let stem = config
         .file_name()
         .and_then(|s| s.to_str())
         .unwrap_or("config");
-    let pfile: PathBuf = scratch.join(format!("{stem}.{hook}.packets"));
+    let pfile: PathBuf = scratch.join(format!(
+        "{stem}.{hook}.{}.{}.packets",
+        iif.unwrap_or("-"),
+        oif.unwrap_or("-")
+    ));
     std::fs::write(&pfile, packets.join("\n") + "\n").unwrap();
-    let out = Command::new(FWLINT)
-        .arg("query")
-        .arg(config)
-        .args([
-            "--dialect",
-            dialect,
-            "--filter",
-            hook,
-            "--format",
-            "json",
-            "--packets",
-        ])
-        .arg(&pfile)
+    let mut cmd = Command::new(FWLINT);
+    cmd.arg("query").arg(config).args([
+        "--dialect",
+        dialect,
+        "--filter",
+        hook,
+        "--format",
+        "json",
+        "--packets",
+    ]);
+    cmd.arg(&pfile);
+    if let Some(i) = iif {
+        cmd.args(["--iif", i]);
+    }
+    if let Some(o) = oif {
+        cmd.args(["--oif", o]);
+    }
+    let out = cmd
         .output()
         .map_err(|e| format!("cannot run fwlint: {e}"))?;
     if !out.status.success() {

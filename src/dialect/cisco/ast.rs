@@ -16,7 +16,8 @@ pub enum Action {
     Deny,
 }
 
-/// An address operand of an entry or a network object-group member.
+/// An address operand of an entry or a network object-group member. 24
+/// bytes: two IPv4 addresses inline, IPv6 pairs and names behind a pointer.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AddrSpec {
     /// `any` (`None`: every family the ACL sees), `any4`, `any6`.
@@ -24,25 +25,200 @@ pub enum AddrSpec {
     /// `host A`, or a bare address where it means a host.
     Host(IpAddr),
     /// Address and wildcard mask (bits set are ignored); ASA subnet masks are
-    /// inverted into this form by the parser.
-    Wild(IpAddr, IpAddr),
+    /// inverted into this form by the parser. Build with [`AddrSpec::wild`].
+    Wild(Pair),
     /// `A/len`.
     Prefix(IpAddr, u8),
-    /// `range A B`.
-    Range(IpAddr, IpAddr),
+    /// `range A B`. Build with [`AddrSpec::range`].
+    Range(Pair),
     /// `object-group N`, `addrgroup N`, `net-group N`.
-    Group(String),
+    Group(Box<str>),
     /// ASA `object N`.
-    Object(String),
+    Object(Box<str>),
     /// Something the model cannot decide (`interface IF`, `fqdn X`).
-    Opaque(String),
+    Opaque(Box<str>),
+}
+
+impl AddrSpec {
+    pub fn wild(ip: IpAddr, mask: IpAddr) -> AddrSpec {
+        AddrSpec::Wild(Pair::new(ip, mask))
+    }
+    pub fn range(lo: IpAddr, hi: IpAddr) -> AddrSpec {
+        AddrSpec::Range(Pair::new(lo, hi))
+    }
+}
+
+/// Two addresses (address and mask, or the ends of a range): two IPv4
+/// addresses are kept inline (8 bytes), any other pair behind a pointer.
+#[derive(Clone, PartialEq)]
+pub enum Pair {
+    V4(std::net::Ipv4Addr, std::net::Ipv4Addr),
+    Other(Box<(IpAddr, IpAddr)>),
+}
+
+impl Pair {
+    pub fn new(a: IpAddr, b: IpAddr) -> Pair {
+        match (a, b) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => Pair::V4(a, b),
+            _ => Pair::Other(Box::new((a, b))),
+        }
+    }
+    pub fn get(&self) -> (IpAddr, IpAddr) {
+        match self {
+            Pair::V4(a, b) => (IpAddr::V4(*a), IpAddr::V4(*b)),
+            Pair::Other(p) => **p,
+        }
+    }
+}
+
+impl std::fmt::Debug for Pair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (a, b) = self.get();
+        write!(f, "({a}, {b})")
+    }
+}
+
+/// The ports after `eq` / `neq`: nearly always one to three, kept inline
+/// (no allocation per entry); longer lists go to the heap. 24 bytes: the
+/// vendor tree of a large ACL is mostly entries, and its size is what parsing
+/// it costs in memory traffic and page faults.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Ports {
+    Inline(u8, [u16; Ports::INLINE]),
+    Heap(Box<[u16]>),
+}
+
+impl Ports {
+    pub const INLINE: usize = 3;
+    pub fn new() -> Self {
+        Ports::Inline(0, [0; Ports::INLINE])
+    }
+    pub fn push(&mut self, p: u16) {
+        match self {
+            Ports::Inline(n, a) if (*n as usize) < Ports::INLINE => {
+                a[*n as usize] = p;
+                *n += 1;
+            }
+            Ports::Inline(n, a) => {
+                let mut v = a[..*n as usize].to_vec();
+                v.push(p);
+                *self = Ports::Heap(v.into_boxed_slice());
+            }
+            Ports::Heap(v) => {
+                let mut w = std::mem::take(v).into_vec();
+                w.push(p);
+                *v = w.into_boxed_slice();
+            }
+        }
+    }
+    pub fn as_slice(&self) -> &[u16] {
+        match self {
+            Ports::Inline(n, a) => &a[..*n as usize],
+            Ports::Heap(v) => v,
+        }
+    }
+}
+
+impl Default for Ports {
+    fn default() -> Self {
+        Ports::new()
+    }
+}
+
+impl std::ops::Deref for Ports {
+    type Target = [u16];
+    fn deref(&self) -> &[u16] {
+        self.as_slice()
+    }
+}
+
+impl std::fmt::Debug for Ports {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl FromIterator<u16> for Ports {
+    fn from_iter<I: IntoIterator<Item = u16>>(it: I) -> Self {
+        let mut p = Ports::new();
+        for x in it {
+            p.push(x);
+        }
+        p
+    }
+}
+
+/// A list that is nearly always empty: one pointer (8 bytes, where a `Vec`
+/// takes 24 in every entry), no allocation while empty.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::box_collection)]
+pub struct Sparse<T>(Option<Box<Vec<T>>>);
+
+impl<T> Default for Sparse<T> {
+    fn default() -> Self {
+        Sparse(None)
+    }
+}
+
+impl<T> Sparse<T> {
+    pub fn push(&mut self, x: T) {
+        self.0.get_or_insert_with(Default::default).push(x);
+    }
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.0.as_deref().map(|v| v.iter()).unwrap_or_default()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|v| v.is_empty())
+    }
+}
+
+impl<T> From<Vec<T>> for Sparse<T> {
+    fn from(v: Vec<T>) -> Self {
+        Sparse((!v.is_empty()).then(|| Box::new(v)))
+    }
+}
+
+impl<'s, T> IntoIterator for &'s Sparse<T> {
+    type Item = &'s T;
+    type IntoIter = std::slice::Iter<'s, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// Facts that do not change the match (log, counters), in order. Mostly one
+/// static word (`log`), kept inline; the others (counter names, log cookies)
+/// in a [`Sparse`] list. 16 bytes, no allocation for a plain `log`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Notes {
+    first: Option<&'static str>,
+    rest: Sparse<Cow<'static, str>>,
+}
+
+impl Notes {
+    pub fn push(&mut self, n: Cow<'static, str>) {
+        match n {
+            Cow::Borrowed(w) if self.first.is_none() && self.rest.is_empty() => {
+                self.first = Some(w)
+            }
+            n => self.rest.push(n),
+        }
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.first
+            .into_iter()
+            .chain(self.rest.iter().map(|c| c.as_ref()))
+    }
+    pub fn is_empty(&self) -> bool {
+        self.first.is_none() && self.rest.is_empty()
+    }
 }
 
 /// A port operator with resolved numbers.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PortOp {
-    Eq(Vec<u16>),
-    Neq(Vec<u16>),
+    Eq(Ports),
+    Neq(Ports),
     Lt(u16),
     Gt(u16),
     Range(u16, u16),
@@ -59,9 +235,9 @@ pub enum ProtoSpec {
     /// ASA `tcp-udp`.
     TcpUdp,
     /// `object-group N` in protocol position (service or protocol group).
-    Group(String),
+    Group(Box<str>),
     /// ASA `object N` (a service object).
-    Object(String),
+    Object(Box<str>),
 }
 
 /// ICMP type and optional code, or an ICMP-type group.
@@ -91,18 +267,19 @@ pub struct Entry {
     pub established: bool,
     pub fragments: bool,
     /// Conditions that restrict the match but are not modelled (dscp, ttl, ...).
-    pub unmodelled: Vec<Unmodelled>,
-    /// Facts that do not change the match (log, counters); mostly static
-    /// words, so no allocation per entry.
-    pub notes: Vec<Cow<'static, str>>,
+    pub unmodelled: Sparse<Unmodelled>,
+    /// Facts that do not change the match (log, counters).
+    pub notes: Notes,
     /// ASA `inactive`.
     pub inactive: bool,
 }
 
-/// One line of an ACL body.
+/// One line of an ACL body. Entries are stored unboxed: they are nearly all
+/// of the lines, and a box each was an allocation and a free per entry.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Item {
-    Entry(Box<Entry>),
+    Entry(Entry),
     Remark,
     /// An entry whose syntax could not be read: its action if known.
     Broken(Option<Action>),
@@ -226,4 +403,43 @@ pub struct Config {
     pub names: Vec<NameDef>,
     pub binds: Vec<Bind>,
     pub issues: Vec<Issue>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The per-entry size budget: a 100,000-entry ACL's tree is mostly
+    /// entries, and its size is what parsing it costs in memory traffic and
+    /// page faults (296 bytes an entry before the compact forms).
+    #[test]
+    fn entries_stay_compact() {
+        let (e, l) = (std::mem::size_of::<Entry>(), std::mem::size_of::<AclLine>());
+        assert!(e <= 184 && l <= 208, "Entry {e} bytes, AclLine {l} bytes");
+        assert!(std::mem::size_of::<AddrSpec>() <= 24);
+    }
+
+    #[test]
+    fn ports_and_notes_keep_order() {
+        let p: Ports = [1, 2, 3, 4, 5].into_iter().collect();
+        assert_eq!(p.as_slice(), &[1, 2, 3, 4, 5]);
+        let mut p = Ports::new();
+        p.push(7);
+        assert_eq!(&*p, &[7]);
+        let mut n = Notes::default();
+        assert!(n.is_empty());
+        n.push(Cow::Owned("log 42".into()));
+        n.push(Cow::Borrowed("capture"));
+        assert_eq!(n.iter().collect::<Vec<_>>(), ["log 42", "capture"]);
+        let mut n = Notes::default();
+        n.push(Cow::Borrowed("log"));
+        n.push(Cow::Owned("counter C".into()));
+        assert_eq!(n.iter().collect::<Vec<_>>(), ["log", "counter C"]);
+        let v4: IpAddr = "10.0.0.0".parse().unwrap();
+        let m4: IpAddr = "0.0.0.255".parse().unwrap();
+        let v6: IpAddr = "2001:db8::".parse().unwrap();
+        assert_eq!(Pair::new(v4, m4).get(), (v4, m4));
+        assert_eq!(Pair::new(v4, v6).get(), (v4, v6));
+        assert_eq!(Pair::new(v6, v6).get(), (v6, v6));
+    }
 }

@@ -157,7 +157,7 @@ fn standard_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
             c.i += 2;
             let m = c.word("a wildcard mask")?;
             let w = parse_ip(m.s).ok_or_else(|| bad_ip(&m))?;
-            AddrSpec::Wild(ip, w)
+            AddrSpec::wild(ip, w)
         } else if let Some(m) = c.peek().and_then(parse_ip) {
             c.i += 1;
             mask_spec(ip, m, ctx.flavor)
@@ -175,8 +175,8 @@ fn standard_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
         icmp: None,
         established: false,
         fragments: false,
-        unmodelled: Vec::new(),
-        notes: Vec::new(),
+        unmodelled: Sparse::default(),
+        notes: Notes::default(),
         inactive: false,
     };
     if ctx.flavor == Flavor::Asa {
@@ -206,7 +206,44 @@ pub fn parse_ip(s: &str) -> Option<IpAddr> {
     {
         return None;
     }
-    s.parse().ok()
+    match ipv4_prefix(s.as_bytes()) {
+        Some((v, n)) if n == s.len() => Some(IpAddr::V4(v.into())),
+        // Not a plain dotted quad (IPv6, or not an address): the full parser.
+        _ => s.parse().ok(),
+    }
+}
+
+/// A dotted-quad IPv4 address at the start of `b` (what `Ipv4Addr::from_str`
+/// accepts: four decimal octets 0-255 without leading zeros), and how many
+/// bytes it takes. The fast path of [`parse_ip`] and [`prefix`].
+#[inline]
+fn ipv4_prefix(b: &[u8]) -> Option<(u32, usize)> {
+    let mut v = 0u32;
+    let mut k = 0;
+    for part in 0..4 {
+        if part > 0 {
+            if b.get(k) != Some(&b'.') {
+                return None;
+            }
+            k += 1;
+        }
+        let start = k;
+        let mut o = 0u32;
+        while k < b.len() && b[k].is_ascii_digit() && k - start < 3 {
+            o = o * 10 + u32::from(b[k] - b'0');
+            k += 1;
+        }
+        let len = k - start;
+        if len == 0 || o > 255 || (len > 1 && b[start] == b'0') {
+            return None;
+        }
+        v = (v << 8) | o;
+    }
+    // A fourth digit in a row is not an octet.
+    if b.get(k).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    Some((v, k))
 }
 
 fn ip_or_name(s: &str, ctx: &Ctx) -> Option<IpAddr> {
@@ -221,14 +258,20 @@ fn mask_spec(ip: IpAddr, m: IpAddr, flavor: Flavor) -> AddrSpec {
             IpAddr::V4(v) => IpAddr::V4((!u32::from(v)).into()),
             IpAddr::V6(v) => IpAddr::V6((!u128::from(v)).into()),
         };
-        AddrSpec::Wild(ip, inv)
+        AddrSpec::wild(ip, inv)
     } else {
-        AddrSpec::Wild(ip, m)
+        AddrSpec::wild(ip, m)
     }
 }
 
 /// `prefix = ip "/" len`
 fn prefix(s: &str) -> Option<(IpAddr, u8)> {
+    // Fast path: a dotted quad ends the word or is followed by `/`.
+    if let Some((_, n)) = ipv4_prefix(s.as_bytes()) {
+        if s.as_bytes().get(n) != Some(&b'/') {
+            return None;
+        }
+    }
     let (a, l) = s.split_once('/')?;
     let ip = parse_ip(a)?;
     let len: u8 = l.parse().ok()?;
@@ -251,21 +294,21 @@ pub fn addr(c: &mut Cur, ctx: &Ctx) -> R<AddrSpec> {
             AddrSpec::Host(ip_or_name(h.s, ctx).ok_or_else(|| bad_ip(&h))?)
         }
         "object-group" | "addrgroup" | "net-group" => {
-            AddrSpec::Group(c.word("an object-group name")?.s.to_string())
+            AddrSpec::Group(c.word("an object-group name")?.s.into())
         }
         "object" if ctx.flavor == Flavor::Asa => {
-            AddrSpec::Object(c.word("an object name")?.s.to_string())
+            AddrSpec::Object(c.word("an object name")?.s.into())
         }
         "interface" if ctx.flavor == Flavor::Asa => {
             let i = c.word("an interface name")?;
-            AddrSpec::Opaque(format!("interface {} (the interface's own address)", i.s))
+            AddrSpec::Opaque(format!("interface {} (the interface's own address)", i.s).into())
         }
         "range" if ctx.flavor == Flavor::Asa => {
             let a = c.word("a first address")?;
             let b = c.word("a last address")?;
             let a = ip_or_name(a.s, ctx).ok_or_else(|| bad_ip(&a))?;
             let b2 = ip_or_name(b.s, ctx).ok_or_else(|| bad_ip(&b))?;
-            AddrSpec::Range(a, b2)
+            AddrSpec::range(a, b2)
         }
         "fqdn" if ctx.flavor == Flavor::Asa => {
             if c.is("v4") || c.is("v6") {
@@ -273,12 +316,17 @@ pub fn addr(c: &mut Cur, ctx: &Ctx) -> R<AddrSpec> {
             }
             let n = c.word("a host name")?;
             c.eat("(unresolved)");
-            AddrSpec::Opaque(format!("fqdn {}", n.s))
+            AddrSpec::Opaque(format!("fqdn {}", n.s).into())
         }
         _ => {
-            if let Some((ip, len)) = prefix(t.s) {
+            // A plain dotted quad (the common case) is read once.
+            let quad = match ipv4_prefix(t.s.as_bytes()) {
+                Some((v, n)) if n == t.s.len() => Some(IpAddr::V4(v.into())),
+                _ => None,
+            };
+            if let Some((ip, len)) = quad.is_none().then(|| prefix(t.s)).flatten() {
                 AddrSpec::Prefix(ip, len)
-            } else if let Some(ip) = ip_or_name(t.s, ctx) {
+            } else if let Some(ip) = quad.or_else(|| ip_or_name(t.s, ctx)) {
                 if c.is("wildcard") && ctx.flavor == Flavor::Nxos {
                     c.i += 1;
                 }
@@ -335,7 +383,7 @@ fn port_proto(p: &ProtoSpec, ctx: &Ctx) -> Option<PortProto> {
         ProtoSpec::Num(132) => Some(PortProto::Both),
         ProtoSpec::TcpUdp => Some(PortProto::Both),
         // ASA: a protocol group (tcp, udp) may be followed by port operators.
-        ProtoSpec::Group(n) => match ctx.kinds.get(&(false, n.clone())) {
+        ProtoSpec::Group(n) => match ctx.kinds.get(&(false, n.to_string())) {
             Some(GroupKind::Protocol) => Some(PortProto::Both),
             _ => None,
         },
@@ -343,7 +391,7 @@ fn port_proto(p: &ProtoSpec, ctx: &Ctx) -> Option<PortProto> {
     }
 }
 
-/// `proto = "ip" | "ipv4" | "ipv6" | NAME | NUMBER | "tcp-udp" | "object-group" NAME | "object" NAME`
+/// `proto = "ip" | "ipv4" | "ipv6" | "hbh" | NAME | NUMBER | "tcp-udp" | "object-group" NAME | "object" NAME`
 pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
     let t = c.word("a protocol")?;
     let mut buf = [0u8; 32];
@@ -359,19 +407,21 @@ pub fn proto(c: &mut Cur, ctx: &Ctx) -> R<ProtoSpec> {
         }
         "ipv6" if ctx.family == Family::Ipv6 => ProtoSpec::Any,
         "icmp" if ctx.family == Family::Ipv6 => ProtoSpec::Num(58),
+        // IPv6 ACLs: the hop-by-hop options header (next header 0).
+        "hbh" if ctx.family == Family::Ipv6 => ProtoSpec::Num(0),
         // The common names first, without the table scan.
         "tcp" => ProtoSpec::Num(6),
         "udp" => ProtoSpec::Num(17),
         "icmp" => ProtoSpec::Num(1),
         "tcp-udp" => ProtoSpec::TcpUdp,
-        "object-group" => ProtoSpec::Group(c.word("an object-group name")?.s.to_string()),
+        "object-group" => ProtoSpec::Group(c.word("an object-group name")?.s.into()),
         "object" if ctx.flavor == Flavor::Asa => {
-            ProtoSpec::Object(c.word("an object name")?.s.to_string())
+            ProtoSpec::Object(c.word("an object name")?.s.into())
         }
         _ => match ports::protocol(w) {
             Some(n) => ProtoSpec::Num(n),
             // IOS `show` prints a service object-group bare in protocol position.
-            None if ctx.show => ProtoSpec::Group(t.s.to_string()),
+            None if ctx.show => ProtoSpec::Group(t.s.into()),
             None => {
                 return Err(SyntaxError {
                     message: format!("unknown protocol `{}`", t.s),
@@ -401,8 +451,9 @@ pub fn port_op(c: &mut Cur, ctx: &Ctx, pp: PortProto) -> R<Option<PortOp>> {
             span: t.lo..t.hi,
         })
     };
-    let many = |c: &mut Cur| -> R<Vec<u16>> {
-        let mut v = vec![one(c)?];
+    let many = |c: &mut Cur| -> R<Ports> {
+        let mut v = Ports::new();
+        v.push(one(c)?);
         while let Some(n) = c.peek() {
             if ports::is_port(ctx.flavor, pp, n) {
                 v.push(one(c)?);
@@ -500,8 +551,8 @@ fn extended_body(c: &mut Cur, ctx: &Ctx, action: Action) -> R<Entry> {
         icmp,
         established: false,
         fragments: false,
-        unmodelled,
-        notes: Vec::new(),
+        unmodelled: unmodelled.into(),
+        notes: Notes::default(),
         inactive: false,
     };
     options(c, ctx, &mut e, pp)?;
@@ -736,4 +787,52 @@ fn c_text(c: &Cur, start: usize, end: usize) -> String {
         .map(|t| t.s)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast IPv4 path agrees with the standard parser.
+    #[test]
+    fn parse_ip_agrees_with_std() {
+        let words = [
+            "10.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.0.0.1",
+            "01.2.3.4",
+            "1.2.3",
+            "1.2.3.4.5",
+            "1.2.3.4x",
+            "1.2.3.04",
+            "1.2.3.1234",
+            "1..2.3",
+            "1.2.3.4,",
+            "1.2.3.4/24",
+            "::1",
+            "2001:db8::1",
+            "::ffff:1.2.3.4",
+            "1.2.3.-4",
+            "10",
+            "a.b.c.d",
+            "100.200.300.1",
+            "0.0.0.00",
+            "192.168.001.1",
+        ];
+        for w in words {
+            let s = w.strip_suffix(',').unwrap_or(w);
+            assert_eq!(parse_ip(w), s.parse::<IpAddr>().ok(), "{w}");
+        }
+        assert_eq!(
+            prefix("10.1.0.0/16"),
+            Some(("10.1.0.0".parse().unwrap(), 16))
+        );
+        assert_eq!(prefix("10.1.0.0/33"), None);
+        assert_eq!(prefix("10.1.0.0"), None);
+        assert_eq!(
+            prefix("2001:db8::/32"),
+            Some(("2001:db8::".parse().unwrap(), 32))
+        );
+    }
 }

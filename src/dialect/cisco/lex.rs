@@ -69,24 +69,16 @@ pub fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
         let start = pos;
         pos += raw.len() + 1;
         let t = raw.strip_suffix('\r').unwrap_or(raw);
-        let indent = t.len() - t.trim_start_matches([' ', '\t']).len();
+        let indent = t
+            .bytes()
+            .position(|b| b != b' ' && b != b'\t')
+            .unwrap_or(t.len());
         Line {
             text: t,
             start,
             indent,
         }
     })
-}
-
-/// Whether the bytes at `k` are a blank: `blank = " " | "\t" | "\n" | "\r" |
-/// "\x0c" | U+00A0`; returns its length in bytes (0: not a blank).
-#[inline]
-fn blank_len(b: &[u8], k: usize) -> usize {
-    match b[k] {
-        b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => 1,
-        0xc2 if b.get(k + 1) == Some(&0xa0) => 2,
-        _ => 0,
-    }
 }
 
 /// Split one line's content into tokens; `base` is the file offset of `text`.
@@ -98,26 +90,55 @@ pub fn tokenize(text: &str, base: usize) -> Vec<Tok<'_>> {
     out
 }
 
+/// Byte classes for the tokenizer, for `blank = " " | "\t" | "\n" | "\r" |
+/// "\x0c" | U+00A0`: 1 = ASCII blank, 2 = first byte of a
+/// possible U+00A0 (`0xC2`), 0 = part of a word.
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 1;
+    t[b'\t' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t[b'\r' as usize] = 1;
+    t[0x0c] = 1;
+    t[0xc2] = 2;
+    t
+};
+
 /// [`tokenize`] into a caller's buffer (cleared first), so that a file's
-/// lines can share one allocation. A byte scan: blanks are ASCII or the
-/// two-byte U+00A0, so word boundaries are always character boundaries.
+/// lines can share one allocation. A byte scan with a class table: blanks are
+/// ASCII or the two-byte U+00A0, so word boundaries are always character
+/// boundaries.
 pub fn tokenize_into<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
     out.clear();
     let b = text.as_bytes();
+    let n = b.len();
     let mut k = 0;
     loop {
-        while k < b.len() {
-            match blank_len(b, k) {
-                0 => break,
-                n => k += n,
+        // Skip blanks.
+        loop {
+            while k < n && CLASS[b[k] as usize] == 1 {
+                k += 1;
+            }
+            if k + 1 < n && b[k] == 0xc2 && b[k + 1] == 0xa0 {
+                k += 2;
+            } else {
+                break;
             }
         }
-        if k >= b.len() || b[k] == b'!' {
+        if k >= n || b[k] == b'!' {
             return;
         }
         let lo = k;
-        while k < b.len() && blank_len(b, k) == 0 {
-            k += 1;
+        // The word runs to the next blank.
+        loop {
+            while k < n && CLASS[b[k] as usize] == 0 {
+                k += 1;
+            }
+            if k < n && b[k] == 0xc2 && b.get(k + 1) != Some(&0xa0) {
+                k += 1;
+            } else {
+                break;
+            }
         }
         out.push(Tok {
             s: &text[lo..k],
@@ -140,5 +161,16 @@ mod tests {
         let t = ls[1].tokens();
         assert_eq!(t.len(), 5);
         assert_eq!(&text[t[1].lo..t[1].hi], "permit");
+    }
+
+    #[test]
+    fn nbsp_is_a_blank_other_two_byte_chars_are_not() {
+        let text = "permit\u{a0}tcp \u{a2}x\u{a0}\u{a0} caf\u{e9}\t!c";
+        let t = tokenize(text, 100);
+        let w: Vec<&str> = t.iter().map(|t| t.s).collect();
+        assert_eq!(w, ["permit", "tcp", "\u{a2}x", "caf\u{e9}"]);
+        for t in &t {
+            assert_eq!(&text[t.lo - 100..t.hi - 100], t.s);
+        }
     }
 }

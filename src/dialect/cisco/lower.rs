@@ -262,7 +262,7 @@ impl<'c> Lower<'c> {
                     let m = self.entry_match(acl, e);
                     let mut r = Rule::new(m, effect(e.action), origin);
                     r.enabled = !e.inactive;
-                    r.notes.extend(e.notes.iter().map(|n| n.to_string()));
+                    r.notes.extend(e.notes.iter().map(str::to_string));
                     r
                 }
                 Item::Expanded {
@@ -378,14 +378,20 @@ impl<'c> Lower<'c> {
                 }
             },
             AddrSpec::Host(ip) => out.pats.push(AddrPattern::host(*ip)),
-            AddrSpec::Wild(ip, w) => out.pats.push(AddrPattern::wildcard(*ip, *w)),
+            AddrSpec::Wild(p) => {
+                let (ip, w) = p.get();
+                out.pats.push(AddrPattern::wildcard(ip, w))
+            }
             AddrSpec::Prefix(ip, l) => out.pats.push(AddrPattern::prefix(*ip, *l)),
-            AddrSpec::Range(lo, hi) => match AddrPattern::range(*lo, *hi) {
-                Some(p) => out.pats.push(p),
-                None => out.opaque.push(format!("range {lo} {hi} (mixed families)")),
-            },
+            AddrSpec::Range(p) => {
+                let (lo, hi) = p.get();
+                match AddrPattern::range(lo, hi) {
+                    Some(p) => out.pats.push(p),
+                    None => out.opaque.push(format!("range {lo} {hi} (mixed families)")),
+                }
+            }
             AddrSpec::Opaque(w) => {
-                out.opaque.push(w.clone());
+                out.opaque.push(w.to_string());
                 self.warn(
                     format!("`{w}` is not modelled: it matches unknown addresses"),
                     self.here.clone(),

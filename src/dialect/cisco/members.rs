@@ -104,7 +104,7 @@ fn network(c: &mut Cur, ctx: &Ctx, _obj: bool) -> R<Member> {
             c.i += 1;
             let a = ip(c, ctx)?;
             let b = ip(c, ctx)?;
-            Member::Addr(AddrSpec::Range(a, b))
+            Member::Addr(AddrSpec::range(a, b))
         }
         "fqdn" => {
             c.i += 1;
@@ -112,7 +112,7 @@ fn network(c: &mut Cur, ctx: &Ctx, _obj: bool) -> R<Member> {
                 c.i += 1;
             }
             let n = c.word("a host name")?;
-            Member::Addr(AddrSpec::Opaque(format!("fqdn {}", n.s)))
+            Member::Addr(AddrSpec::Opaque(format!("fqdn {}", n.s).into()))
         }
         _ => {
             c.eat("subnet");
@@ -139,9 +139,9 @@ fn network(c: &mut Cur, ctx: &Ctx, _obj: bool) -> R<Member> {
                     Some(m) => {
                         c.i += 1;
                         if ctx.flavor == Flavor::Nxos {
-                            Member::Addr(AddrSpec::Wild(a, m))
+                            Member::Addr(AddrSpec::wild(a, m))
                         } else {
-                            Member::Addr(AddrSpec::Wild(a, invert(m)))
+                            Member::Addr(AddrSpec::wild(a, invert(m)))
                         }
                     }
                     None => Member::Addr(AddrSpec::Host(a)),

@@ -120,6 +120,12 @@ impl<'a> Parser<'a> {
     /// entries can refer to them before their definition and so that ASA
     /// `object-group N` can be told apart as an address or a port operand.
     fn prescan(&mut self) {
+        // Most files have neither: skip the line scan (a substring search is
+        // far cheaper than splitting the file into lines again).
+        let asa = self.flavor == Flavor::Asa;
+        if !(self.text.contains("object") || (asa && self.text.contains("name "))) {
+            return;
+        }
         for line in lex::lines(self.text) {
             if line.indent > 0 {
                 continue;
@@ -322,7 +328,7 @@ impl<'a> Parser<'a> {
                 };
                 let mut c = Cur::new(toks, span.end);
                 match entry::entry(&mut c, &ctx) {
-                    Ok(e) => self.push_line(idx, seq, Item::Entry(Box::new(e)), span, true),
+                    Ok(e) => self.push_line(idx, seq, Item::Entry(e), span, true),
                     Err(e) => {
                         let act = if w == "permit" {
                             Action::Permit
@@ -652,6 +658,12 @@ pub fn group_header<'t>(
 /// Drop `show` output decorations at the end of an entry: `(5 matches)`,
 /// `[match=3]`, `(hitcnt=0)`, `(active)`, and the ASA rule hash `0x1a2b3c4d`.
 pub fn strip_show_counters<'t, 'a>(toks: &'t [Tok<'a>]) -> &'t [Tok<'a>] {
+    // Every decoration starts with `(`, `[`, `0x` or `m`, and a line without
+    // one at its end has no `(tag` either unless it has a `(` somewhere.
+    let deco_start = |s: &str| matches!(s.as_bytes().first(), Some(b'(' | b'[' | b'0' | b'm'));
+    if !toks.last().is_some_and(|t| deco_start(t.s)) && !toks.iter().any(|t| t.s.starts_with('(')) {
+        return toks;
+    }
     // IOS: `log (tag = NAME)`.
     let mut end = toks
         .iter()

@@ -162,7 +162,7 @@ fn access_list(p: &mut Parser, line: &Line, parent: &mut Option<(usize, usize)>)
             }
             p.cfg.acls[idx].kind = k;
             match parse_entry(p, &toks[i + 1..], k, span.end) {
-                Ok(e) => Item::Entry(Box::new(e)),
+                Ok(e) => Item::Entry(e),
                 Err(e) => {
                     let act = match toks.get(i + 1).map(|t| t.s) {
                         Some("permit") => Some(Action::Permit),
