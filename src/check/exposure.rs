@@ -1,7 +1,7 @@
 //! `risky-service-exposed`: well-known risky services reachable from public
 //! addresses, whatever the topology says.
 
-use super::{rule_at, Context};
+use super::{each_filter, rule_at, rule_key, Context};
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::bounds::Bounds;
 use crate::model::values::proto;
@@ -209,18 +209,21 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             (svc, set, public, Bounds::of(&m))
         })
         .collect();
-    // Windows rules sit in one filter per profile: report each rule once.
-    let mut reported = std::collections::HashSet::new();
-    for (f, facts) in cx.rules.filters.iter().zip(&cx.facts) {
+    each_filter(cx, out, |fi| {
+        let (f, facts) = (&cx.rules.filters[fi], &cx.facts[fi]);
+        let mut out = Vec::new();
         if !cx.is_exposure_relevant(f) {
-            continue;
+            return out;
         }
         let an = &facts.analysis;
         // Rule position (or None for the default) → what it opens.
         let mut by_rule: Vec<(Option<usize>, Vec<Opened>)> = Vec::new();
         for (svc, service, service_public, sbounds) in &services {
             let touches = |pos: usize| facts.bounds[pos].may_overlap(sbounds);
-            let parts = an.may_permit_parts(service_public, touches);
+            // Rules whose sources are all private cannot touch public traffic.
+            let touches_public =
+                |pos: usize| touches(pos) && !facts.bounds[pos].src_inside_any(&private);
+            let parts = an.may_permit_parts(service_public, touches_public);
             if parts.is_empty() {
                 continue;
             }
@@ -307,10 +310,6 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                 let r = &facts.analysis.rules[p];
                 rule_at(f, r.chain, r.index)
             });
-            let dedup_key = rule.map(|r| (r.origin.file_name().to_string(), r.origin.span.clone()));
-            if dedup_key.is_some() && !reported.insert(dedup_key) {
-                continue;
-            }
             let anywhere: Vec<&str> = opened
                 .iter()
                 .filter(|o| o.from_anywhere)
@@ -361,9 +360,10 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             } else {
                 "restrict the source to the networks that need these services"
             });
-            out.push(finding);
+            out.push((rule.map(rule_key), finding));
         }
-    }
+        out
+    });
 }
 
 /// Is the witness's destination and port open to every source address of its family?

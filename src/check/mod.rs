@@ -160,6 +160,36 @@ pub fn rule_at(f: &Filter, chain: usize, index: usize) -> &Rule {
     }
 }
 
+/// Identifies a rule's text (file and byte span), to report each rule once:
+/// Windows rules sit in one filter per profile.
+pub type RuleKey = (String, std::ops::Range<usize>);
+
+/// The key of a rule.
+pub fn rule_key(r: &Rule) -> RuleKey {
+    (r.origin.file_name().to_string(), r.origin.span.clone())
+}
+
+/// Run `check` on every filter (by index) in parallel and keep its findings in
+/// filter order, dropping a finding whose rule key was reported before (`None`:
+/// not about one rule, always kept). The same findings as a sequential run.
+pub fn each_filter(
+    cx: &Context,
+    out: &mut Vec<Finding>,
+    check: impl Fn(usize) -> Vec<(Option<RuleKey>, Finding)> + Sync + Send,
+) {
+    use rayon::prelude::*;
+    let per_filter: Vec<Vec<(Option<RuleKey>, Finding)>> = (0..cx.rules.filters.len())
+        .into_par_iter()
+        .map(check)
+        .collect();
+    let mut reported = std::collections::HashSet::new();
+    for (key, finding) in per_filter.into_iter().flatten() {
+        if key.is_none_or(|k| reported.insert(k)) {
+            out.push(finding);
+        }
+    }
+}
+
 /// Run every check that needs no topology.
 pub fn run_hygiene(cx: &Context) -> Vec<Finding> {
     type CheckFn = fn(&Context, &mut Vec<Finding>);

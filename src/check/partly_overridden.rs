@@ -1,7 +1,7 @@
 //! `partly-overridden`: a rule whose packets are partly taken by an earlier
 //! rule with the opposite action (correlation and generalization anomalies).
 
-use super::{rule_at, Context};
+use super::{each_filter, rule_at, rule_key, Context};
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::FilterBody;
 
@@ -33,8 +33,9 @@ declare_check! {
 }
 
 pub fn run(cx: &Context, out: &mut Vec<Finding>) {
-    let mut reported = std::collections::HashSet::new();
-    for (fi, (f, facts)) in cx.rules.filters.iter().zip(&cx.facts).enumerate() {
+    each_filter(cx, out, |fi| {
+        let (f, facts) = (&cx.rules.filters[fi], &cx.facts[fi]);
+        let mut out = Vec::new();
         let an = &facts.analysis;
         for (pos, region) in an.rules.iter().enumerate() {
             let rule = rule_at(f, region.chain, region.index);
@@ -70,12 +71,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                 .into_iter()
                 .filter(|&j| an.rules[j].effective.must.intersects(&own_new))
                 .collect();
-            if overriding.is_empty()
-                || !reported.insert((
-                    rule.origin.file_name().to_string(),
-                    rule.origin.span.clone(),
-                ))
-            {
+            if overriding.is_empty() {
                 continue;
             }
             let first = &an.rules[overriding[0]];
@@ -103,7 +99,8 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                     format!("{} the overlap first", action.other().verb()),
                 );
             }
-            out.push(finding);
+            out.push((Some(rule_key(rule)), finding));
         }
-    }
+        out
+    });
 }

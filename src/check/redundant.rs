@@ -1,6 +1,6 @@
 //! `redundant-rule`: rules whose removal would change no verdict.
 
-use super::Context;
+use super::{each_filter, rule_key, Context};
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::FilterBody;
 use crate::space::PacketSet;
@@ -36,10 +36,11 @@ declare_check! {
 }
 
 pub fn run(cx: &Context, out: &mut Vec<Finding>) {
-    let mut reported = std::collections::HashSet::new();
-    for (fi, (f, facts)) in cx.rules.filters.iter().zip(&cx.facts).enumerate() {
+    each_filter(cx, out, |fi| {
+        let (f, facts) = (&cx.rules.filters[fi], &cx.facts[fi]);
+        let mut out = Vec::new();
         let FilterBody::FirstMatch(fm) = &f.body else {
-            continue;
+            return out;
         };
         let an = &facts.analysis;
         let compiled = &facts.matches;
@@ -96,12 +97,6 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            if !reported.insert((
-                rule.origin.file_name().to_string(),
-                rule.origin.span.clone(),
-            )) {
-                continue;
-            }
             let by_default = !rest.is_empty();
             let mut finding = Finding::new(
                 &REDUNDANT_RULE,
@@ -139,7 +134,8 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                     ));
                 }
             }
-            out.push(finding);
+            out.push((Some(rule_key(rule)), finding));
         }
-    }
+        out
+    });
 }

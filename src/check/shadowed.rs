@@ -1,6 +1,6 @@
 //! `shadowed-rule` and `dead-rule`: rules that can never decide a packet.
 
-use super::{rule_at, Context};
+use super::{each_filter, rule_at, rule_key, Context};
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::{Action, FilterBody};
 
@@ -67,8 +67,9 @@ declare_check! {
 const MAX_LABELS: usize = 8;
 
 pub fn run(cx: &Context, out: &mut Vec<Finding>) {
-    let mut reported = std::collections::HashSet::new();
-    for (f, facts) in cx.rules.filters.iter().zip(&cx.facts) {
+    each_filter(cx, out, |fi| {
+        let (f, facts) = (&cx.rules.filters[fi], &cx.facts[fi]);
+        let mut out = Vec::new();
         let an = &facts.analysis;
         for (pos, region) in an.rules.iter().enumerate() {
             let rule = rule_at(f, region.chain, region.index);
@@ -86,16 +87,11 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             if matches!(f.body, FilterBody::Pipeline(_)) && region.reached.may.is_empty() {
                 continue;
             }
-            // Windows rules sit in one filter per profile: report each once.
-            if !reported.insert((
-                rule.origin.file_name().to_string(),
-                rule.origin.span.clone(),
-            )) {
-                continue;
-            }
+            let key = Some(rule_key(rule));
             let own = &facts.matches[pos];
             if own.may.is_empty() {
-                out.push(
+                out.push((
+                    key,
                     Finding::new(
                         &DEAD_RULE,
                         "this rule matches no packet at all: its conditions contradict each other or name something undefined",
@@ -104,7 +100,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                     .label("can never match")
                     .filter(f.name.clone())
                     .help("fix the conditions, or delete the rule"),
-                );
+                ));
                 continue;
             }
             // The rules that actually decide this rule's packets: earlier rules
@@ -182,7 +178,8 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             } else {
                 "delete this rule; it changes nothing"
             });
-            out.push(finding);
+            out.push((key, finding));
         }
-    }
+        out
+    });
 }

@@ -151,6 +151,32 @@ impl Bounds {
             })
     }
 
+    /// True when every source address the box allows lies inside one of
+    /// `nets` (of its family): the match has no packet from outside them.
+    pub fn src_inside_any(&self, nets: &[AddrPattern]) -> bool {
+        (0..2).all(|f| {
+            let Some((lo, hi)) = self.src[f].filter(|_| self.families & (1 << f) != 0) else {
+                return true;
+            };
+            nets.iter().any(|n| {
+                let (nf, nlo, nhi) = match *n {
+                    AddrPattern::Masked {
+                        family,
+                        addr,
+                        wildcard,
+                    } => (family, addr & !wildcard, addr | wildcard),
+                    AddrPattern::Range { family, lo, hi } => (family, lo, hi),
+                };
+                // A non-contiguous mask's hull holds addresses it does not.
+                let exact = match *n {
+                    AddrPattern::Masked { wildcard, .. } => wildcard & wildcard.wrapping_add(1) == 0,
+                    AddrPattern::Range { .. } => true,
+                };
+                exact && family_bit(nf) == 1 << f && nlo <= lo && hi <= nhi
+            })
+        })
+    }
+
     /// False only when the two matches certainly share no packet.
     pub fn may_overlap(&self, o: &Bounds) -> bool {
         let m = self.meet(o);
