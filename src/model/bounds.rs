@@ -169,7 +169,9 @@ impl Bounds {
                 };
                 // A non-contiguous mask's hull holds addresses it does not.
                 let exact = match *n {
-                    AddrPattern::Masked { wildcard, .. } => wildcard & wildcard.wrapping_add(1) == 0,
+                    AddrPattern::Masked { wildcard, .. } => {
+                        wildcard & wildcard.wrapping_add(1) == 0
+                    }
                     AddrPattern::Range { .. } => true,
                 };
                 exact && family_bit(nf) == 1 << f && nlo <= lo && hi <= nhi

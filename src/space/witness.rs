@@ -152,6 +152,13 @@ struct Part<'a> {
     passed: bool,
     /// The highest variable whose fix changed since the last pass.
     dirty: Option<usize>,
+    /// Where walks start: the node that following the fixes from the root
+    /// reached, while no variable above it has changed since (`moved`, the
+    /// lowest variable changed since it was set). Fields are fixed top down,
+    /// so walks resume where the last one left the fixed part, instead of
+    /// going down from the root each time.
+    anchor: Option<BddPointer>,
+    moved: Option<usize>,
     /// Variables that label some node: fixing any other changes nothing.
     present: Vec<bool>,
 }
@@ -167,12 +174,24 @@ impl<'a> Part<'a> {
             sat: vec![false; bdd.size()],
             passed: false,
             dirty: None,
+            anchor: None,
+            moved: None,
             present,
         }
     }
 
     fn touched(&mut self, i: usize) {
         self.dirty = Some(self.dirty.map_or(i, |d| d.max(i)));
+        self.moved = Some(self.moved.map_or(i, |m| m.min(i)));
+    }
+
+    /// The variable of a node (terminals: below every variable).
+    fn level(&self, p: BddPointer) -> usize {
+        if p.is_terminal() {
+            usize::MAX
+        } else {
+            self.bdd.var_of(p).to_index()
+        }
     }
 
     /// Is some valuation that agrees with `fixed` in the diagram?
@@ -196,22 +215,39 @@ impl<'a> Part<'a> {
 
     /// The answer without a pass, when the way down past the changed variables
     /// is one path of fixed variables.
-    fn walk(&self, fixed: &[Option<bool>]) -> Option<bool> {
+    fn walk(&mut self, fixed: &[Option<bool>]) -> Option<bool> {
         let b = self.bdd;
-        let mut p = b.root_pointer();
-        loop {
+        let mut p = match self.anchor {
+            Some(a) if self.moved.is_none_or(|m| m >= self.level(a)) => a,
+            _ => b.root_pointer(),
+        };
+        let Some(d) = self.dirty else {
+            return Some(self.sat[b.root_pointer().to_index()]);
+        };
+        // The first node at or below the changed variables: the way to it
+        // follows fixes above `d` only, which later fixes (top down) keep.
+        let mut reached = None;
+        let answer = loop {
+            if reached.is_none() && self.level(p) >= d {
+                reached = Some(p);
+            }
             if p.is_terminal() {
-                return Some(p.is_one());
+                break p.is_one();
             }
             let v = b.var_of(p).to_index();
-            if self.dirty.is_none_or(|d| v > d) {
-                return Some(self.sat[p.to_index()]);
+            if v > d {
+                break self.sat[p.to_index()];
             }
             p = match fixed[v]? {
                 false => b.low_link_of(p),
                 true => b.high_link_of(p),
             };
+        };
+        if reached.is_some() {
+            self.anchor = reached;
+            self.moved = None;
         }
+        Some(answer)
     }
 
     fn pass(&mut self, fixed: &[Option<bool>]) -> bool {
