@@ -125,6 +125,14 @@ fn bench(c: &mut Criterion) {
     let big = largest();
     let big_text = std::fs::read_to_string(&big).expect("read");
     let gen_text = generated(100_000);
+    // `FWLINT_BENCH_PROFILE=1`: parse each input once and stop (for
+    // `valgrind --tool=callgrind`, which counts instructions repeatably).
+    if std::env::var_os("FWLINT_BENCH_PROFILE").is_some() {
+        for text in [&big_text, &gen_text] {
+            std::hint::black_box(parse::parse_str("bench.nft", text));
+        }
+        return;
+    }
     let gen_path =
         std::env::temp_dir().join(format!("fwlint-nft-bench-{}.nft", std::process::id()));
     std::fs::write(&gen_path, &gen_text).expect("write generated");

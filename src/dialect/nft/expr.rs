@@ -24,6 +24,8 @@ pub const MAX_DEPTH: usize = 32;
 pub struct Cx<'a> {
     pub file: Arc<SourceFile>,
     pub text: &'a str,
+    /// This file's number in [`Ruleset::files`] (for [`Loc`]s).
+    pub file_no: u32,
     line: Cell<LineCache>,
 }
 
@@ -46,6 +48,7 @@ impl<'a> Cx<'a> {
         let mut cx = Cx {
             file,
             text,
+            file_no: 0,
             line: Cell::new(LineCache {
                 start: 0,
                 next: 0,
@@ -73,6 +76,13 @@ impl<'a> Cx<'a> {
     /// Byte offset of the sub-slice `s` in the file.
     pub fn off(&self, s: &str) -> usize {
         (s.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
+    }
+    /// Location of the text between `from` (start) and `to` (rest after
+    /// it): no line/column is computed.
+    pub fn loc(&self, from: &str, to: &str) -> Loc {
+        let a = self.off(from);
+        let b = self.off(to).max(a);
+        Loc::new(self.file_no, a..b)
     }
     /// Origin of the text between `from` (start) and `to` (rest after it).
     pub fn origin(&self, from: &str, to: &str) -> Origin {
@@ -206,7 +216,7 @@ const OPAQUE_EXPRS: &[&str] = &[
 ];
 
 /// `rule := stmt+ ["comment" quoted]` — returns the rule without its origin.
-pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt>, Option<String>)> {
+pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt<'a>>, Option<Str<'a>>)> {
     let mut stmts = Vec::new();
     let mut comment = None;
     let mut i = i;
@@ -217,7 +227,7 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt>, Option<
         }
         if let Ok((r, _)) = keyword("comment")(j) {
             let (r, c) = quoted(sp(r))?;
-            comment = Some(c.to_string());
+            comment = Some(c.into());
             i = r;
             continue;
         }
@@ -233,19 +243,19 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt>, Option<
 
 /// `stmt := verdict | counter | log | reject | nat | queue | limit | quota |
 ///          set_stmt | meter | other_stmt | match`
-pub fn stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Stmt> {
+pub fn stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Stmt<'a>> {
     let start = sp(i);
     let (r, kind) = stmt_kind(cx, start)?;
     Ok((
         r,
         Stmt {
             kind,
-            origin: cx.origin(start, r),
+            loc: cx.loc(start, r),
         },
     ))
 }
 
-fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
+fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
     let w = peek_word(i).unwrap_or("");
     let after = || word(i).map(|(r, _)| r).unwrap_or(i);
     match w {
@@ -273,7 +283,7 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
                     Ok((
                         r3,
                         StmtKind::Reject {
-                            with: Some(a.to_string()),
+                            with: Some(a.into()),
                         },
                     ))
                 }
@@ -292,36 +302,21 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
                 r,
                 StmtKind::Nat {
                     kind,
-                    args: a.to_string(),
+                    args: a.into(),
                 },
             ))
         }
         "queue" => {
             let (r, a) = args(after())?;
-            Ok((
-                r,
-                StmtKind::Queue {
-                    args: a.to_string(),
-                },
-            ))
+            Ok((r, StmtKind::Queue { args: a.into() }))
         }
         "limit" => {
             let (r, a) = args(after())?;
-            Ok((
-                r,
-                StmtKind::Limit {
-                    args: a.to_string(),
-                },
-            ))
+            Ok((r, StmtKind::Limit { args: a.into() }))
         }
         "quota" => {
             let (r, a) = args(after())?;
-            Ok((
-                r,
-                StmtKind::Quota {
-                    args: a.to_string(),
-                },
-            ))
+            Ok((r, StmtKind::Quota { args: a.into() }))
         }
         "notrack" => Ok((after(), StmtKind::Notrack)),
         "set" | "add" | "update" | "delete" if sp(after()).starts_with('@') => {
@@ -330,8 +325,8 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
             Ok((
                 r,
                 StmtKind::SetUpdate {
-                    op: w.to_string(),
-                    set: set.to_string(),
+                    op: w.into(),
+                    set: set.into(),
                     key,
                 },
             ))
@@ -347,19 +342,14 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
         }
         "meter" | "fwd" | "dup" | "tproxy" | "synproxy" | "xt" | "flow" | "tunnel" => {
             let (r, _) = args(after())?;
-            Ok((
-                r,
-                StmtKind::Other {
-                    keyword: w.to_string(),
-                },
-            ))
+            Ok((r, StmtKind::Other { keyword: w.into() }))
         }
         _ => match_stmt(cx, i),
     }
 }
 
 /// `anon_chain := "{" (rule blanks_sep)* "}"` (after `jump`/`goto`).
-fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Rule>> {
+fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Rule<'a>>> {
     let mut out = Vec::new();
     let mut i = i;
     loop {
@@ -384,7 +374,7 @@ fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Rule>> {
 
 /// `update_key := "{" lhs (token)* "}"` — the key of a set update is a packet
 /// expression, followed by element options (`timeout 10s`, `counter`, `limit ...`).
-fn update_key<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
+fn update_key<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
     let s = sp(i);
     let Some(t) = s.strip_prefix('{') else {
         return fail(s, "'{'");
@@ -403,7 +393,7 @@ fn update_key<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
 }
 
 /// `verdict := "accept" | "drop" | "continue" | "return" | ("jump"|"goto") name`
-pub fn verdict(i: &str) -> PResult<'_, Verdict> {
+pub fn verdict(i: &str) -> PResult<'_, Verdict<'_>> {
     let s = sp(i);
     let (r, w) = word(s)?;
     Ok(match w {
@@ -415,8 +405,8 @@ pub fn verdict(i: &str) -> PResult<'_, Verdict> {
         "jump" | "goto" => {
             let t = sp(r);
             let (r2, n) = match variable(t) {
-                Ok((r2, v)) => (r2, format!("${v}")),
-                Err(_) => name(t).map(|(r2, n)| (r2, n.to_string()))?,
+                Ok((r2, _)) => (r2, Str::Borrowed(&t[..t.len() - r2.len()])),
+                Err(_) => name(t).map(|(r2, n)| (r2, n.into()))?,
             };
             (
                 r2,
@@ -437,7 +427,7 @@ pub fn verdict(i: &str) -> PResult<'_, Verdict> {
 }
 
 /// `counter := "counter" ["packets" number "bytes" number | "name" name]`
-fn counter(i: &str) -> PResult<'_, StmtKind> {
+fn counter(i: &str) -> PResult<'_, StmtKind<'_>> {
     let mut packets = None;
     let mut bytes = None;
     let mut cname = None;
@@ -466,7 +456,7 @@ fn counter(i: &str) -> PResult<'_, StmtKind> {
                     }
                     _ => args(t)?.0,
                 };
-                cname = Some(t[..t.len() - r.len()].to_string());
+                cname = Some(t[..t.len() - r.len()].into());
                 i = r;
             }
             _ => break,
@@ -483,7 +473,7 @@ fn counter(i: &str) -> PResult<'_, StmtKind> {
 }
 
 /// `log := "log" (("prefix"|"level"|"group"|"snaplen"|"queue-threshold"|"flags") value)*`
-fn log(i: &str) -> PResult<'_, StmtKind> {
+fn log(i: &str) -> PResult<'_, StmtKind<'_>> {
     let mut options = Vec::new();
     let mut i = i;
     loop {
@@ -492,7 +482,7 @@ fn log(i: &str) -> PResult<'_, StmtKind> {
             Some(k @ ("prefix" | "level" | "group" | "snaplen" | "queue-threshold")) => {
                 let r = sp(word(s)?.0);
                 let (r, v) = alt_value_text(r)?;
-                options.push((k.to_string(), v.to_string()));
+                options.push((k.into(), v.into()));
                 i = r;
             }
             Some("flags") => {
@@ -501,7 +491,7 @@ fn log(i: &str) -> PResult<'_, StmtKind> {
                     r = sp(word(r)?.0);
                 }
                 let (r, v) = comma_words(r)?;
-                options.push(("flags".to_string(), v.to_string()));
+                options.push(("flags".into(), v.into()));
                 i = r;
             }
             _ => break,
@@ -604,7 +594,7 @@ fn skip_token(s: &str) -> Result<&str, nom::Err<PErr<'_>>> {
 }
 
 /// `match := lhs ( "set" rhs | "vmap" (set | setref) | [relop] rhs ["/" rhs_list] )`
-fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
+fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
     let (r, left) = lhs(cx, i)?;
     let s = sp(r);
     if let Ok((r, _)) = keyword("set")(s) {
@@ -624,10 +614,10 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
         let t = sp(r);
         let (r, map) = if t.starts_with('@') {
             let (r, n) = setref(t)?;
-            (r, Expr::SetRef(n.to_string()))
+            (r, Expr::SetRef(n.into()))
         } else if t.starts_with('$') {
             let (r, n) = variable(t)?;
-            (r, Expr::Variable(n.to_string()))
+            (r, Expr::Variable(n.into()))
         } else {
             braced_expr(cx, t, 0)?
         };
@@ -653,7 +643,11 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
 }
 
 /// `first` alone, or `first` and the `rest` that followed it, wrapped by `make`.
-fn join(first: Expr, mut rest: Vec<Expr>, make: fn(Vec<Expr>) -> Expr) -> Expr {
+fn join<'a>(
+    first: Expr<'a>,
+    mut rest: Vec<Expr<'a>>,
+    make: fn(Vec<Expr<'a>>) -> Expr<'a>,
+) -> Expr<'a> {
     if rest.is_empty() {
         return first;
     }
@@ -694,7 +688,7 @@ fn relop(i: &str) -> (&str, RelOp) {
 }
 
 /// `lhs := lhs_primary ("." lhs_primary)* [binop operand]*`
-pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
+pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
     let (mut r, first) = lhs_primary(i)?;
     let mut parts: Vec<Expr> = Vec::new();
     loop {
@@ -749,7 +743,7 @@ pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
 }
 
 /// `operand := "(" value ("|" value)* ")" | value_list`
-fn operand<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+fn operand<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let s = sp(i);
     if let Some(t) = s.strip_prefix('(') {
         let mut items = Vec::new();
@@ -781,7 +775,7 @@ fn operand<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 
 /// `lhs_primary := "meta" key | meta_key | "ct" [dir] key | PROTO field
 ///                | fib | socket | osf | rt | ipsec | numgen | hash | raw_payload`
-pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
+pub fn lhs_primary(i: &str) -> PResult<'_, Expr<'_>> {
     let s = sp(i);
     if s.starts_with('@') {
         // Raw payload `@nh,16,8`.
@@ -792,32 +786,32 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
         return Ok((
             &s[n..],
             Expr::Unknown {
-                text: s[..n].to_string(),
+                text: s[..n].into(),
             },
         ));
     }
     if s.starts_with('"') {
         let (r, q) = quoted(s)?;
-        return Ok((r, Expr::String(q.to_string())));
+        return Ok((r, Expr::String(q.into())));
     }
     let (r, w) = match word(s) {
         Ok(x) => x,
         Err(_) => return fail(s, "a statement or a match expression"),
     };
     let unknown = |r: &str| Expr::Unknown {
-        text: s[..s.len() - r.len()].to_string(),
+        text: s[..s.len() - r.len()].into(),
     };
     match w {
         "meta" => {
             let (r2, k) = word(sp(r))?;
-            Ok((r2, Expr::Meta { key: k.to_string() }))
+            Ok((r2, Expr::Meta { key: k.into() }))
         }
-        _ if BARE_META.contains(&w) => Ok((r, Expr::Meta { key: w.to_string() })),
+        _ if BARE_META.contains(&w) => Ok((r, Expr::Meta { key: w.into() })),
         "ct" => {
             let (mut r2, mut k) = word(sp(r))?;
             let mut dir = None;
             if matches!(k, "original" | "reply") {
-                dir = Some(k.to_string());
+                dir = Some(k.into());
                 let (r3, k2) = word(sp(r2))?;
                 r2 = r3;
                 k = k2;
@@ -835,13 +829,7 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
                 let (r3, _) = number(sp(r3))?;
                 return Ok((r3, unknown(r3)));
             }
-            Ok((
-                r2,
-                Expr::Ct {
-                    key: k.to_string(),
-                    dir,
-                },
-            ))
+            Ok((r2, Expr::Ct { key: k.into(), dir }))
         }
         _ if SUB_HEADERS
             .iter()
@@ -875,8 +863,8 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
             Ok((
                 r2,
                 Expr::Payload {
-                    proto: w.to_string(),
-                    field: f.to_string(),
+                    proto: w.into(),
+                    field: f.into(),
                 },
             ))
         }
@@ -959,20 +947,20 @@ fn is_value_word(w: &str) -> bool {
 }
 
 /// `rhs := set | setref | list`
-pub fn rhs<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+pub fn rhs<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let s = sp(i);
     if s.starts_with('{') {
         return braced_expr(cx, s, depth);
     }
     if s.starts_with('@') {
         let (r, n) = setref(s)?;
-        return Ok((r, Expr::SetRef(n.to_string())));
+        return Ok((r, Expr::SetRef(n.into())));
     }
     list(cx, s, depth)
 }
 
 /// `list := concat ("," concat)*`
-fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (mut r, first) = concat(cx, i, depth)?;
     // Most values are single: the vector is only built for a second one.
     let mut items: Vec<Expr> = Vec::new();
@@ -991,7 +979,7 @@ fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 }
 
 /// `concat := bitor ("." bitor)*`
-pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (mut r, first) = bitor(cx, i, depth)?;
     let mut parts: Vec<Expr> = Vec::new();
     loop {
@@ -1009,7 +997,7 @@ pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 }
 
 /// `bitor := range ("|" range)*` — flag values combined (`fin | ack`).
-fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (mut r, mut e) = range(cx, i, depth)?;
     loop {
         let s = sp(r);
@@ -1029,7 +1017,7 @@ fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 }
 
 /// `range := prefix ["-" prefix]`
-fn range<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+fn range<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (r, lo) = prefix(cx, i, depth)?;
     let s = sp(r);
     if let Some(t) = s.strip_prefix('-') {
@@ -1040,7 +1028,7 @@ fn range<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 }
 
 /// `prefix := value ["/" number]` (only after an address or a variable).
-fn prefix<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+fn prefix<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (r, v) = value(cx, i, depth)?;
     if matches!(v, Expr::Addr(_) | Expr::Variable(_)) {
         if let Some(t) = r.strip_prefix('/') {
@@ -1055,7 +1043,7 @@ fn prefix<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 }
 
 /// `value := variable | addr | number | quoted | "*" | "(" concat ")" | verdict | word`
-pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     if depth > MAX_DEPTH {
         return fail(i, "less deeply nested values");
     }
@@ -1063,17 +1051,17 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
     match s.as_bytes().first() {
         Some(b'$') => {
             let (r, n) = variable(s)?;
-            return Ok((r, Expr::Variable(n.to_string())));
+            return Ok((r, Expr::Variable(n.into())));
         }
         Some(b'"') => {
             let (r, q) = quoted(s)?;
-            return Ok((r, Expr::String(q.to_string())));
+            return Ok((r, Expr::String(q.into())));
         }
         Some(b'*') => return Ok((&s[1..], Expr::Wildcard)),
         Some(b'{') => return braced_expr(cx, s, depth + 1),
         Some(b'@') => {
             let (r, n) = setref(s)?;
-            return Ok((r, Expr::SetRef(n.to_string())));
+            return Ok((r, Expr::SetRef(n.into())));
         }
         Some(b'(') => {
             let (r, e) = list(cx, &s[1..], depth + 1)?;
@@ -1090,7 +1078,7 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
             r,
             match a {
                 AddrTok::Ip(ip) => Expr::Addr(ip),
-                AddrTok::Mac(m) => Expr::Symbol(m.to_string()),
+                AddrTok::Mac(m) => Expr::Symbol(m.into()),
             },
         ));
     }
@@ -1100,7 +1088,7 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
     if let Some(t) = s.strip_prefix('-') {
         // A negative number (priorities in defines): kept as text.
         if let Ok((r, _)) = number(t) {
-            return Ok((r, Expr::Symbol(s[..s.len() - r.len()].to_string())));
+            return Ok((r, Expr::Symbol(s[..s.len() - r.len()].into())));
         }
     }
     if matches!(peek_word(s), Some("jump" | "goto")) {
@@ -1111,19 +1099,19 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
         Ok((_, w)) if NOT_VALUES.contains(&w) => {
             fail(s, "a value (address, number, name, set or $variable)")
         }
-        Ok((r, w)) => Ok((r, Expr::Symbol(w.to_string()))),
+        Ok((r, w)) => Ok((r, Expr::Symbol(w.into()))),
         Err(_) => fail(s, "a value (address, number, name, set or $variable)"),
     }
 }
 
 /// `braced := "{" [elem ("," elem)* [","]] "}"` — an anonymous set or map.
-pub fn braced_expr<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+pub fn braced_expr<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (r, elems) = elements(cx, i, depth)?;
     Ok((r, Expr::Set(elems)))
 }
 
 /// `elements := "{" blanks [elem (blanks "," blanks elem)* [","]] blanks "}"`
-pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Vec<SetElem>> {
+pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Vec<SetElem<'a>>> {
     if depth > MAX_DEPTH {
         return fail(i, "less deeply nested sets");
     }
@@ -1157,32 +1145,29 @@ pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Vec<Se
 /// `elem := concat [":" (verdict | concat)] elem_option*`
 /// `elem_option := "timeout" time | "expires" time | "comment" quoted
 ///               | "counter" ["packets" number "bytes" number]`
-pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem> {
+pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem<'a>> {
     let start = sp(i);
     let (mut r, key) = concat(cx, start, depth)?;
     let mut options = Vec::new();
     let mut value_e = None;
-    let opts = |r: &'a str, options: &mut Vec<(String, String)>| -> PResult<'a, ()> {
+    let opts = |r: &'a str, options: &mut Vec<(Str<'a>, Str<'a>)>| -> PResult<'a, ()> {
         let mut r = r;
         loop {
             let t = sp(r);
             match peek_word(t) {
                 Some(k @ ("timeout" | "expires")) => {
                     let (r2, v) = time_text(sp(word(t)?.0))?;
-                    options.push((k.to_string(), v.to_string()));
+                    options.push((k.into(), v.into()));
                     r = r2;
                 }
                 Some("comment") => {
                     let (r2, v) = quoted(sp(word(t)?.0))?;
-                    options.push(("comment".to_string(), v.to_string()));
+                    options.push(("comment".into(), v.into()));
                     r = r2;
                 }
                 Some("counter") => {
                     let (r2, _) = counter(word(t)?.0)?;
-                    options.push((
-                        "counter".to_string(),
-                        t[..t.len() - r2.len()].trim().to_string(),
-                    ));
+                    options.push(("counter".into(), t[..t.len() - r2.len()].trim().into()));
                     r = r2;
                 }
                 Some(k @ ("limit" | "quota" | "ct")) => {
@@ -1194,10 +1179,7 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem> {
                         }
                         r2 = skip_token(u)?;
                     }
-                    options.push((
-                        k.to_string(),
-                        t[k.len()..t.len() - r2.len()].trim().to_string(),
-                    ));
+                    options.push((k.into(), t[k.len()..t.len() - r2.len()].trim().into()));
                     r = r2;
                 }
                 _ => return Ok((r, ())),
@@ -1226,7 +1208,7 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem> {
             key,
             value: value_e,
             options,
-            origin: cx.origin(start, r),
+            loc: cx.loc(start, r),
         },
     ))
 }
@@ -1261,7 +1243,7 @@ mod tests {
         }
     }
 
-    fn rule(text: &'static str) -> Vec<StmtKind> {
+    fn rule(text: &'static str) -> Vec<StmtKind<'static>> {
         let c = cx(text);
         let (r, (stmts, _)) = rule_body(&c, text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
         assert!(at_rule_end(r), "left {r:?}");
