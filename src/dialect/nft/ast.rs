@@ -167,12 +167,12 @@ pub enum AddOp {
 #[derive(Clone, Debug)]
 pub enum Command<'a> {
     /// `[add|create] table FAMILY NAME [{ items }]` (the block form too).
-    Table { op: AddOp, table: Table<'a> },
+    Table { op: AddOp, table: Box<Table<'a>> },
     /// `[add|create] chain FAMILY TABLE NAME [{ ... }]`.
     Chain {
         op: AddOp,
         table: TableRef<'a>,
-        chain: Chain<'a>,
+        chain: Box<Chain<'a>>,
     },
     /// `add rule ...`, `insert rule ...`, `replace rule ...`; also a bare
     /// `rule ...` (nft treats it as `add rule`).
@@ -180,13 +180,13 @@ pub enum Command<'a> {
         op: RuleOp,
         chain: ChainRef<'a>,
         position: Option<RulePosition>,
-        rule: Rule<'a>,
+        rule: Box<Rule<'a>>,
     },
     /// `[add|create] set|map FAMILY TABLE NAME { ... }`.
     Set {
         op: AddOp,
         table: TableRef<'a>,
-        set: SetDecl<'a>,
+        set: Box<SetDecl<'a>>,
     },
     /// `add|create|delete element FAMILY TABLE SET { elements }`.
     Element {
@@ -620,12 +620,12 @@ impl Command<'_> {
         match self {
             Command::Table { op, table } => Command::Table {
                 op,
-                table: table.into_owned(),
+                table: Box::new(table.into_owned()),
             },
             Command::Chain { op, table, chain } => Command::Chain {
                 op,
                 table: table.into_owned(),
-                chain: chain.into_owned(),
+                chain: Box::new(chain.into_owned()),
             },
             Command::Rule {
                 op,
@@ -636,12 +636,12 @@ impl Command<'_> {
                 op,
                 chain: chain.into_owned(),
                 position,
-                rule: rule.into_owned(),
+                rule: Box::new(rule.into_owned()),
             },
             Command::Set { op, table, set } => Command::Set {
                 op,
                 table: table.into_owned(),
-                set: set.into_owned(),
+                set: Box::new(set.into_owned()),
             },
             Command::Element {
                 op,
@@ -905,5 +905,26 @@ impl SetElem<'_> {
             options: own_pairs(self.options),
             loc: self.loc,
         }
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+    #[test]
+    fn print_sizes() {
+        eprintln!(
+            "Command {} Rule {} Stmt {} StmtKind {} Expr {} SetElem {} Chain {} Table {} SetDecl {} Verdict {}",
+            std::mem::size_of::<Command>(),
+            std::mem::size_of::<Rule>(),
+            std::mem::size_of::<Stmt>(),
+            std::mem::size_of::<StmtKind>(),
+            std::mem::size_of::<Expr>(),
+            std::mem::size_of::<SetElem>(),
+            std::mem::size_of::<Chain>(),
+            std::mem::size_of::<Table>(),
+            std::mem::size_of::<SetDecl>(),
+            std::mem::size_of::<Verdict>(),
+        );
     }
 }

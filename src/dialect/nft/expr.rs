@@ -9,7 +9,7 @@ use super::lex::{
     AddrTok, PErr, PResult,
 };
 use crate::model::{Origin, SourceFile};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 /// Deepest nesting of sets / parentheses accepted (nft's own limit is lower).
@@ -27,6 +27,9 @@ pub struct Cx<'a> {
     /// This file's number in [`Ruleset::files`] (for [`Loc`]s).
     pub file_no: u32,
     line: Cell<LineCache>,
+    /// Reused buffers for a rule's statements and a set's elements.
+    stmts: RefCell<Vec<Stmt<'a>>>,
+    elems: RefCell<Vec<SetElem<'a>>>,
 }
 
 /// The line holding the last origin's start.
@@ -38,8 +41,6 @@ struct LineCache {
     next: usize,
     /// 1-based line number.
     no: u32,
-    /// Whether the line is ASCII (columns are then byte distances).
-    ascii: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -49,11 +50,12 @@ impl<'a> Cx<'a> {
             file,
             text,
             file_no: 0,
+            stmts: RefCell::new(Vec::new()),
+            elems: RefCell::new(Vec::new()),
             line: Cell::new(LineCache {
                 start: 0,
                 next: 0,
                 no: 1,
-                ascii: true,
             }),
         };
         cx.line = Cell::new(cx.line_at(0, 1));
@@ -61,17 +63,11 @@ impl<'a> Cx<'a> {
     }
     /// The line cache for the line starting at `start` with number `no`.
     fn line_at(&self, start: usize, no: u32) -> LineCache {
-        let b = self.text.as_bytes();
-        let end = b[start..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(b.len(), |p| start + p);
-        LineCache {
-            start,
-            next: if end < b.len() { end + 1 } else { usize::MAX },
-            no,
-            ascii: b[start..end].is_ascii(),
-        }
+        // `find` of a char searches with memchr.
+        let next = self.text[start..]
+            .find('\n')
+            .map_or(usize::MAX, |p| start + p + 1);
+        LineCache { start, next, no }
     }
     /// Byte offset of the sub-slice `s` in the file.
     pub fn off(&self, s: &str) -> usize {
@@ -103,19 +99,16 @@ impl<'a> Cx<'a> {
             return self.file.origin(span);
         }
         if start >= l.next {
-            let b = t.as_bytes();
-            let skipped = b[l.next..start].iter().filter(|&&c| c == b'\n').count();
-            let ls = b[..start]
-                .iter()
-                .rposition(|&c| c == b'\n')
-                .map_or(0, |p| p + 1);
-            l = self.line_at(ls, l.no + 1 + skipped as u32);
+            while start >= l.next {
+                l = self.line_at(l.next, l.no + 1);
+            }
             self.line.set(l);
         }
-        let column = if l.ascii {
-            start - l.start
+        let before = &t[l.start..start];
+        let column = if before.is_ascii() {
+            before.len()
         } else {
-            t[l.start..start].chars().count()
+            before.chars().count()
         };
         Origin {
             file: Arc::clone(&self.file),
@@ -133,91 +126,147 @@ pub fn at_rule_end(i: &str) -> bool {
 }
 
 /// Words that begin a statement (and end the free-form arguments of another).
-const STMT_WORDS: &[&str] = &[
-    "accept",
-    "drop",
-    "continue",
-    "return",
-    "jump",
-    "goto",
-    "queue",
-    "reject",
-    "counter",
-    "log",
-    "limit",
-    "quota",
-    "snat",
-    "dnat",
-    "masquerade",
-    "redirect",
-    "notrack",
-    "comment",
-    "meter",
-    "fwd",
-    "dup",
-    "tproxy",
-    "synproxy",
-];
+fn is_stmt_word(w: &str) -> bool {
+    matches!(
+        w,
+        "accept"
+            | "drop"
+            | "continue"
+            | "return"
+            | "jump"
+            | "goto"
+            | "queue"
+            | "reject"
+            | "counter"
+            | "log"
+            | "limit"
+            | "quota"
+            | "snat"
+            | "dnat"
+            | "masquerade"
+            | "redirect"
+            | "notrack"
+            | "comment"
+            | "meter"
+            | "fwd"
+            | "dup"
+            | "tproxy"
+            | "synproxy"
+    )
+}
 
 /// Statement words that can never be a value (`ct status dnat` is a value).
-const NOT_VALUES: &[&str] = &[
-    "accept", "drop", "continue", "return", "jump", "goto", "queue", "reject", "counter", "log",
-    "limit", "quota", "notrack", "comment", "meter",
-];
+fn is_not_value(w: &str) -> bool {
+    matches!(
+        w,
+        "accept"
+            | "drop"
+            | "continue"
+            | "return"
+            | "jump"
+            | "goto"
+            | "queue"
+            | "reject"
+            | "counter"
+            | "log"
+            | "limit"
+            | "quota"
+            | "notrack"
+            | "comment"
+            | "meter"
+    )
+}
 
 /// Bare meta keys (`iifname eth0` means `meta iifname eth0`).
-const BARE_META: &[&str] = &[
-    "iif",
-    "oif",
-    "iifname",
-    "oifname",
-    "iiftype",
-    "oiftype",
-    "iifgroup",
-    "oifgroup",
-    "iifkind",
-    "oifkind",
-    "mark",
-    "skuid",
-    "skgid",
-    "l4proto",
-    "nfproto",
-    "rtclassid",
-    "ibrname",
-    "obrname",
-    "ibriport",
-    "obriport",
-    "pkttype",
-    "cpu",
-    "cgroup",
-    "nftrace",
-    "secmark",
-    "priority",
-    "random",
-    "sdif",
-    "sdifname",
-    "time",
-    "day",
-    "hour",
-];
+fn is_bare_meta(w: &str) -> bool {
+    matches!(
+        w,
+        "iif"
+            | "oif"
+            | "iifname"
+            | "oifname"
+            | "iiftype"
+            | "oiftype"
+            | "iifgroup"
+            | "oifgroup"
+            | "iifkind"
+            | "oifkind"
+            | "mark"
+            | "skuid"
+            | "skgid"
+            | "l4proto"
+            | "nfproto"
+            | "rtclassid"
+            | "ibrname"
+            | "obrname"
+            | "ibriport"
+            | "obriport"
+            | "pkttype"
+            | "cpu"
+            | "cgroup"
+            | "nftrace"
+            | "secmark"
+            | "priority"
+            | "random"
+            | "sdif"
+            | "sdifname"
+            | "time"
+            | "day"
+            | "hour"
+    )
+}
 
 /// Protocols of payload expressions `PROTO FIELD`.
-const PAYLOAD_PROTOS: &[&str] = &[
-    "ip", "ip6", "tcp", "udp", "udplite", "sctp", "dccp", "th", "icmp", "icmpv6", "igmp", "ah",
-    "esp", "comp", "ether", "vlan", "arp", "gre", "ipcomp",
-];
+fn is_payload_proto(w: &str) -> bool {
+    matches!(
+        w,
+        "ip" | "ip6"
+            | "tcp"
+            | "udp"
+            | "udplite"
+            | "sctp"
+            | "dccp"
+            | "th"
+            | "icmp"
+            | "icmpv6"
+            | "igmp"
+            | "ah"
+            | "esp"
+            | "comp"
+            | "ether"
+            | "vlan"
+            | "arp"
+            | "gre"
+            | "ipcomp"
+    )
+}
 
 /// `PROTO KIND NAME [FIELD]` expressions (options, chunks) kept opaque.
 const SUB_HEADERS: &[(&str, &str)] = &[("tcp", "option"), ("ip", "option"), ("sctp", "chunk")];
 
 /// Extension-header and other expressions with fields fwlint does not decode.
-const OPAQUE_EXPRS: &[&str] = &[
-    "rt", "frag", "hbh", "dst", "mh", "srh", "exthdr", "vxlan", "geneve", "gretap", "dccp",
-];
+fn is_opaque_expr(w: &str) -> bool {
+    matches!(
+        w,
+        "rt" | "frag"
+            | "hbh"
+            | "dst"
+            | "mh"
+            | "srh"
+            | "exthdr"
+            | "vxlan"
+            | "geneve"
+            | "gretap"
+            | "dccp"
+    )
+}
 
 /// `rule := stmt+ ["comment" quoted]` — returns the rule without its origin.
 pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt<'a>>, Option<Str<'a>>)> {
-    let mut stmts = Vec::new();
+    // Statements gather in a reused buffer, then move to a vector of exactly
+    // their number (a growing vector would allocate two or three times).
+    let mut stmts = cx.stmts.take();
+    stmts.clear();
     let mut comment = None;
     let mut i = i;
     loop {
@@ -225,8 +274,8 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt<'a>>, Opt
         if at_rule_end(j) {
             break;
         }
-        if let Ok((r, _)) = keyword("comment")(j) {
-            let (r, c) = quoted(sp(r))?;
+        if peek_word(j) == Some("comment") {
+            let (r, c) = quoted(sp(&j["comment".len()..]))?;
             comment = Some(c.into());
             i = r;
             continue;
@@ -238,7 +287,9 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt<'a>>, Opt
     if stmts.is_empty() && comment.is_none() {
         return fail(sp(i), "a statement");
     }
-    Ok((i, (stmts, comment)))
+    let exact: Vec<Stmt<'a>> = stmts.drain(..).collect();
+    cx.stmts.replace(stmts);
+    Ok((i, (exact, comment)))
 }
 
 /// `stmt := verdict | counter | log | reject | nat | queue | limit | quota |
@@ -257,7 +308,8 @@ pub fn stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Stmt<'a>> {
 
 fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
     let w = peek_word(i).unwrap_or("");
-    let after = || word(i).map(|(r, _)| r).unwrap_or(i);
+    let rest = &i[w.len()..];
+    let after = || rest;
     match w {
         "jump" | "goto" if sp(after()).starts_with('{') => {
             let (r, rules) = anon_chain(cx, &sp(after())[1..])?;
@@ -449,8 +501,7 @@ fn counter(i: &str) -> PResult<'_, StmtKind<'_>> {
                 let t = sp(keyword("name")(s)?.0);
                 let r = match name(t) {
                     Ok((r, _))
-                        if at_rule_end(r)
-                            || peek_word(sp(r)).is_some_and(|w| STMT_WORDS.contains(&w)) =>
+                        if at_rule_end(r) || peek_word(sp(r)).is_some_and(|w| is_stmt_word(w)) =>
                     {
                         r
                     }
@@ -537,7 +588,7 @@ pub fn args(i: &str) -> PResult<'_, &str> {
             break;
         }
         if let Some(w) = peek_word(s) {
-            if STMT_WORDS.contains(&w) {
+            if is_stmt_word(w) {
                 break;
             }
         }
@@ -806,7 +857,7 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr<'_>> {
             let (r2, k) = word(sp(r))?;
             Ok((r2, Expr::Meta { key: k.into() }))
         }
-        _ if BARE_META.contains(&w) => Ok((r, Expr::Meta { key: w.into() })),
+        _ if is_bare_meta(w) => Ok((r, Expr::Meta { key: w.into() })),
         "ct" => {
             let (mut r2, mut k) = word(sp(r))?;
             let mut dir = None;
@@ -838,17 +889,17 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr<'_>> {
             let (r2, _) = word(sp(r))?;
             let (mut r2, _) = name(sp(r2))?;
             if let Some(f) = peek_word(sp(r2)) {
-                if !NOT_VALUES.contains(&f) && !is_value_word(f) && !matches!(f, "set" | "vmap") {
+                if !is_not_value(f) && !is_value_word(f) && !matches!(f, "set" | "vmap") {
                     r2 = word(sp(r2))?.0;
                 }
             }
             Ok((r2, unknown(r2)))
         }
-        _ if OPAQUE_EXPRS.contains(&w) && w != "dccp" => {
+        _ if is_opaque_expr(w) && w != "dccp" => {
             let mut r2 = r;
             for _ in 0..3 {
                 match word(sp(r2)) {
-                    Ok((r3, f)) if !STMT_WORDS.contains(&f) && !is_value_word(f) => r2 = r3,
+                    Ok((r3, f)) if !is_stmt_word(f) && !is_value_word(f) => r2 = r3,
                     _ => break,
                 }
                 if peek_word(sp(r2)).is_none() {
@@ -857,7 +908,7 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr<'_>> {
             }
             Ok((r2, unknown(r2)))
         }
-        _ if PAYLOAD_PROTOS.contains(&w) || w == "dccp" => {
+        _ if is_payload_proto(w) || w == "dccp" => {
             let (r2, f) =
                 word(sp(r)).map_err(|_| nom::Err::Error(PErr::new(sp(r), "a header field")))?;
             Ok((
@@ -1096,7 +1147,7 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>>
         return Ok((r, Expr::Verdict(v)));
     }
     match word(s) {
-        Ok((_, w)) if NOT_VALUES.contains(&w) => {
+        Ok((_, w)) if is_not_value(w) => {
             fail(s, "a value (address, number, name, set or $variable)")
         }
         Ok((r, w)) => Ok((r, Expr::Symbol(w.into()))),
@@ -1119,11 +1170,15 @@ pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Vec<Se
     let Some(mut r) = s.strip_prefix('{') else {
         return fail(s, "'{'");
     };
-    let mut out = Vec::new();
+    // As in `rule_body`: a reused buffer, then a vector of the exact size.
+    let mut out = cx.elems.take();
+    out.clear();
     loop {
         let t = super::lex::spnl(r);
         if let Some(t2) = t.strip_prefix('}') {
-            return Ok((t2, out));
+            let exact: Vec<SetElem<'a>> = out.drain(..).collect();
+            cx.elems.replace(out);
+            return Ok((t2, exact));
         }
         if let Some(t2) = t.strip_prefix(',') {
             r = t2;

@@ -400,7 +400,10 @@ impl Walker {
                         items: Vec::new(),
                         origin: self.origin(whole),
                     };
-                    self.out.commands.push(Command::Table { op: add, table });
+                    self.out.commands.push(Command::Table {
+                        op: add,
+                        table: Box::new(table),
+                    });
                 }
                 None => self.bad_ref("table", body),
             },
@@ -412,7 +415,7 @@ impl Walker {
                 self.out.commands.push(Command::Chain {
                     op: add,
                     table,
-                    chain,
+                    chain: Box::new(chain),
                 });
             }
             ("add" | "create" | "insert" | "replace", "rule") => self.rule(verb, body, whole),
@@ -424,7 +427,7 @@ impl Walker {
                     Some(set) => self.out.commands.push(Command::Set {
                         op: add,
                         table,
-                        set,
+                        set: Box::new(set),
                     }),
                     None => self.bad_ref(obj, body),
                 }
@@ -670,7 +673,7 @@ impl Walker {
             op,
             chain,
             position,
-            rule,
+            rule: Box::new(rule),
         });
     }
 

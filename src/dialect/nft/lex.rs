@@ -69,7 +69,19 @@ pub fn fail<'a, T>(at: &'a str, what: &'static str) -> PResult<'a, T> {
 
 /// `blank := ([ \t\r] | "\\\n" | "#" [^\n]*)*` — blanks within a line,
 /// line continuations and comments (a comment stops before the newline).
+#[inline]
 pub fn sp(i: &str) -> &str {
+    // Most calls are at a token already: answer those without a loop.
+    let b = i.as_bytes();
+    match b.first() {
+        // One space between two tokens: the usual case.
+        Some(b' ') if !matches!(b.get(1), Some(b' ' | b'\t' | b'\r' | b'\\' | b'#')) => &i[1..],
+        Some(b' ' | b'\t' | b'\r' | b'\\' | b'#') => sp_slow(i),
+        _ => i,
+    }
+}
+
+fn sp_slow(i: &str) -> &str {
     let b = i.as_bytes();
     let mut k = 0;
     while k < b.len() {
@@ -114,23 +126,46 @@ pub fn spsep(i: &str) -> &str {
 
 /// `word := [a-zA-Z_] [a-zA-Z0-9_/\-.]*` (trailing `.`, `-` and `/` are left
 /// for the operators that follow).
+#[inline]
 pub fn word(i: &str) -> PResult<'_, &str> {
-    let b = i.as_bytes();
-    if !b
-        .first()
-        .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_')
-    {
-        return fail(i, "a name");
+    match word_len(i.as_bytes()) {
+        0 => fail(i, "a name"),
+        n => Ok((&i[n..], &i[..n])),
     }
-    let mut n = 1;
-    while n < b.len() && (b[n].is_ascii_alphanumeric() || matches!(b[n], b'_' | b'/' | b'-' | b'.'))
-    {
-        n += 1;
+}
+
+/// Byte classes of the scanner: 1 = may start a word, 2 = may continue one.
+const WORD_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphabetic() || b == b'_' {
+            t[c] = 3;
+        } else if b.is_ascii_digit() || matches!(b, b'/' | b'-' | b'.') {
+            t[c] = 2;
+        }
+        c += 1;
     }
+    t
+};
+
+/// Length of the word at the start of `b` (0 if none): one table lookup
+/// per byte.
+#[inline]
+fn word_len(b: &[u8]) -> usize {
+    match b.first() {
+        Some(&c) if WORD_CLASS[c as usize] & 1 != 0 => {}
+        _ => return 0,
+    }
+    let mut n = 1 + b[1..]
+        .iter()
+        .take_while(|&&c| WORD_CLASS[c as usize] != 0)
+        .count();
     while matches!(b[n - 1], b'.' | b'-' | b'/') {
         n -= 1;
     }
-    Ok((&i[n..], &i[..n]))
+    n
 }
 
 /// `keyword(k)` — the word `k` exactly (not a prefix of a longer word).
@@ -142,8 +177,12 @@ pub fn keyword<'a>(k: &'static str) -> impl Fn(&'a str) -> PResult<'a, &'a str> 
 }
 
 /// Peek the next word without consuming.
+#[inline]
 pub fn peek_word(i: &str) -> Option<&str> {
-    word(i).ok().map(|(_, w)| w)
+    match word_len(i.as_bytes()) {
+        0 => None,
+        n => Some(&i[..n]),
+    }
 }
 
 /// `quoted := '"' [^"]* '"'` — nft strings have no escapes.

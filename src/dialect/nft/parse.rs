@@ -168,7 +168,7 @@ impl Parser {
                 let (r, t) = self.table(cx, i, r)?;
                 out.push(Command::Table {
                     op: AddOp::Add,
-                    table: t,
+                    table: Box::new(t),
                 });
                 Ok((r, ()))
             }
@@ -249,7 +249,10 @@ impl Parser {
             "table" => {
                 let (r, mut t) = self.table(cx, start, r)?;
                 t.origin = cx.origin(start, r);
-                out.push(Command::Table { op, table: t });
+                out.push(Command::Table {
+                    op,
+                    table: Box::new(t),
+                });
                 Ok((r, ()))
             }
             "chain" => {
@@ -275,7 +278,7 @@ impl Parser {
                 out.push(Command::Chain {
                     op,
                     table: cr.table,
-                    chain,
+                    chain: Box::new(chain),
                 });
                 Ok((r, ()))
             }
@@ -290,7 +293,11 @@ impl Parser {
                 let mut set = new_set(n, what == "map", cx.origin(start, r));
                 let r = self.set_block(cx, sp(r), &mut set)?;
                 set.origin = cx.origin(start, r);
-                out.push(Command::Set { op, table: tr, set });
+                out.push(Command::Set {
+                    op,
+                    table: tr,
+                    set: Box::new(set),
+                });
                 Ok((r, ()))
             }
             "element" => {
@@ -350,12 +357,12 @@ impl Parser {
                 op,
                 chain: cr,
                 position,
-                rule: Rule {
+                rule: Box::new(Rule {
                     stmts,
                     comment,
                     handle,
                     origin: cx.origin(start, r),
-                },
+                }),
             },
         ))
     }
