@@ -170,7 +170,9 @@ fn word_len(b: &[u8]) -> usize {
 
 /// `keyword(k)` — the word `k` exactly (not a prefix of a longer word).
 pub fn keyword<'a>(k: &'static str) -> impl Fn(&'a str) -> PResult<'a, &'a str> {
+    // A word equal to `k` starts with `k`: most failures end at that test.
     move |i: &'a str| match word(i) {
+        _ if !i.starts_with(k) => fail(i, k),
         Ok((r, w)) if w == k => Ok((r, w)),
         _ => fail(i, k),
     }

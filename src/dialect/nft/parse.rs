@@ -1177,9 +1177,9 @@ fn word_list(i: &str) -> PResult<'_, Vec<String>> {
 
 /// A `# handle N` comment right after a rule or a block opener.
 fn trailing_handle(r: &str) -> Option<u64> {
-    let line = &r[..r.find('\n').unwrap_or(r.len())];
-    let t = line.trim_start_matches([' ', '\t']);
-    let t = t.strip_prefix('#')?.trim_start();
+    // Blanks and '#' first: the line end is looked for only after a comment.
+    let t = r.trim_start_matches([' ', '\t']).strip_prefix('#')?;
+    let t = t[..t.find('\n').unwrap_or(t.len())].trim_start();
     let t = t.strip_prefix("handle")?.trim_start();
     let n: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
     n.parse().ok()
