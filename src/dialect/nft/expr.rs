@@ -1048,6 +1048,7 @@ pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>
 }
 
 /// `bitor := range ("|" range)*` — flag values combined (`fin | ack`).
+#[inline(always)]
 fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (mut r, mut e) = range(cx, i, depth)?;
     loop {
@@ -1068,6 +1069,7 @@ fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
 }
 
 /// `range := prefix ["-" prefix]`
+#[inline(always)]
 fn range<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (r, lo) = prefix(cx, i, depth)?;
     let s = sp(r);
@@ -1079,6 +1081,7 @@ fn range<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
 }
 
 /// `prefix := value ["/" number]` (only after an address or a variable).
+#[inline(always)]
 fn prefix<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (r, v) = value(cx, i, depth)?;
     if matches!(v, Expr::Addr(_) | Expr::Variable(_)) {

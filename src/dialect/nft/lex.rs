@@ -257,16 +257,26 @@ pub fn addr(i: &str) -> PResult<'_, AddrTok<'_>> {
         }
         return fail(i, "an IPv6 address in brackets");
     }
-    let n = i
-        .bytes()
-        .take_while(|b| b.is_ascii_hexdigit() || *b == b':' || *b == b'.')
-        .count();
+    // One pass over the run of hex digits, ':' and '.', counting separators.
+    let b = i.as_bytes();
+    let (mut n, mut colons, mut dots) = (0, 0, 0);
+    while let Some(&c) = b.get(n) {
+        match c {
+            b':' => colons += 1,
+            b'.' => dots += 1,
+            _ if c.is_ascii_hexdigit() => {}
+            _ => break,
+        }
+        n += 1;
+    }
     let run = &i[..n];
     if n == 0 {
         return fail(i, "an address");
     }
-    let next_is_word = i[n..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
-    if run.contains(':') {
+    let next_is_word = b
+        .get(n)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_');
+    if colons > 0 {
         // Longest prefix that parses as IPv6 and ends at a token boundary.
         let mut cut = n;
         loop {
@@ -288,7 +298,7 @@ pub fn addr(i: &str) -> PResult<'_, AddrTok<'_>> {
         }
         return fail(i, "an address");
     }
-    if run.matches('.').count() == 3 && !next_is_word {
+    if dots == 3 && !next_is_word {
         if let Ok(a) = run.parse::<std::net::Ipv4Addr>() {
             return Ok((&i[n..], AddrTok::Ip(IpAddr::V4(a))));
         }
