@@ -572,8 +572,9 @@ pub struct SetDecl<'a> {
 #[derive(Clone, Debug)]
 pub struct SetElem<'a> {
     pub key: Expr<'a>,
-    /// The map value (`key : value`), for maps and vmaps.
-    pub value: Option<Expr<'a>>,
+    /// The map value (`key : value`), for maps and vmaps (boxed: most
+    /// elements have none, and elements are the bulk of large sets).
+    pub value: Option<Box<Expr<'a>>>,
     /// Element options (`timeout 1h`, `expires ...`, `counter ...`,
     /// `comment "..."`), as (key, value text).
     pub options: Vec<(Str<'a>, Str<'a>)>,
@@ -901,7 +902,7 @@ impl SetElem<'_> {
     pub fn into_owned(self) -> SetElem<'static> {
         SetElem {
             key: self.key.into_owned(),
-            value: self.value.map(Expr::into_owned),
+            value: self.value.map(|v| Box::new(v.into_owned())),
             options: own_pairs(self.options),
             loc: self.loc,
         }
@@ -919,6 +920,6 @@ mod size_tests {
     fn nodes_stay_small() {
         assert!(std::mem::size_of::<Command>() <= 128);
         assert!(std::mem::size_of::<Stmt>() <= 160);
-        assert!(std::mem::size_of::<SetElem>() <= 176);
+        assert!(std::mem::size_of::<SetElem>() <= 112);
     }
 }

@@ -1257,7 +1257,7 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem<'a
         } else {
             concat(cx, u, depth)?
         };
-        value_e = Some(v);
+        value_e = Some(Box::new(v));
         r = opts(r2, &mut options)?.0;
     }
     Ok((
@@ -1370,7 +1370,7 @@ mod tests {
                 map: Expr::Set(e), ..
             } => {
                 assert!(
-                    matches!(e[1].value, Some(Expr::Verdict(Verdict::Jump(ref c))) if c == "web")
+                    matches!(e[1].value.as_deref(), Some(Expr::Verdict(Verdict::Jump(c))) if c == "web")
                 );
             }
             o => panic!("{o:?}"),

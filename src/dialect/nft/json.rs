@@ -737,7 +737,7 @@ impl Walker {
         if let JKind::Arr(pair) = &e.kind {
             if pair.len() == 2 {
                 let mut el = self.element(&pair[0]);
-                el.value = Some(self.expr(&pair[1]));
+                el.value = Some(Box::new(self.expr(&pair[1])));
                 el.loc = loc;
                 return el;
             }
@@ -1298,7 +1298,9 @@ mod tests {
         else {
             panic!()
         };
-        assert!(matches!(&es[0].value, Some(Expr::Verdict(Verdict::Jump(c))) if c == "dns"));
+        assert!(
+            matches!(es[0].value.as_deref(), Some(Expr::Verdict(Verdict::Jump(c))) if c == "dns")
+        );
     }
 
     #[test]

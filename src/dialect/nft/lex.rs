@@ -4,7 +4,6 @@
 //! `[a-zA-Z_.][a-zA-Z0-9_/\-.]*`, so `echo-request` and `eth0.100` are single
 //! words, while `22-80` is a range of two numbers.
 
-use nom::branch::alt;
 use nom::bytes::complete::take_while1;
 use nom::character::complete::char;
 use nom::combinator::opt;
@@ -200,9 +199,18 @@ pub fn quoted(i: &str) -> PResult<'_, &str> {
 
 /// `name := quoted | word` — object names may be quoted in listings.
 pub fn name(i: &str) -> PResult<'_, &str> {
-    alt((quoted, word, take_while1(|c: char| c.is_ascii_digit())))
-        .parse(i)
-        .map_err(|_| nom::Err::Error(PErr::new(i, "a name")))
+    let b = i.as_bytes();
+    let n = match b.first() {
+        Some(b'"') => {
+            return quoted(i).map_err(|_| nom::Err::Error(PErr::new(i, "a name")));
+        }
+        Some(c) if c.is_ascii_digit() => b.iter().take_while(|c| c.is_ascii_digit()).count(),
+        _ => word_len(b),
+    };
+    if n == 0 {
+        return fail(i, "a name");
+    }
+    Ok((&i[n..], &i[..n]))
 }
 
 /// `number := "0x" hex+ | digit+` not followed by a word character.

@@ -303,7 +303,7 @@ impl<'a> St<'a> {
                     .iter()
                     .map(|e| ast::SetElem {
                         key: self.subst(&e.key, e.loc),
-                        value: e.value.as_ref().map(|v| self.subst(v, e.loc)),
+                        value: e.value.as_ref().map(|v| Box::new(self.subst(v, e.loc))),
                         options: e.options.clone(),
                         loc: e.loc,
                     })
@@ -443,7 +443,7 @@ impl<'a> St<'a> {
                 v.iter()
                     .map(|el| ast::SetElem {
                         key: rec(&el.key),
-                        value: el.value.as_ref().map(&mut rec),
+                        value: el.value.as_ref().map(|v| Box::new(rec(v))),
                         options: el.options.clone(),
                         loc: el.loc,
                     })
@@ -670,7 +670,7 @@ impl<'a> St<'a> {
             .iter()
             .map(|e| ast::SetElem {
                 key: self.subst(&e.key, e.loc),
-                value: e.value.as_ref().map(|v| self.subst(v, e.loc)),
+                value: e.value.as_ref().map(|v| Box::new(self.subst(v, e.loc))),
                 options: e.options.clone(),
                 loc: e.loc,
             })
@@ -1049,7 +1049,7 @@ fn has_var(e: &Expr<'_>) -> bool {
         Expr::Concat(v) | Expr::List(v) => v.iter().any(has_var),
         Expr::Set(v) => v
             .iter()
-            .any(|el| has_var(&el.key) || el.value.as_ref().is_some_and(has_var)),
+            .any(|el| has_var(&el.key) || el.value.as_deref().is_some_and(has_var)),
         Expr::Binop { left, right, .. } => has_var(left) || has_var(right),
         Expr::Map { key, map } => has_var(key) || has_var(map),
         _ => false,
@@ -1064,7 +1064,7 @@ fn size(e: &Expr<'_>) -> usize {
         Expr::Set(v) => {
             1 + v
                 .iter()
-                .map(|el| size(&el.key) + el.value.as_ref().map_or(0, size))
+                .map(|el| size(&el.key) + el.value.as_deref().map_or(0, size))
                 .sum::<usize>()
         }
         _ => 1,
@@ -1470,7 +1470,7 @@ impl<'t> RuleCx<'_, 't> {
         let mut catchall: Option<Verdict<'t>> = None;
         let mut all_keys: Vec<Expr<'t>> = Vec::new();
         for e in &elems {
-            let v = match &e.value {
+            let v = match e.value.as_deref() {
                 Some(Expr::Verdict(v)) => v.clone(),
                 Some(Expr::Symbol(x)) if x == "accept" => Verdict::Accept,
                 Some(Expr::Symbol(x)) if x == "drop" => Verdict::Drop,
