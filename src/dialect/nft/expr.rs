@@ -287,7 +287,8 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt<'a>>, Opt
     if stmts.is_empty() && comment.is_none() {
         return fail(sp(i), "a statement");
     }
-    let exact: Vec<Stmt<'a>> = stmts.drain(..).collect();
+    let mut exact = Vec::with_capacity(stmts.len());
+    exact.append(&mut stmts);
     cx.stmts.replace(stmts);
     Ok((i, (exact, comment)))
 }
@@ -500,11 +501,7 @@ fn counter(i: &str) -> PResult<'_, StmtKind<'_>> {
             Some("name") => {
                 let t = sp(keyword("name")(s)?.0);
                 let r = match name(t) {
-                    Ok((r, _))
-                        if at_rule_end(r) || peek_word(sp(r)).is_some_and(|w| is_stmt_word(w)) =>
-                    {
-                        r
-                    }
+                    Ok((r, _)) if at_rule_end(r) || peek_word(sp(r)).is_some_and(is_stmt_word) => r,
                     _ => args(t)?.0,
                 };
                 cname = Some(t[..t.len() - r.len()].into());
@@ -1179,7 +1176,8 @@ pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Vec<Se
     loop {
         let t = super::lex::spnl(r);
         if let Some(t2) = t.strip_prefix('}') {
-            let exact: Vec<SetElem<'a>> = out.drain(..).collect();
+            let mut exact = Vec::with_capacity(out.len());
+            exact.append(&mut out);
             cx.elems.replace(out);
             return Ok((t2, exact));
         }
