@@ -1675,6 +1675,31 @@ mod tests {
         assert!(pipeline(&rs, "input").base.is_empty());
     }
 
+    /// Checked with nft 1.0.6 in a throwaway network namespace: `flush
+    /// table` empties every chain of the table but keeps the elements of its
+    /// sets and maps (`nft list ruleset` still shows them, in the same
+    /// transaction and in a later one); `flush set` empties the set, and
+    /// elements added after it count.
+    #[test]
+    fn flush_table_keeps_set_elements_flush_set_clears_them() {
+        let verdict = |text: &str, src: &str| {
+            let rs = lowered(text);
+            let p = crate::model::Packet::parse(&format!("tcp {src}:1000 10.0.0.1:22")).unwrap();
+            let body = &rs.filter("input").expect("input").body;
+            crate::model::eval::evaluate(body, &p, &crate::model::eval::NoSymbols).verdict
+        };
+        let base = "table ip t {\n set s { type ipv4_addr; elements = { 1.2.3.4 }; }\n\
+                    chain c { type filter hook input priority 0; policy drop;\n\
+                    ip saddr @s accept\n }\n}\n";
+        let flushed = format!("{base}flush table ip t\n");
+        assert_eq!(verdict(&flushed, "1.2.3.4"), Action::Deny);
+        let readded = format!("{flushed}add rule ip t c ip saddr @s accept\n");
+        assert_eq!(verdict(&readded, "1.2.3.4"), Action::Allow);
+        let set_flushed = format!("{base}flush set ip t s\nadd element ip t s {{ 7.7.7.7 }}\n");
+        assert_eq!(verdict(&set_flushed, "1.2.3.4"), Action::Deny);
+        assert_eq!(verdict(&set_flushed, "7.7.7.7"), Action::Allow);
+    }
+
     #[test]
     fn named_objects_count_uses() {
         let rs = lowered(
