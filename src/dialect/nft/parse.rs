@@ -156,7 +156,7 @@ impl Parser {
             "include" => {
                 let (r, p) = quoted(sp(r))?;
                 let origin = cx.origin(i, r);
-                self.include(p, path, origin, out);
+                self.include(p, path, origin, Dest::Commands(out));
                 Ok((r, ()))
             }
             "define" | "redefine" | "undefine" => {
@@ -442,19 +442,52 @@ impl Parser {
     /// `table_item := "chain" name chain_block | ("set"|"map") name set_block
     ///              | "flags" words | "comment" quoted | define | object name block`
     fn table_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, t: &mut Table<'a>) -> BResult<'a> {
+        self.table_items(cx, i, t, false)
+    }
+
+    /// The items of a table block up to its `}` or, for a file included
+    /// inside a table block (`in_include`), up to the end of the file: nft
+    /// reads an included file's tokens in place of the `include`.
+    fn table_items<'a>(
+        &mut self,
+        cx: &Cx<'a>,
+        i: &'a str,
+        t: &mut Table<'a>,
+        in_include: bool,
+    ) -> BResult<'a> {
         let mut i = i;
         loop {
             i = spsep(i);
             if let Some(r) = i.strip_prefix('}') {
-                return Ok(r);
+                if !in_include {
+                    return Ok(r);
+                }
+                self.error(
+                    cx,
+                    i,
+                    "unexpected '}' in a file included in a table",
+                    "a table item",
+                );
+                i = r;
+                continue;
             }
             if i.is_empty() {
+                if in_include {
+                    return Ok(i);
+                }
                 return Err(nom::Err::Error(PErr::new(i, "'}' closing the table")));
             }
             let start = i;
             let res: PResult<'a, ()> = (|| {
                 let (r, w) = word(i)?;
                 match w {
+                    "include" => {
+                        let (r, p) = quoted(sp(r))?;
+                        let origin = cx.origin(start, r);
+                        let from = self.stack.last().cloned();
+                        self.include(p, from.as_deref(), origin, Dest::Table(t));
+                        Ok((r, ()))
+                    }
                     "chain" => {
                         let (r, n) = name(sp(r))?;
                         let mut c = Chain {
@@ -734,7 +767,7 @@ impl Parser {
         pat: &str,
         from: Option<&Path>,
         origin: crate::model::Origin,
-        out: &mut Vec<Command<'_>>,
+        mut dest: Dest<'_, '_>,
     ) {
         let issue = |level: Level, message: String| Issue {
             level,
@@ -798,10 +831,49 @@ impl Parser {
                 }
             };
             // The included text lives only here: its tree is copied to owned.
-            let cmds = self.file(Arc::clone(&sf), &sf.text, Some(&f));
-            out.extend(cmds.into_iter().map(|c| c.into_owned()));
+            match &mut dest {
+                Dest::Commands(out) => {
+                    let cmds = self.file(Arc::clone(&sf), &sf.text, Some(&f));
+                    out.extend(cmds.into_iter().map(|c| c.into_owned()));
+                }
+                Dest::Table(t) => self.table_file(&sf, &f, t),
+            }
         }
     }
+
+    /// Read an included file's text as items of the table block `t`.
+    fn table_file(&mut self, sf: &Arc<SourceFile>, path: &Path, t: &mut Table<'_>) {
+        let mut cx = Cx::new(Arc::clone(sf), &sf.text);
+        cx.file_no = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        self.files.push(Arc::clone(sf));
+        let mut part = Table {
+            family: t.family,
+            name: Str::Owned(t.name.to_string()),
+            flags: Vec::new(),
+            comment: None,
+            handle: None,
+            items: Vec::new(),
+            origin: t.origin.clone(),
+        };
+        self.stack.push(path.to_path_buf());
+        // Errors are recorded as issues; the end of the file ends the items.
+        let _ = self.table_items(&cx, &sf.text, &mut part, true);
+        self.stack.pop();
+        let part = part.into_owned();
+        t.items.extend(part.items);
+        t.flags.extend(part.flags);
+        if part.comment.is_some() {
+            t.comment = part.comment;
+        }
+    }
+}
+
+/// Where the commands or items of an included file go.
+enum Dest<'o, 'a> {
+    /// File level: commands.
+    Commands(&'o mut Vec<Command<'a>>),
+    /// Inside a table block: items of that table.
+    Table(&'o mut Table<'a>),
 }
 
 /// Expand an include pattern to files.
@@ -1354,6 +1426,69 @@ mod tests {
     fn unterminated_blocks_are_errors() {
         let rs = parse_str("f", "table ip t {\n chain c {\n  accept\n");
         assert!(!rs.issues.is_empty());
+    }
+
+    /// nft 1.0.6 accepts `include` inside a table block (checked in a
+    /// network namespace): the included file's chains and sets belong to
+    /// that table.
+    #[test]
+    fn include_inside_a_table_block() {
+        let dir = std::env::temp_dir().join(format!("fwlint-nft-inc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("chains.nft"),
+            "set s { type ipv4_addr; elements = { 1.2.3.4 }; }\n\
+             chain c {\n type filter hook input priority 0; policy drop;\n ip saddr @s accept\n}\n",
+        )
+        .unwrap();
+        let main = dir.join("main.nft");
+        std::fs::write(
+            &main,
+            "table ip t {\n include \"chains.nft\"\n chain d {\n tcp dport 22 accept\n }\n}\n",
+        )
+        .unwrap();
+        let sf = SourceFile::new(
+            main.display().to_string(),
+            std::fs::read_to_string(&main).unwrap(),
+        );
+        let rs = parse_file(&sf, Some(&main));
+        assert!(rs.issues.is_empty(), "{:?}", rs.issues);
+        let Command::Table { table, .. } = &rs.commands[0] else {
+            panic!()
+        };
+        let names: Vec<String> = table
+            .items
+            .iter()
+            .map(|i| match i {
+                TableItem::Chain(c) => format!("chain {}", c.name),
+                TableItem::Set(s) => format!("set {}", s.name),
+                _ => "other".into(),
+            })
+            .collect();
+        assert_eq!(names, ["set s", "chain c", "chain d"]);
+        let TableItem::Chain(c) = &table.items[1] else {
+            panic!()
+        };
+        assert!(c.rules[0].origin.file_name().ends_with("chains.nft"));
+        assert_eq!(c.rules[0].origin.line, 4);
+        // Lowered: the included chain filters input and sees the included set.
+        let model = super::super::lower::lower(&rs);
+        let p = crate::model::Packet::parse("tcp 1.2.3.4:1000 10.0.0.1:22").unwrap();
+        let body = &model.filter("input").unwrap().body;
+        let d = crate::model::eval::evaluate(body, &p, &crate::model::eval::NoSymbols);
+        assert_eq!(d.verdict, crate::model::Action::Allow);
+        // A missing file inside a table is reported at the include.
+        std::fs::write(&main, "table ip t {\n include \"nope.nft\"\n}\n").unwrap();
+        let sf = SourceFile::new(
+            main.display().to_string(),
+            std::fs::read_to_string(&main).unwrap(),
+        );
+        let rs = parse_file(&sf, Some(&main));
+        assert!(rs
+            .issues
+            .iter()
+            .any(|i| i.message.contains("file not found") && i.origin.line == 2));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
