@@ -121,10 +121,27 @@ fn cpu_throughput(label: &str, bytes: usize, mut f: impl FnMut()) {
     );
 }
 
+/// One parse, tree dropped (what a `cpu ... parse` run costs), for profiles.
+#[inline(never)]
+fn parse_and_drop(text: &str) {
+    drop(std::hint::black_box(parse::parse_str("bench.nft", text)));
+}
+
 fn bench(c: &mut Criterion) {
     let big = largest();
     let big_text = std::fs::read_to_string(&big).expect("read");
     let gen_text = generated(100_000);
+    // `FWLINT_BENCH_PROFILE=1`: parse each input once and stop (for
+    // `valgrind --tool=callgrind`, which counts instructions repeatably).
+    // (`FWLINT_BENCH_PROFILE=real` or `=generated`: that input only.)
+    if let Some(which) = std::env::var_os("FWLINT_BENCH_PROFILE") {
+        for (label, text) in [("real", &big_text), ("generated", &gen_text)] {
+            if which == "1" || which == label {
+                parse_and_drop(text);
+            }
+        }
+        return;
+    }
     let gen_path =
         std::env::temp_dir().join(format!("fwlint-nft-bench-{}.nft", std::process::id()));
     std::fs::write(&gen_path, &gen_text).expect("write generated");

@@ -9,7 +9,7 @@ use super::lex::{
     AddrTok, PErr, PResult,
 };
 use crate::model::{Origin, SourceFile};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 /// Deepest nesting of sets / parentheses accepted (nft's own limit is lower).
@@ -24,7 +24,12 @@ pub const MAX_DEPTH: usize = 32;
 pub struct Cx<'a> {
     pub file: Arc<SourceFile>,
     pub text: &'a str,
+    /// This file's number in [`Ruleset::files`] (for [`Loc`]s).
+    pub file_no: u32,
     line: Cell<LineCache>,
+    /// Reused buffers for a rule's statements and a set's elements.
+    stmts: RefCell<Vec<Stmt<'a>>>,
+    elems: RefCell<Vec<SetElem<'a>>>,
 }
 
 /// The line holding the last origin's start.
@@ -36,8 +41,6 @@ struct LineCache {
     next: usize,
     /// 1-based line number.
     no: u32,
-    /// Whether the line is ASCII (columns are then byte distances).
-    ascii: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -46,11 +49,13 @@ impl<'a> Cx<'a> {
         let mut cx = Cx {
             file,
             text,
+            file_no: 0,
+            stmts: RefCell::new(Vec::new()),
+            elems: RefCell::new(Vec::new()),
             line: Cell::new(LineCache {
                 start: 0,
                 next: 0,
                 no: 1,
-                ascii: true,
             }),
         };
         cx.line = Cell::new(cx.line_at(0, 1));
@@ -58,21 +63,22 @@ impl<'a> Cx<'a> {
     }
     /// The line cache for the line starting at `start` with number `no`.
     fn line_at(&self, start: usize, no: u32) -> LineCache {
-        let b = self.text.as_bytes();
-        let end = b[start..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(b.len(), |p| start + p);
-        LineCache {
-            start,
-            next: if end < b.len() { end + 1 } else { usize::MAX },
-            no,
-            ascii: b[start..end].is_ascii(),
-        }
+        // `find` of a char searches with memchr.
+        let next = self.text[start..]
+            .find('\n')
+            .map_or(usize::MAX, |p| start + p + 1);
+        LineCache { start, next, no }
     }
     /// Byte offset of the sub-slice `s` in the file.
     pub fn off(&self, s: &str) -> usize {
         (s.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
+    }
+    /// Location of the text between `from` (start) and `to` (rest after
+    /// it): no line/column is computed.
+    pub fn loc(&self, from: &str, to: &str) -> Loc {
+        let a = self.off(from);
+        let b = self.off(to).max(a);
+        Loc::new(self.file_no, a..b)
     }
     /// Origin of the text between `from` (start) and `to` (rest after it).
     pub fn origin(&self, from: &str, to: &str) -> Origin {
@@ -93,19 +99,16 @@ impl<'a> Cx<'a> {
             return self.file.origin(span);
         }
         if start >= l.next {
-            let b = t.as_bytes();
-            let skipped = b[l.next..start].iter().filter(|&&c| c == b'\n').count();
-            let ls = b[..start]
-                .iter()
-                .rposition(|&c| c == b'\n')
-                .map_or(0, |p| p + 1);
-            l = self.line_at(ls, l.no + 1 + skipped as u32);
+            while start >= l.next {
+                l = self.line_at(l.next, l.no + 1);
+            }
             self.line.set(l);
         }
-        let column = if l.ascii {
-            start - l.start
+        let before = &t[l.start..start];
+        let column = if before.is_ascii() {
+            before.len()
         } else {
-            t[l.start..start].chars().count()
+            before.chars().count()
         };
         Origin {
             file: Arc::clone(&self.file),
@@ -123,91 +126,147 @@ pub fn at_rule_end(i: &str) -> bool {
 }
 
 /// Words that begin a statement (and end the free-form arguments of another).
-const STMT_WORDS: &[&str] = &[
-    "accept",
-    "drop",
-    "continue",
-    "return",
-    "jump",
-    "goto",
-    "queue",
-    "reject",
-    "counter",
-    "log",
-    "limit",
-    "quota",
-    "snat",
-    "dnat",
-    "masquerade",
-    "redirect",
-    "notrack",
-    "comment",
-    "meter",
-    "fwd",
-    "dup",
-    "tproxy",
-    "synproxy",
-];
+fn is_stmt_word(w: &str) -> bool {
+    matches!(
+        w,
+        "accept"
+            | "drop"
+            | "continue"
+            | "return"
+            | "jump"
+            | "goto"
+            | "queue"
+            | "reject"
+            | "counter"
+            | "log"
+            | "limit"
+            | "quota"
+            | "snat"
+            | "dnat"
+            | "masquerade"
+            | "redirect"
+            | "notrack"
+            | "comment"
+            | "meter"
+            | "fwd"
+            | "dup"
+            | "tproxy"
+            | "synproxy"
+    )
+}
 
 /// Statement words that can never be a value (`ct status dnat` is a value).
-const NOT_VALUES: &[&str] = &[
-    "accept", "drop", "continue", "return", "jump", "goto", "queue", "reject", "counter", "log",
-    "limit", "quota", "notrack", "comment", "meter",
-];
+fn is_not_value(w: &str) -> bool {
+    matches!(
+        w,
+        "accept"
+            | "drop"
+            | "continue"
+            | "return"
+            | "jump"
+            | "goto"
+            | "queue"
+            | "reject"
+            | "counter"
+            | "log"
+            | "limit"
+            | "quota"
+            | "notrack"
+            | "comment"
+            | "meter"
+    )
+}
 
 /// Bare meta keys (`iifname eth0` means `meta iifname eth0`).
-const BARE_META: &[&str] = &[
-    "iif",
-    "oif",
-    "iifname",
-    "oifname",
-    "iiftype",
-    "oiftype",
-    "iifgroup",
-    "oifgroup",
-    "iifkind",
-    "oifkind",
-    "mark",
-    "skuid",
-    "skgid",
-    "l4proto",
-    "nfproto",
-    "rtclassid",
-    "ibrname",
-    "obrname",
-    "ibriport",
-    "obriport",
-    "pkttype",
-    "cpu",
-    "cgroup",
-    "nftrace",
-    "secmark",
-    "priority",
-    "random",
-    "sdif",
-    "sdifname",
-    "time",
-    "day",
-    "hour",
-];
+fn is_bare_meta(w: &str) -> bool {
+    matches!(
+        w,
+        "iif"
+            | "oif"
+            | "iifname"
+            | "oifname"
+            | "iiftype"
+            | "oiftype"
+            | "iifgroup"
+            | "oifgroup"
+            | "iifkind"
+            | "oifkind"
+            | "mark"
+            | "skuid"
+            | "skgid"
+            | "l4proto"
+            | "nfproto"
+            | "rtclassid"
+            | "ibrname"
+            | "obrname"
+            | "ibriport"
+            | "obriport"
+            | "pkttype"
+            | "cpu"
+            | "cgroup"
+            | "nftrace"
+            | "secmark"
+            | "priority"
+            | "random"
+            | "sdif"
+            | "sdifname"
+            | "time"
+            | "day"
+            | "hour"
+    )
+}
 
 /// Protocols of payload expressions `PROTO FIELD`.
-const PAYLOAD_PROTOS: &[&str] = &[
-    "ip", "ip6", "tcp", "udp", "udplite", "sctp", "dccp", "th", "icmp", "icmpv6", "igmp", "ah",
-    "esp", "comp", "ether", "vlan", "arp", "gre", "ipcomp",
-];
+fn is_payload_proto(w: &str) -> bool {
+    matches!(
+        w,
+        "ip" | "ip6"
+            | "tcp"
+            | "udp"
+            | "udplite"
+            | "sctp"
+            | "dccp"
+            | "th"
+            | "icmp"
+            | "icmpv6"
+            | "igmp"
+            | "ah"
+            | "esp"
+            | "comp"
+            | "ether"
+            | "vlan"
+            | "arp"
+            | "gre"
+            | "ipcomp"
+    )
+}
 
 /// `PROTO KIND NAME [FIELD]` expressions (options, chunks) kept opaque.
 const SUB_HEADERS: &[(&str, &str)] = &[("tcp", "option"), ("ip", "option"), ("sctp", "chunk")];
 
 /// Extension-header and other expressions with fields fwlint does not decode.
-const OPAQUE_EXPRS: &[&str] = &[
-    "rt", "frag", "hbh", "dst", "mh", "srh", "exthdr", "vxlan", "geneve", "gretap", "dccp",
-];
+fn is_opaque_expr(w: &str) -> bool {
+    matches!(
+        w,
+        "rt" | "frag"
+            | "hbh"
+            | "dst"
+            | "mh"
+            | "srh"
+            | "exthdr"
+            | "vxlan"
+            | "geneve"
+            | "gretap"
+            | "dccp"
+    )
+}
 
 /// `rule := stmt+ ["comment" quoted]` — returns the rule without its origin.
-pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt>, Option<String>)> {
-    let mut stmts = Vec::new();
+pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt<'a>>, Option<Str<'a>>)> {
+    // Statements gather in a reused buffer, then move to a vector of exactly
+    // their number (a growing vector would allocate two or three times).
+    let mut stmts = cx.stmts.take();
+    stmts.clear();
     let mut comment = None;
     let mut i = i;
     loop {
@@ -215,9 +274,9 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt>, Option<
         if at_rule_end(j) {
             break;
         }
-        if let Ok((r, _)) = keyword("comment")(j) {
-            let (r, c) = quoted(sp(r))?;
-            comment = Some(c.to_string());
+        if peek_word(j) == Some("comment") {
+            let (r, c) = quoted(sp(&j["comment".len()..]))?;
+            comment = Some(c.into());
             i = r;
             continue;
         }
@@ -228,26 +287,30 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt>, Option<
     if stmts.is_empty() && comment.is_none() {
         return fail(sp(i), "a statement");
     }
-    Ok((i, (stmts, comment)))
+    let mut exact = Vec::with_capacity(stmts.len());
+    exact.append(&mut stmts);
+    cx.stmts.replace(stmts);
+    Ok((i, (exact, comment)))
 }
 
 /// `stmt := verdict | counter | log | reject | nat | queue | limit | quota |
 ///          set_stmt | meter | other_stmt | match`
-pub fn stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Stmt> {
+pub fn stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Stmt<'a>> {
     let start = sp(i);
     let (r, kind) = stmt_kind(cx, start)?;
     Ok((
         r,
         Stmt {
             kind,
-            origin: cx.origin(start, r),
+            loc: cx.loc(start, r),
         },
     ))
 }
 
-fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
+fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
     let w = peek_word(i).unwrap_or("");
-    let after = || word(i).map(|(r, _)| r).unwrap_or(i);
+    let rest = &i[w.len()..];
+    let after = || rest;
     match w {
         "jump" | "goto" if sp(after()).starts_with('{') => {
             let (r, rules) = anon_chain(cx, &sp(after())[1..])?;
@@ -273,7 +336,7 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
                     Ok((
                         r3,
                         StmtKind::Reject {
-                            with: Some(a.to_string()),
+                            with: Some(a.into()),
                         },
                     ))
                 }
@@ -292,36 +355,21 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
                 r,
                 StmtKind::Nat {
                     kind,
-                    args: a.to_string(),
+                    args: a.into(),
                 },
             ))
         }
         "queue" => {
             let (r, a) = args(after())?;
-            Ok((
-                r,
-                StmtKind::Queue {
-                    args: a.to_string(),
-                },
-            ))
+            Ok((r, StmtKind::Queue { args: a.into() }))
         }
         "limit" => {
             let (r, a) = args(after())?;
-            Ok((
-                r,
-                StmtKind::Limit {
-                    args: a.to_string(),
-                },
-            ))
+            Ok((r, StmtKind::Limit { args: a.into() }))
         }
         "quota" => {
             let (r, a) = args(after())?;
-            Ok((
-                r,
-                StmtKind::Quota {
-                    args: a.to_string(),
-                },
-            ))
+            Ok((r, StmtKind::Quota { args: a.into() }))
         }
         "notrack" => Ok((after(), StmtKind::Notrack)),
         "set" | "add" | "update" | "delete" if sp(after()).starts_with('@') => {
@@ -330,8 +378,8 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
             Ok((
                 r,
                 StmtKind::SetUpdate {
-                    op: w.to_string(),
-                    set: set.to_string(),
+                    op: w.into(),
+                    set: set.into(),
                     key,
                 },
             ))
@@ -347,19 +395,14 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
         }
         "meter" | "fwd" | "dup" | "tproxy" | "synproxy" | "xt" | "flow" | "tunnel" => {
             let (r, _) = args(after())?;
-            Ok((
-                r,
-                StmtKind::Other {
-                    keyword: w.to_string(),
-                },
-            ))
+            Ok((r, StmtKind::Other { keyword: w.into() }))
         }
         _ => match_stmt(cx, i),
     }
 }
 
 /// `anon_chain := "{" (rule blanks_sep)* "}"` (after `jump`/`goto`).
-fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Rule>> {
+fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Rule<'a>>> {
     let mut out = Vec::new();
     let mut i = i;
     loop {
@@ -384,7 +427,7 @@ fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Rule>> {
 
 /// `update_key := "{" lhs (token)* "}"` — the key of a set update is a packet
 /// expression, followed by element options (`timeout 10s`, `counter`, `limit ...`).
-fn update_key<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
+fn update_key<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
     let s = sp(i);
     let Some(t) = s.strip_prefix('{') else {
         return fail(s, "'{'");
@@ -403,7 +446,7 @@ fn update_key<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
 }
 
 /// `verdict := "accept" | "drop" | "continue" | "return" | ("jump"|"goto") name`
-pub fn verdict(i: &str) -> PResult<'_, Verdict> {
+pub fn verdict(i: &str) -> PResult<'_, Verdict<'_>> {
     let s = sp(i);
     let (r, w) = word(s)?;
     Ok(match w {
@@ -415,8 +458,8 @@ pub fn verdict(i: &str) -> PResult<'_, Verdict> {
         "jump" | "goto" => {
             let t = sp(r);
             let (r2, n) = match variable(t) {
-                Ok((r2, v)) => (r2, format!("${v}")),
-                Err(_) => name(t).map(|(r2, n)| (r2, n.to_string()))?,
+                Ok((r2, _)) => (r2, Str::Borrowed(&t[..t.len() - r2.len()])),
+                Err(_) => name(t).map(|(r2, n)| (r2, n.into()))?,
             };
             (
                 r2,
@@ -437,7 +480,7 @@ pub fn verdict(i: &str) -> PResult<'_, Verdict> {
 }
 
 /// `counter := "counter" ["packets" number "bytes" number | "name" name]`
-fn counter(i: &str) -> PResult<'_, StmtKind> {
+fn counter(i: &str) -> PResult<'_, StmtKind<'_>> {
     let mut packets = None;
     let mut bytes = None;
     let mut cname = None;
@@ -458,15 +501,10 @@ fn counter(i: &str) -> PResult<'_, StmtKind> {
             Some("name") => {
                 let t = sp(keyword("name")(s)?.0);
                 let r = match name(t) {
-                    Ok((r, _))
-                        if at_rule_end(r)
-                            || peek_word(sp(r)).is_some_and(|w| STMT_WORDS.contains(&w)) =>
-                    {
-                        r
-                    }
+                    Ok((r, _)) if at_rule_end(r) || peek_word(sp(r)).is_some_and(is_stmt_word) => r,
                     _ => args(t)?.0,
                 };
-                cname = Some(t[..t.len() - r.len()].to_string());
+                cname = Some(t[..t.len() - r.len()].into());
                 i = r;
             }
             _ => break,
@@ -483,7 +521,7 @@ fn counter(i: &str) -> PResult<'_, StmtKind> {
 }
 
 /// `log := "log" (("prefix"|"level"|"group"|"snaplen"|"queue-threshold"|"flags") value)*`
-fn log(i: &str) -> PResult<'_, StmtKind> {
+fn log(i: &str) -> PResult<'_, StmtKind<'_>> {
     let mut options = Vec::new();
     let mut i = i;
     loop {
@@ -492,7 +530,7 @@ fn log(i: &str) -> PResult<'_, StmtKind> {
             Some(k @ ("prefix" | "level" | "group" | "snaplen" | "queue-threshold")) => {
                 let r = sp(word(s)?.0);
                 let (r, v) = alt_value_text(r)?;
-                options.push((k.to_string(), v.to_string()));
+                options.push((k.into(), v.into()));
                 i = r;
             }
             Some("flags") => {
@@ -501,7 +539,7 @@ fn log(i: &str) -> PResult<'_, StmtKind> {
                     r = sp(word(r)?.0);
                 }
                 let (r, v) = comma_words(r)?;
-                options.push(("flags".to_string(), v.to_string()));
+                options.push(("flags".into(), v.into()));
                 i = r;
             }
             _ => break,
@@ -547,7 +585,7 @@ pub fn args(i: &str) -> PResult<'_, &str> {
             break;
         }
         if let Some(w) = peek_word(s) {
-            if STMT_WORDS.contains(&w) {
+            if is_stmt_word(w) {
                 break;
             }
         }
@@ -604,7 +642,7 @@ fn skip_token(s: &str) -> Result<&str, nom::Err<PErr<'_>>> {
 }
 
 /// `match := lhs ( "set" rhs | "vmap" (set | setref) | [relop] rhs ["/" rhs_list] )`
-fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
+fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
     let (r, left) = lhs(cx, i)?;
     let s = sp(r);
     if let Ok((r, _)) = keyword("set")(s) {
@@ -624,10 +662,10 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
         let t = sp(r);
         let (r, map) = if t.starts_with('@') {
             let (r, n) = setref(t)?;
-            (r, Expr::SetRef(n.to_string()))
+            (r, Expr::SetRef(n.into()))
         } else if t.starts_with('$') {
             let (r, n) = variable(t)?;
-            (r, Expr::Variable(n.to_string()))
+            (r, Expr::Variable(n.into()))
         } else {
             braced_expr(cx, t, 0)?
         };
@@ -653,7 +691,11 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind> {
 }
 
 /// `first` alone, or `first` and the `rest` that followed it, wrapped by `make`.
-fn join(first: Expr, mut rest: Vec<Expr>, make: fn(Vec<Expr>) -> Expr) -> Expr {
+fn join<'a>(
+    first: Expr<'a>,
+    mut rest: Vec<Expr<'a>>,
+    make: fn(Vec<Expr<'a>>) -> Expr<'a>,
+) -> Expr<'a> {
     if rest.is_empty() {
         return first;
     }
@@ -694,7 +736,7 @@ fn relop(i: &str) -> (&str, RelOp) {
 }
 
 /// `lhs := lhs_primary ("." lhs_primary)* [binop operand]*`
-pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
+pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
     let (mut r, first) = lhs_primary(i)?;
     let mut parts: Vec<Expr> = Vec::new();
     loop {
@@ -749,7 +791,7 @@ pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
 }
 
 /// `operand := "(" value ("|" value)* ")" | value_list`
-fn operand<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+fn operand<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let s = sp(i);
     if let Some(t) = s.strip_prefix('(') {
         let mut items = Vec::new();
@@ -781,7 +823,7 @@ fn operand<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 
 /// `lhs_primary := "meta" key | meta_key | "ct" [dir] key | PROTO field
 ///                | fib | socket | osf | rt | ipsec | numgen | hash | raw_payload`
-pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
+pub fn lhs_primary(i: &str) -> PResult<'_, Expr<'_>> {
     let s = sp(i);
     if s.starts_with('@') {
         // Raw payload `@nh,16,8`.
@@ -792,32 +834,32 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
         return Ok((
             &s[n..],
             Expr::Unknown {
-                text: s[..n].to_string(),
+                text: s[..n].into(),
             },
         ));
     }
     if s.starts_with('"') {
         let (r, q) = quoted(s)?;
-        return Ok((r, Expr::String(q.to_string())));
+        return Ok((r, Expr::String(q.into())));
     }
     let (r, w) = match word(s) {
         Ok(x) => x,
         Err(_) => return fail(s, "a statement or a match expression"),
     };
     let unknown = |r: &str| Expr::Unknown {
-        text: s[..s.len() - r.len()].to_string(),
+        text: s[..s.len() - r.len()].into(),
     };
     match w {
         "meta" => {
             let (r2, k) = word(sp(r))?;
-            Ok((r2, Expr::Meta { key: k.to_string() }))
+            Ok((r2, Expr::Meta { key: k.into() }))
         }
-        _ if BARE_META.contains(&w) => Ok((r, Expr::Meta { key: w.to_string() })),
+        _ if is_bare_meta(w) => Ok((r, Expr::Meta { key: w.into() })),
         "ct" => {
             let (mut r2, mut k) = word(sp(r))?;
             let mut dir = None;
             if matches!(k, "original" | "reply") {
-                dir = Some(k.to_string());
+                dir = Some(k.into());
                 let (r3, k2) = word(sp(r2))?;
                 r2 = r3;
                 k = k2;
@@ -835,13 +877,7 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
                 let (r3, _) = number(sp(r3))?;
                 return Ok((r3, unknown(r3)));
             }
-            Ok((
-                r2,
-                Expr::Ct {
-                    key: k.to_string(),
-                    dir,
-                },
-            ))
+            Ok((r2, Expr::Ct { key: k.into(), dir }))
         }
         _ if SUB_HEADERS
             .iter()
@@ -850,17 +886,17 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
             let (r2, _) = word(sp(r))?;
             let (mut r2, _) = name(sp(r2))?;
             if let Some(f) = peek_word(sp(r2)) {
-                if !NOT_VALUES.contains(&f) && !is_value_word(f) && !matches!(f, "set" | "vmap") {
+                if !is_not_value(f) && !is_value_word(f) && !matches!(f, "set" | "vmap") {
                     r2 = word(sp(r2))?.0;
                 }
             }
             Ok((r2, unknown(r2)))
         }
-        _ if OPAQUE_EXPRS.contains(&w) && w != "dccp" => {
+        _ if is_opaque_expr(w) && w != "dccp" => {
             let mut r2 = r;
             for _ in 0..3 {
                 match word(sp(r2)) {
-                    Ok((r3, f)) if !STMT_WORDS.contains(&f) && !is_value_word(f) => r2 = r3,
+                    Ok((r3, f)) if !is_stmt_word(f) && !is_value_word(f) => r2 = r3,
                     _ => break,
                 }
                 if peek_word(sp(r2)).is_none() {
@@ -869,14 +905,14 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr> {
             }
             Ok((r2, unknown(r2)))
         }
-        _ if PAYLOAD_PROTOS.contains(&w) || w == "dccp" => {
+        _ if is_payload_proto(w) || w == "dccp" => {
             let (r2, f) =
                 word(sp(r)).map_err(|_| nom::Err::Error(PErr::new(sp(r), "a header field")))?;
             Ok((
                 r2,
                 Expr::Payload {
-                    proto: w.to_string(),
-                    field: f.to_string(),
+                    proto: w.into(),
+                    field: f.into(),
                 },
             ))
         }
@@ -959,20 +995,20 @@ fn is_value_word(w: &str) -> bool {
 }
 
 /// `rhs := set | setref | list`
-pub fn rhs<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+pub fn rhs<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let s = sp(i);
     if s.starts_with('{') {
         return braced_expr(cx, s, depth);
     }
     if s.starts_with('@') {
         let (r, n) = setref(s)?;
-        return Ok((r, Expr::SetRef(n.to_string())));
+        return Ok((r, Expr::SetRef(n.into())));
     }
     list(cx, s, depth)
 }
 
 /// `list := concat ("," concat)*`
-fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (mut r, first) = concat(cx, i, depth)?;
     // Most values are single: the vector is only built for a second one.
     let mut items: Vec<Expr> = Vec::new();
@@ -991,7 +1027,7 @@ fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 }
 
 /// `concat := bitor ("." bitor)*`
-pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (mut r, first) = bitor(cx, i, depth)?;
     let mut parts: Vec<Expr> = Vec::new();
     loop {
@@ -1009,7 +1045,8 @@ pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 }
 
 /// `bitor := range ("|" range)*` — flag values combined (`fin | ack`).
-fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+#[inline(always)]
+fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (mut r, mut e) = range(cx, i, depth)?;
     loop {
         let s = sp(r);
@@ -1029,7 +1066,8 @@ fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 }
 
 /// `range := prefix ["-" prefix]`
-fn range<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+#[inline(always)]
+fn range<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (r, lo) = prefix(cx, i, depth)?;
     let s = sp(r);
     if let Some(t) = s.strip_prefix('-') {
@@ -1040,7 +1078,8 @@ fn range<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 }
 
 /// `prefix := value ["/" number]` (only after an address or a variable).
-fn prefix<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+#[inline(always)]
+fn prefix<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (r, v) = value(cx, i, depth)?;
     if matches!(v, Expr::Addr(_) | Expr::Variable(_)) {
         if let Some(t) = r.strip_prefix('/') {
@@ -1055,7 +1094,7 @@ fn prefix<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
 }
 
 /// `value := variable | addr | number | quoted | "*" | "(" concat ")" | verdict | word`
-pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     if depth > MAX_DEPTH {
         return fail(i, "less deeply nested values");
     }
@@ -1063,17 +1102,17 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
     match s.as_bytes().first() {
         Some(b'$') => {
             let (r, n) = variable(s)?;
-            return Ok((r, Expr::Variable(n.to_string())));
+            return Ok((r, Expr::Variable(n.into())));
         }
         Some(b'"') => {
             let (r, q) = quoted(s)?;
-            return Ok((r, Expr::String(q.to_string())));
+            return Ok((r, Expr::String(q.into())));
         }
         Some(b'*') => return Ok((&s[1..], Expr::Wildcard)),
         Some(b'{') => return braced_expr(cx, s, depth + 1),
         Some(b'@') => {
             let (r, n) = setref(s)?;
-            return Ok((r, Expr::SetRef(n.to_string())));
+            return Ok((r, Expr::SetRef(n.into())));
         }
         Some(b'(') => {
             let (r, e) = list(cx, &s[1..], depth + 1)?;
@@ -1090,7 +1129,7 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
             r,
             match a {
                 AddrTok::Ip(ip) => Expr::Addr(ip),
-                AddrTok::Mac(m) => Expr::Symbol(m.to_string()),
+                AddrTok::Mac(m) => Expr::Symbol(m.into()),
             },
         ));
     }
@@ -1100,7 +1139,7 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
     if let Some(t) = s.strip_prefix('-') {
         // A negative number (priorities in defines): kept as text.
         if let Ok((r, _)) = number(t) {
-            return Ok((r, Expr::Symbol(s[..s.len() - r.len()].to_string())));
+            return Ok((r, Expr::Symbol(s[..s.len() - r.len()].into())));
         }
     }
     if matches!(peek_word(s), Some("jump" | "goto")) {
@@ -1108,22 +1147,22 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
         return Ok((r, Expr::Verdict(v)));
     }
     match word(s) {
-        Ok((_, w)) if NOT_VALUES.contains(&w) => {
+        Ok((_, w)) if is_not_value(w) => {
             fail(s, "a value (address, number, name, set or $variable)")
         }
-        Ok((r, w)) => Ok((r, Expr::Symbol(w.to_string()))),
+        Ok((r, w)) => Ok((r, Expr::Symbol(w.into()))),
         Err(_) => fail(s, "a value (address, number, name, set or $variable)"),
     }
 }
 
 /// `braced := "{" [elem ("," elem)* [","]] "}"` — an anonymous set or map.
-pub fn braced_expr<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+pub fn braced_expr<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     let (r, elems) = elements(cx, i, depth)?;
     Ok((r, Expr::Set(elems)))
 }
 
 /// `elements := "{" blanks [elem (blanks "," blanks elem)* [","]] blanks "}"`
-pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Vec<SetElem>> {
+pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Vec<SetElem<'a>>> {
     if depth > MAX_DEPTH {
         return fail(i, "less deeply nested sets");
     }
@@ -1131,11 +1170,16 @@ pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Vec<Se
     let Some(mut r) = s.strip_prefix('{') else {
         return fail(s, "'{'");
     };
-    let mut out = Vec::new();
+    // As in `rule_body`: a reused buffer, then a vector of the exact size.
+    let mut out = cx.elems.take();
+    out.clear();
     loop {
         let t = super::lex::spnl(r);
         if let Some(t2) = t.strip_prefix('}') {
-            return Ok((t2, out));
+            let mut exact = Vec::with_capacity(out.len());
+            exact.append(&mut out);
+            cx.elems.replace(out);
+            return Ok((t2, exact));
         }
         if let Some(t2) = t.strip_prefix(',') {
             r = t2;
@@ -1157,32 +1201,29 @@ pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Vec<Se
 /// `elem := concat [":" (verdict | concat)] elem_option*`
 /// `elem_option := "timeout" time | "expires" time | "comment" quoted
 ///               | "counter" ["packets" number "bytes" number]`
-pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem> {
+pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem<'a>> {
     let start = sp(i);
     let (mut r, key) = concat(cx, start, depth)?;
     let mut options = Vec::new();
     let mut value_e = None;
-    let opts = |r: &'a str, options: &mut Vec<(String, String)>| -> PResult<'a, ()> {
+    let opts = |r: &'a str, options: &mut Vec<(Str<'a>, Str<'a>)>| -> PResult<'a, ()> {
         let mut r = r;
         loop {
             let t = sp(r);
             match peek_word(t) {
                 Some(k @ ("timeout" | "expires")) => {
                     let (r2, v) = time_text(sp(word(t)?.0))?;
-                    options.push((k.to_string(), v.to_string()));
+                    options.push((k.into(), v.into()));
                     r = r2;
                 }
                 Some("comment") => {
                     let (r2, v) = quoted(sp(word(t)?.0))?;
-                    options.push(("comment".to_string(), v.to_string()));
+                    options.push(("comment".into(), v.into()));
                     r = r2;
                 }
                 Some("counter") => {
                     let (r2, _) = counter(word(t)?.0)?;
-                    options.push((
-                        "counter".to_string(),
-                        t[..t.len() - r2.len()].trim().to_string(),
-                    ));
+                    options.push(("counter".into(), t[..t.len() - r2.len()].trim().into()));
                     r = r2;
                 }
                 Some(k @ ("limit" | "quota" | "ct")) => {
@@ -1194,10 +1235,7 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem> {
                         }
                         r2 = skip_token(u)?;
                     }
-                    options.push((
-                        k.to_string(),
-                        t[k.len()..t.len() - r2.len()].trim().to_string(),
-                    ));
+                    options.push((k.into(), t[k.len()..t.len() - r2.len()].trim().into()));
                     r = r2;
                 }
                 _ => return Ok((r, ())),
@@ -1217,7 +1255,7 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem> {
         } else {
             concat(cx, u, depth)?
         };
-        value_e = Some(v);
+        value_e = Some(Box::new(v));
         r = opts(r2, &mut options)?.0;
     }
     Ok((
@@ -1226,7 +1264,7 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem> {
             key,
             value: value_e,
             options,
-            origin: cx.origin(start, r),
+            loc: cx.loc(start, r),
         },
     ))
 }
@@ -1261,7 +1299,7 @@ mod tests {
         }
     }
 
-    fn rule(text: &'static str) -> Vec<StmtKind> {
+    fn rule(text: &'static str) -> Vec<StmtKind<'static>> {
         let c = cx(text);
         let (r, (stmts, _)) = rule_body(&c, text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
         assert!(at_rule_end(r), "left {r:?}");
@@ -1330,7 +1368,7 @@ mod tests {
                 map: Expr::Set(e), ..
             } => {
                 assert!(
-                    matches!(e[1].value, Some(Expr::Verdict(Verdict::Jump(ref c))) if c == "web")
+                    matches!(e[1].value.as_deref(), Some(Expr::Verdict(Verdict::Jump(c))) if c == "web")
                 );
             }
             o => panic!("{o:?}"),

@@ -280,7 +280,7 @@ pub fn load(input: &Input) -> Result<RuleSet, LoadError> {
 /// Parse a `nft -j` document into the syntax tree. A text that is not JSON at
 /// all, or has no `nftables` array, is unusable ([`LoadError`]); problems inside
 /// are [`Issue`]s.
-pub fn parse(file: &Arc<SourceFile>) -> Result<Ruleset, LoadError> {
+pub fn parse(file: &Arc<SourceFile>) -> Result<Ruleset<'static>, LoadError> {
     let root = scan(&file.text).map_err(|(at, msg)| {
         let mut e = LoadError::new(&file.name, format!("not valid JSON: {msg}"));
         let end = (at + 1).min(file.text.len());
@@ -300,7 +300,10 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Ruleset, LoadError> {
     };
     let mut w = Walker {
         file: file.clone(),
-        out: Ruleset::default(),
+        out: Ruleset {
+            files: vec![file.clone()],
+            ..Ruleset::default()
+        },
     };
     for item in items {
         w.item(item);
@@ -310,7 +313,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Ruleset, LoadError> {
 
 struct Walker {
     file: Arc<SourceFile>,
-    out: Ruleset,
+    out: Ruleset<'static>,
 }
 
 const COMMANDS: [&str; 10] = [
@@ -320,6 +323,11 @@ const COMMANDS: [&str; 10] = [
 impl Walker {
     fn origin(&self, v: &JVal) -> Origin {
         self.file.origin(v.span.clone())
+    }
+
+    /// The location of `v` (the JSON file is file 0 of the tree).
+    fn loc(&self, v: &JVal) -> Loc {
+        Loc::new(0, v.span.clone())
     }
 
     fn issue(&mut self, level: Level, message: String, v: &JVal) {
@@ -392,7 +400,10 @@ impl Walker {
                         items: Vec::new(),
                         origin: self.origin(whole),
                     };
-                    self.out.commands.push(Command::Table { op: add, table });
+                    self.out.commands.push(Command::Table {
+                        op: add,
+                        table: Box::new(table),
+                    });
                 }
                 None => self.bad_ref("table", body),
             },
@@ -404,7 +415,7 @@ impl Walker {
                 self.out.commands.push(Command::Chain {
                     op: add,
                     table,
-                    chain,
+                    chain: Box::new(chain),
                 });
             }
             ("add" | "create" | "insert" | "replace", "rule") => self.rule(verb, body, whole),
@@ -416,7 +427,7 @@ impl Walker {
                     Some(set) => self.out.commands.push(Command::Set {
                         op: add,
                         table,
-                        set,
+                        set: Box::new(set),
                     }),
                     None => self.bad_ref(obj, body),
                 }
@@ -431,13 +442,13 @@ impl Walker {
                     _ => ElementOp::Add,
                 };
                 let elements = self.elements(body.get("elem"));
-                let origin = self.origin(whole);
+                let loc = self.loc(whole);
                 self.out.commands.push(Command::Element {
                     op,
                     table,
-                    set: set.to_string(),
+                    set: set.to_string().into(),
                     elements,
-                    origin,
+                    loc,
                 });
             }
             ("flush" | "delete" | "destroy", _) => {
@@ -494,22 +505,22 @@ impl Walker {
     }
 
     /// The table an object names itself (`{"family", "name"}`).
-    fn table_ref(&self, v: &JVal) -> Option<TableRef> {
+    fn table_ref(&self, v: &JVal) -> Option<TableRef<'static>> {
         Some(TableRef {
             family: self.family(v)?,
-            name: v.get_str("name")?.to_string(),
+            name: v.get_str("name")?.to_string().into(),
         })
     }
 
     /// The table an object lives in (`{"family", "table"}`).
-    fn table_of(&self, v: &JVal) -> Option<TableRef> {
+    fn table_of(&self, v: &JVal) -> Option<TableRef<'static>> {
         Some(TableRef {
             family: self.family(v)?,
-            name: v.get_str("table")?.to_string(),
+            name: v.get_str("table")?.to_string().into(),
         })
     }
 
-    fn target(&mut self, obj: &str, body: &JVal) -> Target {
+    fn target(&mut self, obj: &str, body: &JVal) -> Target<'static> {
         let t = match obj {
             "ruleset" => Some(Target::Ruleset(
                 body.get_str("family").and_then(TableFamily::from_name),
@@ -518,14 +529,14 @@ impl Walker {
             "chain" => self.table_of(body).and_then(|table| {
                 Some(Target::Chain(ChainRef {
                     table,
-                    chain: body.get_str("name")?.to_string(),
+                    chain: body.get_str("name")?.to_string().into(),
                 }))
             }),
             "rule" => self.table_of(body).and_then(|table| {
                 Some(Target::Rule {
                     chain: ChainRef {
                         table,
-                        chain: body.get_str("chain")?.to_string(),
+                        chain: body.get_str("chain")?.to_string().into(),
                     },
                     handle: body.get_u64("handle")?,
                 })
@@ -533,9 +544,15 @@ impl Walker {
             "set" | "map" => self.table_of(body).and_then(|table| {
                 let name = body.get_str("name")?.to_string();
                 Some(if obj == "set" {
-                    Target::Set { table, name }
+                    Target::Set {
+                        table,
+                        name: name.into(),
+                    }
                 } else {
-                    Target::Map { table, name }
+                    Target::Map {
+                        table,
+                        name: name.into(),
+                    }
                 })
             }),
             _ => None,
@@ -543,7 +560,7 @@ impl Walker {
         t.unwrap_or_else(|| Target::Other(format!("{obj} {}", self.raw(body))))
     }
 
-    fn chain(&mut self, name: &str, body: &JVal, whole: &JVal) -> Chain {
+    fn chain(&mut self, name: &str, body: &JVal, whole: &JVal) -> Chain<'static> {
         let origin = self.origin(whole);
         let hook = body.get_str("hook").map(|h| {
             let prio = body.get("prio");
@@ -557,7 +574,11 @@ impl Walker {
             };
             let mut devices = Vec::new();
             if let Some(d) = body.get("dev") {
-                devices = d.strings().into_iter().map(Expr::String).collect();
+                devices = d
+                    .strings()
+                    .into_iter()
+                    .map(|x| Expr::String(x.into()))
+                    .collect();
             }
             BaseHook {
                 chain_type: body.get_str("type").unwrap_or("filter").to_string(),
@@ -577,13 +598,15 @@ impl Walker {
             value: match p.str() {
                 Some("drop") => Expr::Verdict(Verdict::Drop),
                 Some("accept") => Expr::Verdict(Verdict::Accept),
-                Some(s) => Expr::Symbol(s.to_string()),
-                None => Expr::Unknown { text: self.raw(p) },
+                Some(s) => Expr::Symbol(s.to_string().into()),
+                None => Expr::Unknown {
+                    text: self.raw(p).into(),
+                },
             },
             origin: self.origin(p),
         });
         Chain {
-            name: name.to_string(),
+            name: name.to_string().into(),
             hook,
             policy,
             comment: body.get_str("comment").map(str::to_string),
@@ -600,7 +623,7 @@ impl Walker {
         };
         let chain = ChainRef {
             table,
-            chain: chain.to_string(),
+            chain: chain.to_string().into(),
         };
         let mut stmts = Vec::new();
         match body.get("expr").map(|e| &e.kind) {
@@ -642,7 +665,7 @@ impl Walker {
         };
         let rule = Rule {
             stmts,
-            comment: body.get_str("comment").map(str::to_string),
+            comment: body.get_str("comment").map(str::to_string).map(Into::into),
             handle: body.get_u64("handle"),
             origin: self.origin(whole),
         };
@@ -650,11 +673,11 @@ impl Walker {
             op,
             chain,
             position,
-            rule,
+            rule: Box::new(rule),
         });
     }
 
-    fn set_decl(&mut self, is_map: bool, body: &JVal, whole: &JVal) -> Option<SetDecl> {
+    fn set_decl(&mut self, is_map: bool, body: &JVal, whole: &JVal) -> Option<SetDecl<'static>> {
         let name = body.get_str("name")?.to_string();
         let mut key_type = Vec::new();
         let mut key_typeof = Vec::new();
@@ -685,7 +708,7 @@ impl Walker {
             settings.push(("stmt".into(), self.raw(s)));
         }
         Some(SetDecl {
-            name,
+            name: name.into(),
             is_map,
             key_type,
             key_typeof,
@@ -701,7 +724,7 @@ impl Walker {
 
     /// Set or map elements: plain values, `{"elem": {"val": ..., options}}`, and
     /// `[key, value]` pairs for maps.
-    fn elements(&mut self, v: Option<&JVal>) -> Vec<SetElem> {
+    fn elements(&mut self, v: Option<&JVal>) -> Vec<SetElem<'static>> {
         let Some(v) = v else { return Vec::new() };
         match &v.kind {
             JKind::Arr(a) => a.iter().map(|e| self.element(e)).collect(),
@@ -709,13 +732,13 @@ impl Walker {
         }
     }
 
-    fn element(&mut self, e: &JVal) -> SetElem {
-        let origin = self.origin(e);
+    fn element(&mut self, e: &JVal) -> SetElem<'static> {
+        let loc = self.loc(e);
         if let JKind::Arr(pair) = &e.kind {
             if pair.len() == 2 {
                 let mut el = self.element(&pair[0]);
-                el.value = Some(self.expr(&pair[1]));
-                el.origin = origin;
+                el.value = Some(Box::new(self.expr(&pair[1])));
+                el.loc = loc;
                 return el;
             }
         }
@@ -739,25 +762,30 @@ impl Walker {
             return SetElem {
                 key,
                 value: None,
-                options,
-                origin,
+                options: options
+                    .into_iter()
+                    .map(|(k, v)| (k.into(), v.into()))
+                    .collect(),
+                loc,
             };
         }
         SetElem {
             key: self.expr(e),
             value: None,
             options: Vec::new(),
-            origin,
+            loc,
         }
     }
 
     /// An expression of the schema.
-    fn expr(&mut self, v: &JVal) -> Expr {
+    fn expr(&mut self, v: &JVal) -> Expr<'static> {
         match &v.kind {
             JKind::Str(s) => string_expr(s),
             JKind::Num(n) => match n.parse::<u128>() {
                 Ok(n) => Expr::Number(n),
-                Err(_) => Expr::Unknown { text: n.clone() },
+                Err(_) => Expr::Unknown {
+                    text: n.clone().into(),
+                },
             },
             JKind::Bool(true) => Expr::Symbol("exists".into()),
             JKind::Bool(false) => Expr::Symbol("missing".into()),
@@ -775,12 +803,12 @@ impl Walker {
         }
     }
 
-    fn tagged_expr(&mut self, key: &str, body: &JVal, whole: &JVal) -> Expr {
+    fn tagged_expr(&mut self, key: &str, body: &JVal, whole: &JVal) -> Expr<'static> {
         match key {
             "payload" => match (body.get_str("protocol"), body.get_str("field")) {
                 (Some(p), Some(f)) => Expr::Payload {
-                    proto: p.to_string(),
-                    field: f.to_string(),
+                    proto: p.to_string().into(),
+                    field: f.to_string().into(),
                 },
                 _ => {
                     let text = format!(
@@ -789,17 +817,19 @@ impl Walker {
                         body.get_u64("offset").unwrap_or(0),
                         body.get_u64("len").unwrap_or(0)
                     );
-                    Expr::Unknown { text }
+                    Expr::Unknown { text: text.into() }
                 }
             },
             "meta" => match body.get_str("key") {
-                Some(k) => Expr::Meta { key: k.to_string() },
+                Some(k) => Expr::Meta {
+                    key: k.to_string().into(),
+                },
                 None => self.unknown_expr(key, whole),
             },
             "ct" => match body.get_str("key") {
                 Some(k) => Expr::Ct {
-                    key: k.to_string(),
-                    dir: body.get_str("dir").map(str::to_string),
+                    key: k.to_string().into(),
+                    dir: body.get_str("dir").map(str::to_string).map(Into::into),
                 },
                 None => self.unknown_expr(key, whole),
             },
@@ -883,7 +913,7 @@ impl Walker {
                 ];
                 if KNOWN.contains(&key) {
                     Expr::Unknown {
-                        text: render_unknown(key, body, &self.file.text),
+                        text: render_unknown(key, body, &self.file.text).into(),
                     }
                 } else {
                     self.unknown_expr(key, whole)
@@ -893,30 +923,32 @@ impl Walker {
     }
 
     /// An expression the schema does not define: kept as its JSON text, warned.
-    fn unknown_expr(&mut self, what: &str, v: &JVal) -> Expr {
+    fn unknown_expr(&mut self, what: &str, v: &JVal) -> Expr<'static> {
         self.issue(
             Level::Warning,
             format!("unknown nft JSON expression `{what}`: kept as an opaque match"),
             v,
         );
-        Expr::Unknown { text: self.raw(v) }
+        Expr::Unknown {
+            text: self.raw(v).into(),
+        }
     }
 
-    fn verdict(&self, key: &str, body: &JVal) -> Option<Verdict> {
+    fn verdict(&self, key: &str, body: &JVal) -> Option<Verdict<'static>> {
         Some(match key {
             "accept" => Verdict::Accept,
             "drop" => Verdict::Drop,
             "continue" => Verdict::Continue,
             "return" => Verdict::Return,
-            "jump" => Verdict::Jump(body.get_str("target")?.to_string()),
-            "goto" => Verdict::Goto(body.get_str("target")?.to_string()),
+            "jump" => Verdict::Jump(body.get_str("target")?.to_string().into()),
+            "goto" => Verdict::Goto(body.get_str("target")?.to_string().into()),
             _ => return None,
         })
     }
 
     /// One statement of a rule's `expr` array.
-    fn stmt(&mut self, v: &JVal) -> Stmt {
-        let origin = self.origin(v);
+    fn stmt(&mut self, v: &JVal) -> Stmt<'static> {
+        let loc = self.loc(v);
         let kind = match v.tagged() {
             Some((key, body)) => self.stmt_kind(key, body, v),
             None => {
@@ -926,14 +958,14 @@ impl Walker {
                     v,
                 );
                 StmtKind::Other {
-                    keyword: self.raw(v),
+                    keyword: self.raw(v).into(),
                 }
             }
         };
-        Stmt { kind, origin }
+        Stmt { kind, loc }
     }
 
-    fn stmt_kind(&mut self, key: &str, body: &JVal, whole: &JVal) -> StmtKind {
+    fn stmt_kind(&mut self, key: &str, body: &JVal, whole: &JVal) -> StmtKind<'static> {
         let args = |w: &Walker| match &body.kind {
             JKind::Null => String::new(),
             _ => w.raw(body),
@@ -984,12 +1016,14 @@ impl Walker {
                             body,
                         );
                         StmtKind::Other {
-                            keyword: key.into(),
+                            keyword: key.to_string().into(),
                         }
                     }
                 }
             }
-            "queue" => StmtKind::Queue { args: args(self) },
+            "queue" => StmtKind::Queue {
+                args: args(self).into(),
+            },
             "vmap" => match (body.get("key"), body.get("data")) {
                 (Some(k), Some(d)) => StmtKind::VerdictMap {
                     key: self.expr(k),
@@ -1006,7 +1040,7 @@ impl Walker {
                 JKind::Str(name) => StmtKind::Counter {
                     packets: None,
                     bytes: None,
-                    name: Some(name.clone()),
+                    name: Some(name.clone().into()),
                 },
                 _ => StmtKind::Counter {
                     packets: body.get_u64("packets"),
@@ -1025,7 +1059,12 @@ impl Walker {
                         options.push((k.clone(), text));
                     }
                 }
-                StmtKind::Log { options }
+                StmtKind::Log {
+                    options: options
+                        .into_iter()
+                        .map(|(k, v)| (k.into(), v.into()))
+                        .collect(),
+                }
             }
             "reject" => {
                 let with = match (body.get_str("type"), body.get("expr")) {
@@ -1038,7 +1077,9 @@ impl Walker {
                     (None, Some(e)) => Some(self.raw(e)),
                     (None, None) => None,
                 };
-                StmtKind::Reject { with }
+                StmtKind::Reject {
+                    with: with.map(Into::into),
+                }
             }
             "snat" | "dnat" | "masquerade" | "redirect" => StmtKind::Nat {
                 kind: match key {
@@ -1047,10 +1088,14 @@ impl Walker {
                     "masquerade" => NatKind::Masquerade,
                     _ => NatKind::Redirect,
                 },
-                args: args(self),
+                args: args(self).into(),
             },
-            "limit" => StmtKind::Limit { args: args(self) },
-            "quota" => StmtKind::Quota { args: args(self) },
+            "limit" => StmtKind::Limit {
+                args: args(self).into(),
+            },
+            "quota" => StmtKind::Quota {
+                args: args(self).into(),
+            },
             "set" | "map" => {
                 let set = body
                     .get_str("set")
@@ -1061,11 +1106,13 @@ impl Walker {
                 let key_v = body.get("elem").or_else(|| body.get("key"));
                 let key_e = match key_v {
                     Some(k) => self.expr(k),
-                    None => Expr::Unknown { text: args(self) },
+                    None => Expr::Unknown {
+                        text: args(self).into(),
+                    },
                 };
                 StmtKind::SetUpdate {
-                    op,
-                    set,
+                    op: op.into(),
+                    set: set.into(),
                     key: key_e,
                 }
             }
@@ -1082,7 +1129,7 @@ impl Walker {
             "xt" | "fwd" | "dup" | "tproxy" | "synproxy" | "flow" | "meter" | "ct helper"
             | "ct timeout" | "ct expectation" | "ct count" | "secmark" | "last" | "inner"
             | "tunnel" => StmtKind::Other {
-                keyword: key.to_string(),
+                keyword: key.to_string().into(),
             },
             _ => {
                 self.issue(
@@ -1091,7 +1138,7 @@ impl Walker {
                     whole,
                 );
                 StmtKind::Other {
-                    keyword: key.to_string(),
+                    keyword: key.to_string().into(),
                 }
             }
         }
@@ -1099,9 +1146,9 @@ impl Walker {
 }
 
 /// A JSON string value: `@set`, `*`, an address, a number, or a symbol.
-fn string_expr(s: &str) -> Expr {
+fn string_expr(s: &str) -> Expr<'static> {
     if let Some(name) = s.strip_prefix('@') {
-        return Expr::SetRef(name.to_string());
+        return Expr::SetRef(name.to_string().into());
     }
     if s == "*" {
         return Expr::Wildcard;
@@ -1125,9 +1172,9 @@ fn string_expr(s: &str) -> Expr {
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
     {
-        return Expr::Symbol(s.to_string());
+        return Expr::Symbol(s.to_string().into());
     }
-    Expr::String(s.to_string())
+    Expr::String(s.to_string().into())
 }
 
 /// nft-like text for an expression fwlint keeps opaque (for messages).
@@ -1162,7 +1209,7 @@ fn render_unknown(key: &str, body: &JVal, text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn parse_str(text: &str) -> Result<Ruleset, LoadError> {
+    fn parse_str(text: &str) -> Result<Ruleset<'static>, LoadError> {
         parse(&SourceFile::new("t.json", text))
     }
 
@@ -1251,7 +1298,9 @@ mod tests {
         else {
             panic!()
         };
-        assert!(matches!(&es[0].value, Some(Expr::Verdict(Verdict::Jump(c))) if c == "dns"));
+        assert!(
+            matches!(es[0].value.as_deref(), Some(Expr::Verdict(Verdict::Jump(c))) if c == "dns")
+        );
     }
 
     #[test]
@@ -1282,7 +1331,7 @@ mod tests {
         assert_eq!(set.elements.len(), 2);
         assert_eq!(
             set.elements[1].options,
-            [("comment".to_string(), "web".to_string())]
+            [(Str::from("comment"), Str::from("web"))]
         );
         assert!(
             matches!(&set.elements[0].key, Expr::Concat(c) if matches!(c[1], Expr::Number(22)))

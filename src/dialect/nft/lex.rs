@@ -4,7 +4,6 @@
 //! `[a-zA-Z_.][a-zA-Z0-9_/\-.]*`, so `echo-request` and `eth0.100` are single
 //! words, while `22-80` is a range of two numbers.
 
-use nom::branch::alt;
 use nom::bytes::complete::take_while1;
 use nom::character::complete::char;
 use nom::combinator::opt;
@@ -69,7 +68,19 @@ pub fn fail<'a, T>(at: &'a str, what: &'static str) -> PResult<'a, T> {
 
 /// `blank := ([ \t\r] | "\\\n" | "#" [^\n]*)*` — blanks within a line,
 /// line continuations and comments (a comment stops before the newline).
+#[inline]
 pub fn sp(i: &str) -> &str {
+    // Most calls are at a token already: answer those without a loop.
+    let b = i.as_bytes();
+    match b.first() {
+        // One space between two tokens: the usual case.
+        Some(b' ') if !matches!(b.get(1), Some(b' ' | b'\t' | b'\r' | b'\\' | b'#')) => &i[1..],
+        Some(b' ' | b'\t' | b'\r' | b'\\' | b'#') => sp_slow(i),
+        _ => i,
+    }
+}
+
+fn sp_slow(i: &str) -> &str {
     let b = i.as_bytes();
     let mut k = 0;
     while k < b.len() {
@@ -114,36 +125,65 @@ pub fn spsep(i: &str) -> &str {
 
 /// `word := [a-zA-Z_] [a-zA-Z0-9_/\-.]*` (trailing `.`, `-` and `/` are left
 /// for the operators that follow).
+#[inline]
 pub fn word(i: &str) -> PResult<'_, &str> {
-    let b = i.as_bytes();
-    if !b
-        .first()
-        .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_')
-    {
-        return fail(i, "a name");
+    match word_len(i.as_bytes()) {
+        0 => fail(i, "a name"),
+        n => Ok((&i[n..], &i[..n])),
     }
-    let mut n = 1;
-    while n < b.len() && (b[n].is_ascii_alphanumeric() || matches!(b[n], b'_' | b'/' | b'-' | b'.'))
-    {
-        n += 1;
+}
+
+/// Byte classes of the scanner: 1 = may start a word, 2 = may continue one.
+const WORD_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphabetic() || b == b'_' {
+            t[c] = 3;
+        } else if b.is_ascii_digit() || matches!(b, b'/' | b'-' | b'.') {
+            t[c] = 2;
+        }
+        c += 1;
     }
+    t
+};
+
+/// Length of the word at the start of `b` (0 if none): one table lookup
+/// per byte.
+#[inline]
+fn word_len(b: &[u8]) -> usize {
+    match b.first() {
+        Some(&c) if WORD_CLASS[c as usize] & 1 != 0 => {}
+        _ => return 0,
+    }
+    let mut n = 1 + b[1..]
+        .iter()
+        .take_while(|&&c| WORD_CLASS[c as usize] != 0)
+        .count();
     while matches!(b[n - 1], b'.' | b'-' | b'/') {
         n -= 1;
     }
-    Ok((&i[n..], &i[..n]))
+    n
 }
 
 /// `keyword(k)` — the word `k` exactly (not a prefix of a longer word).
 pub fn keyword<'a>(k: &'static str) -> impl Fn(&'a str) -> PResult<'a, &'a str> {
+    // A word equal to `k` starts with `k`: most failures end at that test.
     move |i: &'a str| match word(i) {
+        _ if !i.starts_with(k) => fail(i, k),
         Ok((r, w)) if w == k => Ok((r, w)),
         _ => fail(i, k),
     }
 }
 
 /// Peek the next word without consuming.
+#[inline]
 pub fn peek_word(i: &str) -> Option<&str> {
-    word(i).ok().map(|(_, w)| w)
+    match word_len(i.as_bytes()) {
+        0 => None,
+        n => Some(&i[..n]),
+    }
 }
 
 /// `quoted := '"' [^"]* '"'` — nft strings have no escapes.
@@ -159,9 +199,18 @@ pub fn quoted(i: &str) -> PResult<'_, &str> {
 
 /// `name := quoted | word` — object names may be quoted in listings.
 pub fn name(i: &str) -> PResult<'_, &str> {
-    alt((quoted, word, take_while1(|c: char| c.is_ascii_digit())))
-        .parse(i)
-        .map_err(|_| nom::Err::Error(PErr::new(i, "a name")))
+    let b = i.as_bytes();
+    let n = match b.first() {
+        Some(b'"') => {
+            return quoted(i).map_err(|_| nom::Err::Error(PErr::new(i, "a name")));
+        }
+        Some(c) if c.is_ascii_digit() => b.iter().take_while(|c| c.is_ascii_digit()).count(),
+        _ => word_len(b),
+    };
+    if n == 0 {
+        return fail(i, "a name");
+    }
+    Ok((&i[n..], &i[..n]))
 }
 
 /// `number := "0x" hex+ | digit+` not followed by a word character.
@@ -216,16 +265,26 @@ pub fn addr(i: &str) -> PResult<'_, AddrTok<'_>> {
         }
         return fail(i, "an IPv6 address in brackets");
     }
-    let n = i
-        .bytes()
-        .take_while(|b| b.is_ascii_hexdigit() || *b == b':' || *b == b'.')
-        .count();
+    // One pass over the run of hex digits, ':' and '.', counting separators.
+    let b = i.as_bytes();
+    let (mut n, mut colons, mut dots) = (0, 0, 0);
+    while let Some(&c) = b.get(n) {
+        match c {
+            b':' => colons += 1,
+            b'.' => dots += 1,
+            _ if c.is_ascii_hexdigit() => {}
+            _ => break,
+        }
+        n += 1;
+    }
     let run = &i[..n];
     if n == 0 {
         return fail(i, "an address");
     }
-    let next_is_word = i[n..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
-    if run.contains(':') {
+    let next_is_word = b
+        .get(n)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_');
+    if colons > 0 {
         // Longest prefix that parses as IPv6 and ends at a token boundary.
         let mut cut = n;
         loop {
@@ -247,7 +306,7 @@ pub fn addr(i: &str) -> PResult<'_, AddrTok<'_>> {
         }
         return fail(i, "an address");
     }
-    if run.matches('.').count() == 3 && !next_is_word {
+    if dots == 3 && !next_is_word {
         if let Ok(a) = run.parse::<std::net::Ipv4Addr>() {
             return Ok((&i[n..], AddrTok::Ip(IpAddr::V4(a))));
         }

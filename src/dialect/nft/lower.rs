@@ -24,14 +24,37 @@
 //! [`queue_rules`]). NAT statements are terminal in the kernel (the NAT
 //! expression sets the verdict to accept), so they lower to `Allow`.
 
-use super::ast::{self, Command, Expr, RelOp, Stmt, StmtKind, TableFamily, TableItem, Verdict};
+use super::ast::{
+    self, Command, Expr, Loc, RelOp, Stmt, StmtKind, TableFamily, TableItem, Verdict,
+};
 use super::lower_match as lm;
 use super::names;
 use crate::model::{
     Action, BaseChain, Binding, Chain, Cond, DanglingRef, Effect, Filter, FilterBody, IssueLevel,
-    Match, NamedObject, Origin, ParseIssue, Pipeline, Rule, RuleSet,
+    Match, NamedObject, Origin, ParseIssue, Pipeline, Rule, RuleSet, SourceFile,
 };
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Where an issue points: an origin of the tree, or a location whose line
+/// and column are computed only now.
+#[derive(Clone, Copy)]
+enum At<'o> {
+    Origin(&'o Origin),
+    Loc(Loc),
+}
+
+impl<'o> From<&'o Origin> for At<'o> {
+    fn from(o: &'o Origin) -> Self {
+        At::Origin(o)
+    }
+}
+
+impl From<Loc> for At<'_> {
+    fn from(l: Loc) -> Self {
+        At::Loc(l)
+    }
+}
 
 /// Hooks that always get a filter (with no base chain the kernel accepts).
 const ALWAYS_HOOKS: [&str; 3] = ["input", "forward", "output"];
@@ -41,55 +64,57 @@ const OTHER_HOOKS: [&str; 3] = ["prerouting", "postrouting", "ingress"];
 /// Expansion budget for `$variables` (guards against exponential defines).
 const MAX_EXPANSION_NODES: usize = 2_000_000;
 
-struct DefSt {
+struct DefSt<'a> {
     name: String,
-    value: Expr,
+    value: Expr<'a>,
     origin: Origin,
     uses: usize,
     /// 0 = file level; 1 = inside a table block.
     scope: usize,
 }
 
-struct HookSt {
+struct HookSt<'a> {
     hook: String,
     priority: i32,
     chain_type: String,
-    devices: Vec<Expr>,
+    devices: Vec<Expr<'a>>,
 }
 
-struct ChainSt {
+struct ChainSt<'a> {
     name: String,
     origin: Origin,
-    hook: Option<HookSt>,
+    hook: Option<HookSt<'a>>,
     policy: Option<(Action, Origin)>,
-    rules: Vec<RuleSt>,
+    rules: Vec<RuleSt<'a>>,
     /// Registration order of the base chain (for equal priorities).
     reg: u64,
 }
 
-struct RuleSt {
-    rule: ast::Rule,
+struct RuleSt<'a> {
+    rule: ast::Rule<'a>,
     handle: u64,
 }
 
-struct SetSt {
-    decl: ast::SetDecl,
+struct SetSt<'a> {
+    decl: ast::SetDecl<'a>,
 }
 
-struct TableSt {
+struct TableSt<'a> {
     family: TableFamily,
     name: String,
     origin: Origin,
-    chains: Vec<ChainSt>,
-    sets: Vec<SetSt>,
+    chains: Vec<ChainSt<'a>>,
+    sets: Vec<SetSt<'a>>,
     next_handle: u64,
 }
 
 /// The ruleset state while applying commands, and what lowering reports.
 #[derive(Default)]
-struct St {
-    tables: Vec<TableSt>,
-    defines: Vec<DefSt>,
+struct St<'a> {
+    /// The files the tree's [`Loc`]s index.
+    files: Vec<Arc<SourceFile>>,
+    tables: Vec<TableSt<'a>>,
+    defines: Vec<DefSt<'a>>,
     reg: u64,
     out: RuleSet,
     expansion: usize,
@@ -97,8 +122,11 @@ struct St {
 
 /// Lower a parsed (or JSON-read) ruleset to the model. The syntax tree's own
 /// issues are carried over.
-pub fn lower(rs: &ast::Ruleset) -> RuleSet {
-    let mut st = St::default();
+pub fn lower(rs: &ast::Ruleset<'_>) -> RuleSet {
+    let mut st = St {
+        files: rs.files.clone(),
+        ..St::default()
+    };
     for i in &rs.issues {
         st.issue(
             match i.level {
@@ -125,18 +153,36 @@ pub fn lower(rs: &ast::Ruleset) -> RuleSet {
     st.out
 }
 
-impl St {
-    fn issue(&mut self, level: IssueLevel, msg: &str, origin: &Origin) {
+impl<'a> St<'a> {
+    /// The origin (file, line, column, text) of `at`.
+    fn origin_of<'o>(&self, at: impl Into<At<'o>>) -> Origin {
+        match at.into() {
+            At::Origin(o) => o.clone(),
+            At::Loc(l) => ast::loc_origin(&self.files, l),
+        }
+    }
+
+    /// The source text at `loc`.
+    fn text_of(&self, loc: Loc) -> String {
+        self.files
+            .get(loc.file as usize)
+            .and_then(|f| f.text.get(loc.span()))
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn issue<'o>(&mut self, level: IssueLevel, msg: &str, at: impl Into<At<'o>>) {
+        let origin = self.origin_of(at);
         self.out.issues.push(ParseIssue {
             level,
             message: msg.to_string(),
             expected: None,
             help: None,
-            origin: origin.clone(),
+            origin,
         });
     }
 
-    fn define_object(&mut self, d: DefSt) {
+    fn define_object(&mut self, d: DefSt<'a>) {
         self.out.objects.push(NamedObject {
             kind: "define".into(),
             name: d.name,
@@ -166,7 +212,11 @@ impl St {
         self.tables.len() - 1
     }
 
-    fn existing_table(&mut self, t: &ast::TableRef, origin: &Origin) -> Option<usize> {
+    fn existing_table<'o>(
+        &mut self,
+        t: &ast::TableRef<'_>,
+        origin: impl Into<At<'o>>,
+    ) -> Option<usize> {
         let r = self.table_idx(t.family, &t.name);
         if r.is_none() {
             self.issue(
@@ -182,7 +232,7 @@ impl St {
         r
     }
 
-    fn apply(&mut self, c: &Command) {
+    fn apply(&mut self, c: &Command<'a>) {
         match c {
             Command::Table { op, table } => {
                 if *op == ast::AddOp::Create && self.table_idx(table.family, &table.name).is_some()
@@ -244,18 +294,18 @@ impl St {
                 table,
                 set,
                 elements,
-                origin,
+                loc,
             } => {
-                let Some(ti) = self.existing_table(table, origin) else {
+                let Some(ti) = self.existing_table(table, *loc) else {
                     return;
                 };
-                let elements: Vec<ast::SetElem> = elements
+                let elements: Vec<ast::SetElem<'a>> = elements
                     .iter()
                     .map(|e| ast::SetElem {
-                        key: self.subst(&e.key, &e.origin),
-                        value: e.value.as_ref().map(|v| self.subst(v, &e.origin)),
+                        key: self.subst(&e.key, e.loc),
+                        value: e.value.as_ref().map(|v| Box::new(self.subst(v, e.loc))),
                         options: e.options.clone(),
-                        origin: e.origin.clone(),
+                        loc: e.loc,
                     })
                     .collect();
                 let Some(s) = self.tables[ti]
@@ -266,12 +316,13 @@ impl St {
                     self.issue(
                         IssueLevel::Error,
                         &format!("set '{set}' does not exist in table '{}'", table.name),
-                        origin,
+                        *loc,
                     );
+                    let origin = self.origin_of(*loc);
                     self.out.dangling.push(DanglingRef {
                         kind: "set".into(),
-                        name: set.clone(),
-                        origin: origin.clone(),
+                        name: set.to_string(),
+                        origin,
                     });
                     return;
                 };
@@ -299,7 +350,7 @@ impl St {
         }
     }
 
-    fn define(&mut self, d: &ast::Define, scope: usize) {
+    fn define(&mut self, d: &ast::Define<'a>, scope: usize) {
         let pos = self.defines.iter().rposition(|x| x.name == d.name);
         match d.kind {
             ast::DefineKind::Undefine => match pos {
@@ -336,7 +387,7 @@ impl St {
                     }
                 }
                 self.defines.push(DefSt {
-                    name: d.name.clone(),
+                    name: d.name.to_string(),
                     value,
                     origin: d.origin.clone(),
                     uses: 0,
@@ -347,11 +398,12 @@ impl St {
     }
 
     /// Replace `$variables` by their current values.
-    fn subst(&mut self, e: &Expr, origin: &Origin) -> Expr {
+    fn subst<'o>(&mut self, e: &Expr<'a>, at: impl Into<At<'o>>) -> Expr<'a> {
         if !has_var(e) {
             return e.clone();
         }
-        let mut rec = |x: &Expr| self.subst(x, origin);
+        let origin = at.into();
+        let mut rec = |x: &Expr<'a>| self.subst(x, origin);
         match e {
             Expr::Variable(n) => match self.defines.iter().rposition(|d| &d.name == n) {
                 Some(p) => {
@@ -374,10 +426,11 @@ impl St {
                         &format!("undefined variable '${n}' (nft refuses the file)"),
                         origin,
                     );
+                    let origin = self.origin_of(origin);
                     self.out.dangling.push(DanglingRef {
                         kind: "variable".into(),
-                        name: n.clone(),
-                        origin: origin.clone(),
+                        name: n.to_string(),
+                        origin,
                     });
                     e.clone()
                 }
@@ -390,9 +443,9 @@ impl St {
                 v.iter()
                     .map(|el| ast::SetElem {
                         key: rec(&el.key),
-                        value: el.value.as_ref().map(&mut rec),
+                        value: el.value.as_ref().map(|v| Box::new(rec(v))),
                         options: el.options.clone(),
-                        origin: el.origin.clone(),
+                        loc: el.loc,
                     })
                     .collect(),
             ),
@@ -409,26 +462,26 @@ impl St {
         }
     }
 
-    fn subst_rule(&mut self, r: &ast::Rule) -> ast::Rule {
+    fn subst_rule(&mut self, r: &ast::Rule<'a>) -> ast::Rule<'a> {
         let mut out = r.clone();
         for s in &mut out.stmts {
-            let o = s.origin.clone();
+            let o = s.loc;
             match &mut s.kind {
                 StmtKind::Match { left, right, .. } => {
-                    *left = self.subst(left, &o);
-                    *right = self.subst(right, &o);
+                    *left = self.subst(left, o);
+                    *right = self.subst(right, o);
                 }
                 StmtKind::VerdictMap { key, map } => {
-                    *key = self.subst(key, &o);
-                    *map = self.subst(map, &o);
+                    *key = self.subst(key, o);
+                    *map = self.subst(map, o);
                 }
-                StmtKind::SetUpdate { key, .. } => *key = self.subst(key, &o),
+                StmtKind::SetUpdate { key, .. } => *key = self.subst(key, o),
                 StmtKind::Mangle { target, value } => {
-                    *target = self.subst(target, &o);
-                    *value = self.subst(value, &o);
+                    *target = self.subst(target, o);
+                    *value = self.subst(value, o);
                 }
                 StmtKind::Verdict(Verdict::Jump(n) | Verdict::Goto(n)) if n.starts_with('$') => {
-                    let v = self.subst(&Expr::Variable(n[1..].to_string()), &o);
+                    let v = self.subst(&Expr::Variable(n[1..].to_string().into()), o);
                     if let Expr::Symbol(s2) | Expr::String(s2) = v {
                         *n = s2;
                     }
@@ -439,7 +492,7 @@ impl St {
         out
     }
 
-    fn add_chain(&mut self, ti: usize, ch: &ast::Chain, op: ast::AddOp) {
+    fn add_chain(&mut self, ti: usize, ch: &ast::Chain<'a>, op: ast::AddOp) {
         let family = self.tables[ti].family;
         let hook = ch.hook.as_ref().and_then(|h| {
             let prio = self.priority(family, h)?;
@@ -477,7 +530,7 @@ impl St {
                 );
             }
         }
-        let rules: Vec<ast::Rule> = ch.rules.iter().map(|r| self.subst_rule(r)).collect();
+        let rules: Vec<ast::Rule<'a>> = ch.rules.iter().map(|r| self.subst_rule(r)).collect();
         let reg = {
             self.reg += 1;
             self.reg
@@ -507,7 +560,7 @@ impl St {
             }
             None => {
                 t.chains.push(ChainSt {
-                    name: ch.name.clone(),
+                    name: ch.name.to_string(),
                     origin: ch.origin.clone(),
                     hook,
                     policy,
@@ -527,22 +580,26 @@ impl St {
     }
 
     /// Turn `jump { ... }` into a jump to a new regular chain of the table.
-    fn lift_anon(&mut self, ti: usize, r: &mut ast::Rule, depth: usize) {
+    fn lift_anon(&mut self, ti: usize, r: &mut ast::Rule<'a>, depth: usize) {
         for s in &mut r.stmts {
             let StmtKind::AnonChain { goto, rules } = &mut s.kind else {
                 continue;
             };
             if depth > 16 {
-                let o = s.origin.clone();
-                self.issue(IssueLevel::Error, "anonymous chains nested too deeply", &o);
+                self.issue(
+                    IssueLevel::Error,
+                    "anonymous chains nested too deeply",
+                    s.loc,
+                );
                 s.kind = StmtKind::Other {
                     keyword: "nested anonymous chain".into(),
                 };
                 continue;
             }
-            let name = format!("<anonymous chain at line {}>", s.origin.line);
+            let origin = self.origin_of(s.loc);
+            let name = format!("<anonymous chain at line {}>", origin.line);
             let goto = *goto;
-            let inner: Vec<ast::Rule> = std::mem::take(rules);
+            let inner: Vec<ast::Rule<'a>> = std::mem::take(rules);
             let mut lowered = Vec::new();
             for ir in &inner {
                 let mut x = self.subst_rule(ir);
@@ -559,26 +616,26 @@ impl St {
             }
             t.chains.push(ChainSt {
                 name: name.clone(),
-                origin: s.origin.clone(),
+                origin,
                 hook: None,
                 policy: None,
                 rules: rs,
                 reg: self.reg,
             });
             s.kind = StmtKind::Verdict(if goto {
-                Verdict::Goto(name)
+                Verdict::Goto(name.into())
             } else {
-                Verdict::Jump(name)
+                Verdict::Jump(name.into())
             });
         }
     }
 
-    fn priority(&mut self, family: TableFamily, h: &ast::BaseHook) -> Option<i32> {
+    fn priority(&mut self, family: TableFamily, h: &ast::BaseHook<'a>) -> Option<i32> {
         let base = match &h.priority.base {
             ast::PriorityBase::Number(n) => Some(*n),
             ast::PriorityBase::Named(n) => named_prio(family, &h.hook, n).map(i64::from),
             ast::PriorityBase::Variable(v) => {
-                match self.subst(&Expr::Variable(v.clone()), &h.priority.origin) {
+                match self.subst(&Expr::Variable(v.clone().into()), &h.priority.origin) {
                     Expr::Number(n) => i64::try_from(n).ok(),
                     Expr::Symbol(s) => match s.parse::<i64>() {
                         Ok(n) => Some(n),
@@ -606,16 +663,16 @@ impl St {
         }
     }
 
-    fn add_set(&mut self, ti: usize, s: &ast::SetDecl, op: ast::AddOp) {
+    fn add_set(&mut self, ti: usize, s: &ast::SetDecl<'a>, op: ast::AddOp) {
         let mut decl = s.clone();
         decl.elements = s
             .elements
             .iter()
             .map(|e| ast::SetElem {
-                key: self.subst(&e.key, &e.origin),
-                value: e.value.as_ref().map(|v| self.subst(v, &e.origin)),
+                key: self.subst(&e.key, e.loc),
+                value: e.value.as_ref().map(|v| Box::new(self.subst(v, e.loc))),
                 options: e.options.clone(),
-                origin: e.origin.clone(),
+                loc: e.loc,
             })
             .collect();
         let t = &mut self.tables[ti];
@@ -640,9 +697,9 @@ impl St {
     fn add_rule_cmd(
         &mut self,
         op: ast::RuleOp,
-        cr: &ast::ChainRef,
+        cr: &ast::ChainRef<'a>,
         position: Option<ast::RulePosition>,
-        rule: &ast::Rule,
+        rule: &ast::Rule<'a>,
     ) {
         let Some(ti) = self.existing_table(&cr.table, &rule.origin) else {
             return;
@@ -709,7 +766,7 @@ impl St {
         }
     }
 
-    fn flush(&mut self, target: &ast::Target, origin: &Origin) {
+    fn flush(&mut self, target: &ast::Target<'a>, origin: &Origin) {
         match target {
             ast::Target::Ruleset(f) => self.tables.retain(|t| f.is_some_and(|f| f != t.family)),
             ast::Target::Table(t) => {
@@ -754,7 +811,7 @@ impl St {
         }
     }
 
-    fn delete(&mut self, target: &ast::Target, origin: &Origin) {
+    fn delete(&mut self, target: &ast::Target<'a>, origin: &Origin) {
         match target {
             ast::Target::Ruleset(_) => self.flush(target, origin),
             ast::Target::Table(t) => {
@@ -842,7 +899,7 @@ impl St {
                 for r in &c.rules {
                     for s in &r.rule.stmts {
                         if let StmtKind::SetUpdate { set, .. } = &s.kind {
-                            updated.insert((ti, set.clone()));
+                            updated.insert((ti, set.to_string()));
                         }
                     }
                 }
@@ -881,10 +938,10 @@ impl St {
             for s in &t.sets {
                 self.out.objects.push(NamedObject {
                     kind: if s.decl.is_map { "map" } else { "set" }.into(),
-                    name: s.decl.name.clone(),
+                    name: s.decl.name.to_string(),
                     origin: s.decl.origin.clone(),
                     uses: set_uses
-                        .get(&(ti, s.decl.name.clone()))
+                        .get(&(ti, s.decl.name.to_string()))
                         .copied()
                         .unwrap_or(0),
                 });
@@ -984,7 +1041,7 @@ fn named_prio(family: TableFamily, hook: &str, name: &str) -> Option<i32> {
     names::named_priority(family.name(), hook, name)
 }
 
-fn has_var(e: &Expr) -> bool {
+fn has_var(e: &Expr<'_>) -> bool {
     match e {
         Expr::Variable(_) => true,
         Expr::Prefix(a, _) => has_var(a),
@@ -992,14 +1049,14 @@ fn has_var(e: &Expr) -> bool {
         Expr::Concat(v) | Expr::List(v) => v.iter().any(has_var),
         Expr::Set(v) => v
             .iter()
-            .any(|el| has_var(&el.key) || el.value.as_ref().is_some_and(has_var)),
+            .any(|el| has_var(&el.key) || el.value.as_deref().is_some_and(has_var)),
         Expr::Binop { left, right, .. } => has_var(left) || has_var(right),
         Expr::Map { key, map } => has_var(key) || has_var(map),
         _ => false,
     }
 }
 
-fn size(e: &Expr) -> usize {
+fn size(e: &Expr<'_>) -> usize {
     match e {
         Expr::Prefix(a, _) => 1 + size(a),
         Expr::Range(a, b) => 1 + size(a) + size(b),
@@ -1007,7 +1064,7 @@ fn size(e: &Expr) -> usize {
         Expr::Set(v) => {
             1 + v
                 .iter()
-                .map(|el| size(&el.key) + el.value.as_ref().map_or(0, size))
+                .map(|el| size(&el.key) + el.value.as_deref().map_or(0, size))
                 .sum::<usize>()
         }
         _ => 1,
@@ -1015,9 +1072,9 @@ fn size(e: &Expr) -> usize {
 }
 
 /// Lowering context for the rules of one table.
-struct RuleCx<'a> {
-    st: &'a mut St,
-    table: &'a TableSt,
+struct RuleCx<'a, 't> {
+    st: &'a mut St<'t>,
+    table: &'a TableSt<'t>,
     ti: usize,
     index: &'a HashMap<(usize, usize), usize>,
     updated: &'a HashSet<(usize, String)>,
@@ -1025,8 +1082,8 @@ struct RuleCx<'a> {
     chain_uses: &'a mut HashMap<usize, usize>,
 }
 
-impl RuleCx<'_> {
-    fn rule(&mut self, rs: &RuleSt) -> Vec<Rule> {
+impl<'t> RuleCx<'_, 't> {
+    fn rule(&mut self, rs: &RuleSt<'t>) -> Vec<Rule> {
         let r = &rs.rule;
         let mut conds: Vec<Cond> = Vec::new();
         let mut notes: Vec<String> = Vec::new();
@@ -1103,7 +1160,7 @@ impl RuleCx<'_> {
                         IssueLevel::Warning,
                         "queue hands the packet to a userspace program whose verdict fwlint cannot know: \
                          modelled as accepted if an unknown condition holds, else dropped",
-                        &s.origin,
+                        s.loc,
                     );
                     notes.push(format!("queue {args}").trim_end().to_string());
                     let mut a = conds.clone();
@@ -1125,12 +1182,12 @@ impl RuleCx<'_> {
                         &format!(
                             "'{kw}' is not modelled: the rule matches only some packets ({what})"
                         ),
-                        &s.origin,
+                        s.loc,
                     );
                     conds.push(Cond::Opaque { what });
                 }
                 StmtKind::SetUpdate { op, set, .. } => {
-                    *self.set_uses.entry((self.ti, set.clone())).or_default() += 1;
+                    *self.set_uses.entry((self.ti, set.to_string())).or_default() += 1;
                     notes.push(format!("{op} @{set}"));
                 }
                 StmtKind::Mangle { target, .. } => {
@@ -1148,10 +1205,10 @@ impl RuleCx<'_> {
                             &format!(
                                 "'{keyword}' is not modelled: the rule matches only some packets"
                             ),
-                            &s.origin,
+                            s.loc,
                         );
                         conds.push(Cond::Opaque {
-                            what: s.origin.text().to_string(),
+                            what: self.st.text_of(s.loc),
                         });
                     } else {
                         self.st.issue(
@@ -1159,9 +1216,9 @@ impl RuleCx<'_> {
                             &format!(
                                 "statement '{keyword}' is not modelled (treated as no verdict)"
                             ),
-                            &s.origin,
+                            s.loc,
                         );
-                        notes.push(keyword.clone());
+                        notes.push(keyword.to_string());
                     }
                 }
             }
@@ -1179,7 +1236,7 @@ impl RuleCx<'_> {
         out
     }
 
-    fn chain_target(&mut self, name: &str, s: &Stmt) -> Option<usize> {
+    fn chain_target(&mut self, name: &str, s: &Stmt<'t>) -> Option<usize> {
         let ci = self.table.chains.iter().position(|c| c.name == name);
         match ci.and_then(|ci| self.index.get(&(self.ti, ci)).copied()) {
             Some(g) => {
@@ -1193,19 +1250,19 @@ impl RuleCx<'_> {
                         "jump/goto to chain '{name}' which does not exist in table '{}'",
                         self.table.name
                     ),
-                    &s.origin,
+                    s.loc,
                 );
                 self.st.out.dangling.push(DanglingRef {
                     kind: "chain".into(),
                     name: name.to_string(),
-                    origin: s.origin.clone(),
+                    origin: self.st.origin_of(s.loc),
                 });
                 None
             }
         }
     }
 
-    fn verdict(&mut self, v: &Verdict, s: &Stmt, notes: &mut Vec<String>) -> Effect {
+    fn verdict(&mut self, v: &Verdict<'t>, s: &Stmt<'t>, notes: &mut Vec<String>) -> Effect {
         match v {
             Verdict::Accept => Effect::Allow,
             Verdict::Drop => Effect::Deny,
@@ -1223,7 +1280,7 @@ impl RuleCx<'_> {
                 self.st.issue(
                     IssueLevel::Warning,
                     "queue verdict: the userspace verdict is unknown; treated as drop",
-                    &s.origin,
+                    s.loc,
                 );
                 Effect::Deny
             }
@@ -1232,7 +1289,7 @@ impl RuleCx<'_> {
 
     /// Resolve a named set's elements; `None` (with a warning) when its
     /// content changes at runtime.
-    fn named_set(&mut self, name: &str, s: &Stmt) -> Result<Vec<ast::SetElem>, Cond> {
+    fn named_set(&mut self, name: &str, s: &Stmt<'t>) -> Result<Vec<ast::SetElem<'t>>, Cond> {
         *self
             .set_uses
             .entry((self.ti, name.to_string()))
@@ -1244,12 +1301,12 @@ impl RuleCx<'_> {
                     "set '@{name}' does not exist in table '{}'",
                     self.table.name
                 ),
-                &s.origin,
+                s.loc,
             );
             self.st.out.dangling.push(DanglingRef {
                 kind: "set".into(),
                 name: name.to_string(),
-                origin: s.origin.clone(),
+                origin: self.st.origin_of(s.loc),
             });
             return Err(Cond::Opaque {
                 what: format!("@{name} (undefined)"),
@@ -1265,7 +1322,7 @@ impl RuleCx<'_> {
             self.st.issue(
                 IssueLevel::Warning,
                 &format!("set '@{name}' is updated at runtime; its membership is unknown"),
-                &s.origin,
+                s.loc,
             );
             return Err(Cond::Opaque {
                 what: format!("membership of dynamic set @{name}"),
@@ -1274,20 +1331,26 @@ impl RuleCx<'_> {
         Ok(set.decl.elements.clone())
     }
 
-    fn opaque(&mut self, what: &str, s: &Stmt) -> Cond {
+    fn opaque(&mut self, what: &str, s: &Stmt<'t>) -> Cond {
         self.st.issue(
             IssueLevel::Warning,
             &format!("'{what}' is not modelled; the match is treated as unknown"),
-            &s.origin,
+            s.loc,
         );
         Cond::Opaque {
-            what: s.origin.text().to_string(),
+            what: self.st.text_of(s.loc),
         }
     }
 
-    fn match_conds(&mut self, left: &Expr, op: RelOp, right: &Expr, s: &Stmt) -> Vec<Cond> {
+    fn match_conds(
+        &mut self,
+        left: &Expr<'t>,
+        op: RelOp,
+        right: &Expr<'t>,
+        s: &Stmt<'t>,
+    ) -> Vec<Cond> {
         // Right-hand side members.
-        let mut elems: Vec<Expr> = Vec::new();
+        let mut elems: Vec<Expr<'t>> = Vec::new();
         match right {
             Expr::SetRef(n) => match self.named_set(n, s) {
                 Ok(e) => elems = lm::elem_keys(&e),
@@ -1341,9 +1404,9 @@ impl RuleCx<'_> {
         }
     }
 
-    fn with_implied(&mut self, left: &Expr, c: Cond) -> Vec<Cond> {
+    fn with_implied(&mut self, left: &Expr<'t>, c: Cond) -> Vec<Cond> {
         let mut v = Vec::new();
-        let parts: Vec<&Expr> = match left {
+        let parts: Vec<&Expr<'t>> = match left {
             Expr::Concat(p) => p.iter().collect(),
             o => vec![o],
         };
@@ -1356,14 +1419,14 @@ impl RuleCx<'_> {
         dedup(v)
     }
 
-    fn bad(&mut self, m: &str, s: &Stmt) -> Cond {
+    fn bad(&mut self, m: &str, s: &Stmt<'t>) -> Cond {
         self.st.issue(
             IssueLevel::Warning,
             &format!("cannot model this match ({m}); treated as unknown"),
-            &s.origin,
+            s.loc,
         );
         Cond::Opaque {
-            what: s.origin.text().to_string(),
+            what: self.st.text_of(s.loc),
         }
     }
 
@@ -1372,12 +1435,12 @@ impl RuleCx<'_> {
     #[allow(clippy::type_complexity)]
     fn vmap(
         &mut self,
-        key: &Expr,
-        map: &Expr,
-        s: &Stmt,
+        key: &Expr<'t>,
+        map: &Expr<'t>,
+        s: &Stmt<'t>,
         notes: &mut Vec<String>,
     ) -> (Vec<(Vec<Cond>, Effect)>, Option<Vec<Cond>>) {
-        let elems: Vec<ast::SetElem> = match map {
+        let elems: Vec<ast::SetElem<'t>> = match map {
             Expr::Set(e) => e.clone(),
             Expr::SetRef(n) => match self.named_set(n, s) {
                 Ok(e) => e,
@@ -1403,11 +1466,11 @@ impl RuleCx<'_> {
             }
         };
         // Group keys by verdict, in first-appearance order.
-        let mut groups: Vec<(Verdict, Vec<Expr>)> = Vec::new();
-        let mut catchall: Option<Verdict> = None;
-        let mut all_keys: Vec<Expr> = Vec::new();
+        let mut groups: Vec<(Verdict<'t>, Vec<Expr<'t>>)> = Vec::new();
+        let mut catchall: Option<Verdict<'t>> = None;
+        let mut all_keys: Vec<Expr<'t>> = Vec::new();
         for e in &elems {
-            let v = match &e.value {
+            let v = match e.value.as_deref() {
                 Some(Expr::Verdict(v)) => v.clone(),
                 Some(Expr::Symbol(x)) if x == "accept" => Verdict::Accept,
                 Some(Expr::Symbol(x)) if x == "drop" => Verdict::Drop,
@@ -1415,7 +1478,7 @@ impl RuleCx<'_> {
                     self.st.issue(
                         IssueLevel::Warning,
                         "vmap element without a verdict; ignored",
-                        &e.origin,
+                        e.loc,
                     );
                     continue;
                 }
@@ -1432,7 +1495,7 @@ impl RuleCx<'_> {
                 None => groups.push((v, ks)),
             }
         }
-        let key_cond = |this: &mut Self, keys: &[Expr]| -> Vec<Cond> {
+        let key_cond = |this: &mut Self, keys: &[Expr<'t>]| -> Vec<Cond> {
             if let Expr::Concat(parts) = key {
                 let mut fields = Vec::new();
                 let mut implied = Vec::new();
@@ -1610,6 +1673,31 @@ mod tests {
             .iter()
             .any(|i| i.level == IssueLevel::Note && i.message.contains("family bridge")));
         assert!(pipeline(&rs, "input").base.is_empty());
+    }
+
+    /// Checked with nft 1.0.6 in a throwaway network namespace: `flush
+    /// table` empties every chain of the table but keeps the elements of its
+    /// sets and maps (`nft list ruleset` still shows them, in the same
+    /// transaction and in a later one); `flush set` empties the set, and
+    /// elements added after it count.
+    #[test]
+    fn flush_table_keeps_set_elements_flush_set_clears_them() {
+        let verdict = |text: &str, src: &str| {
+            let rs = lowered(text);
+            let p = crate::model::Packet::parse(&format!("tcp {src}:1000 10.0.0.1:22")).unwrap();
+            let body = &rs.filter("input").expect("input").body;
+            crate::model::eval::evaluate(body, &p, &crate::model::eval::NoSymbols).verdict
+        };
+        let base = "table ip t {\n set s { type ipv4_addr; elements = { 1.2.3.4 }; }\n\
+                    chain c { type filter hook input priority 0; policy drop;\n\
+                    ip saddr @s accept\n }\n}\n";
+        let flushed = format!("{base}flush table ip t\n");
+        assert_eq!(verdict(&flushed, "1.2.3.4"), Action::Deny);
+        let readded = format!("{flushed}add rule ip t c ip saddr @s accept\n");
+        assert_eq!(verdict(&readded, "1.2.3.4"), Action::Allow);
+        let set_flushed = format!("{base}flush set ip t s\nadd element ip t s {{ 7.7.7.7 }}\n");
+        assert_eq!(verdict(&set_flushed, "1.2.3.4"), Action::Deny);
+        assert_eq!(verdict(&set_flushed, "7.7.7.7"), Action::Allow);
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub fn lhs(e: &Expr) -> Result<Lhs, Unmodelled> {
     match e {
         Expr::Payload { proto: p, field } => {
             let fam = |f| Cond::Family(f);
-            match (p.as_str(), field.as_str()) {
+            match (&**p, &**field) {
                 ("ip", "saddr") => l(Field::SrcAddr, vec![fam(Family::Ipv4)]),
                 ("ip", "daddr") => l(Field::DstAddr, vec![fam(Family::Ipv4)]),
                 ("ip6", "saddr") => l(Field::SrcAddr, vec![fam(Family::Ipv6)]),
@@ -106,7 +106,7 @@ pub fn lhs(e: &Expr) -> Result<Lhs, Unmodelled> {
                 _ => Err(Unmodelled(format!("{p} {field}"))),
             }
         }
-        Expr::Meta { key } => match key.as_str() {
+        Expr::Meta { key } => match &**key {
             "l4proto" => l(Field::Protocol, vec![]),
             "nfproto" => l(Field::Family, vec![]),
             "protocol" => l(Field::EtherType, vec![]),
@@ -119,7 +119,7 @@ pub fn lhs(e: &Expr) -> Result<Lhs, Unmodelled> {
             Some(d) => format!("ct {d} {key}"),
             None => format!("ct {key}"),
         })),
-        Expr::Unknown { text } => Err(Unmodelled(text.clone())),
+        Expr::Unknown { text } => Err(Unmodelled(text.to_string())),
         Expr::Binop { left, op, .. } => {
             let inner = match lhs(left) {
                 Ok(_) => describe(left),
@@ -146,9 +146,9 @@ pub fn describe(e: &Expr) -> String {
         Expr::Meta { key } => format!("meta {key}"),
         Expr::Ct { key, dir: Some(d) } => format!("ct {d} {key}"),
         Expr::Ct { key, .. } => format!("ct {key}"),
-        Expr::Unknown { text } => text.clone(),
+        Expr::Unknown { text } => text.to_string(),
         Expr::Concat(p) => p.iter().map(describe).collect::<Vec<_>>().join(" . "),
-        Expr::Symbol(s) => s.clone(),
+        Expr::Symbol(s) => s.to_string(),
         Expr::Variable(v) => format!("${v}"),
         Expr::SetRef(s) => format!("@{s}"),
         Expr::String(s) => format!("constant \"{s}\""),
@@ -172,7 +172,7 @@ pub struct BadValue(pub String);
 
 /// The members of a right-hand side: anonymous set elements, comma lists and
 /// single values, flattened (nested sets from `$vars` included).
-pub fn members(e: &Expr, out: &mut Vec<Expr>) {
+pub fn members<'a>(e: &Expr<'a>, out: &mut Vec<Expr<'a>>) {
     match e {
         Expr::Set(elems) => {
             for el in elems {
@@ -353,7 +353,7 @@ fn value(field: Field, e: &Expr) -> Result<Val, BadValue> {
             _ => Err(BadValue("a conntrack state".into())),
         },
         Field::InIface | Field::OutIface => match e {
-            Expr::String(s) | Expr::Symbol(s) => Ok(Val::Names(vec![s.clone()])),
+            Expr::String(s) | Expr::Symbol(s) => Ok(Val::Names(vec![s.to_string()])),
             _ => Err(BadValue(
                 "an interface index (only names are modelled)".into(),
             )),
@@ -456,7 +456,7 @@ pub fn concat_cond(fields: &[Field], op: RelOp, elems: &[Expr]) -> Result<Cond, 
 }
 
 /// The keys of a set or map given as elements.
-pub fn elem_keys(elems: &[SetElem]) -> Vec<Expr> {
+pub fn elem_keys<'a>(elems: &[SetElem<'a>]) -> Vec<Expr<'a>> {
     let mut out = Vec::new();
     for e in elems {
         members(&e.key, &mut out);
@@ -468,7 +468,7 @@ pub fn elem_keys(elems: &[SetElem]) -> Vec<Expr> {
 mod tests {
     use super::*;
 
-    fn sym(s: &str) -> Expr {
+    fn sym(s: &str) -> Expr<'_> {
         Expr::Symbol(s.into())
     }
 

@@ -21,15 +21,15 @@ pub fn load_text(input: &Input) -> Result<RuleSet, LoadError> {
     let text = input.text()?;
     let on_disk = input.path.is_file();
     let ast = if on_disk {
-        parse::parse_file(text, Some(&input.path))
+        parse::parse_file(&text, Some(&input.path))
     } else {
-        parse::parse_source(text, false)
+        parse::parse_source(&text, false)
     };
     Ok(lower(&ast))
 }
 
 /// Lower a syntax tree (from the text parser or the JSON reader) to the model.
-pub fn lower(ruleset_ast: &ast::Ruleset) -> RuleSet {
+pub fn lower(ruleset_ast: &ast::Ruleset<'_>) -> RuleSet {
     lower::lower(ruleset_ast)
 }
 

@@ -26,6 +26,8 @@ pub const DEFAULT_INCLUDE_PATH: &str = "/etc";
 /// Parser state shared across included files.
 pub struct Parser {
     pub issues: Vec<Issue>,
+    /// The files read so far (numbered as [`Loc::file`]).
+    pub files: Vec<Arc<SourceFile>>,
     /// Files on the current include stack (for cycle detection).
     stack: Vec<PathBuf>,
     /// Directories searched for relative includes after the including file's.
@@ -38,6 +40,7 @@ impl Default for Parser {
     fn default() -> Self {
         Parser {
             issues: Vec::new(),
+            files: Vec::new(),
             stack: Vec::new(),
             include_path: vec![PathBuf::from(DEFAULT_INCLUDE_PATH)],
             read_includes: true,
@@ -45,21 +48,33 @@ impl Default for Parser {
     }
 }
 
-/// Parse one file's text (and, recursively, what it includes).
-pub fn parse_file(file: Arc<SourceFile>, path: Option<&Path>) -> Ruleset {
+/// Parse one file's text (and, recursively, what it includes). The tree
+/// borrows from `file`'s text.
+pub fn parse_file<'a>(file: &'a Arc<SourceFile>, path: Option<&Path>) -> Ruleset<'a> {
     let mut p = Parser::default();
-    let commands = p.file(file, path);
+    let commands = p.file(Arc::clone(file), &file.text, path);
     Ruleset {
         commands,
         issues: p.issues,
+        files: p.files,
     }
 }
 
 impl Parser {
     /// `file := blanks_sep (command blanks_sep)*`
-    pub fn file(&mut self, file: Arc<SourceFile>, path: Option<&Path>) -> Vec<Command> {
-        let text: &str = &file.text;
-        let cx = Cx::new(Arc::clone(&file), text);
+    ///
+    /// `text` is `file`'s text (or an identical copy of it that the caller
+    /// keeps): the commands borrow from it, and locations index `file`.
+    pub fn file<'a>(
+        &mut self,
+        file: Arc<SourceFile>,
+        text: &'a str,
+        path: Option<&Path>,
+    ) -> Vec<Command<'a>> {
+        debug_assert_eq!(text, file.text);
+        let mut cx = Cx::new(Arc::clone(&file), text);
+        cx.file_no = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        self.files.push(file);
         if let Some(p) = path {
             self.stack.push(p.to_path_buf());
         }
@@ -112,14 +127,14 @@ impl Parser {
             .unwrap_or("");
         let origin = cx.file.origin(start..start + tok.len());
         let shown = if at.is_empty() {
-            "end of file".to_string()
+            "end of file".into()
         } else {
             format!("'{}'", tok.chars().take(40).collect::<String>())
         };
         self.issues.push(Issue {
             level: Level::Error,
             message: format!("{msg}: found {shown}, expected {expected}"),
-            expected: Some(expected.to_string()),
+            expected: Some(expected.into()),
             help: None,
             origin,
         });
@@ -133,7 +148,7 @@ impl Parser {
         cx: &Cx<'a>,
         i: &'a str,
         path: Option<&Path>,
-        out: &mut Vec<Command>,
+        out: &mut Vec<Command<'a>>,
     ) -> PResult<'a, ()> {
         let w = peek_word(i).unwrap_or("");
         let r = word(i).map(|(r, _)| r).unwrap_or(i);
@@ -141,7 +156,7 @@ impl Parser {
             "include" => {
                 let (r, p) = quoted(sp(r))?;
                 let origin = cx.origin(i, r);
-                self.include(p, path, origin, out);
+                self.include(p, path, origin, Dest::Commands(out));
                 Ok((r, ()))
             }
             "define" | "redefine" | "undefine" => {
@@ -153,7 +168,7 @@ impl Parser {
                 let (r, t) = self.table(cx, i, r)?;
                 out.push(Command::Table {
                     op: AddOp::Add,
-                    table: t,
+                    table: Box::new(t),
                 });
                 Ok((r, ()))
             }
@@ -226,7 +241,7 @@ impl Parser {
         start: &'a str,
         r: &'a str,
         op: AddOp,
-        out: &mut Vec<Command>,
+        out: &mut Vec<Command<'a>>,
     ) -> PResult<'a, ()> {
         let s = sp(r);
         let (r, what) = word(s)?;
@@ -234,7 +249,10 @@ impl Parser {
             "table" => {
                 let (r, mut t) = self.table(cx, start, r)?;
                 t.origin = cx.origin(start, r);
-                out.push(Command::Table { op, table: t });
+                out.push(Command::Table {
+                    op,
+                    table: Box::new(t),
+                });
                 Ok((r, ()))
             }
             "chain" => {
@@ -260,7 +278,7 @@ impl Parser {
                 out.push(Command::Chain {
                     op,
                     table: cr.table,
-                    chain,
+                    chain: Box::new(chain),
                 });
                 Ok((r, ()))
             }
@@ -275,7 +293,11 @@ impl Parser {
                 let mut set = new_set(n, what == "map", cx.origin(start, r));
                 let r = self.set_block(cx, sp(r), &mut set)?;
                 set.origin = cx.origin(start, r);
-                out.push(Command::Set { op, table: tr, set });
+                out.push(Command::Set {
+                    op,
+                    table: tr,
+                    set: Box::new(set),
+                });
                 Ok((r, ()))
             }
             "element" => {
@@ -289,9 +311,9 @@ impl Parser {
                         ElementOp::Create
                     },
                     table: tr,
-                    set: n.to_string(),
+                    set: n.into(),
                     elements: elems,
-                    origin: cx.origin(start, r),
+                    loc: cx.loc(start, r),
                 });
                 Ok((r, ()))
             }
@@ -313,7 +335,7 @@ impl Parser {
         start: &'a str,
         r: &'a str,
         op: RuleOp,
-    ) -> PResult<'a, Command> {
+    ) -> PResult<'a, Command<'a>> {
         let (mut r, cr) = chainref(r)?;
         let mut position = None;
         if let Some(w @ ("position" | "handle" | "index")) = peek_word(sp(r)) {
@@ -335,19 +357,19 @@ impl Parser {
                 op,
                 chain: cr,
                 position,
-                rule: Rule {
+                rule: Box::new(Rule {
                     stmts,
                     comment,
                     handle,
                     origin: cx.origin(start, r),
-                },
+                }),
             },
         ))
     }
 
     /// `delete := ("table" tableref | "chain" chainref | "rule" chainref "handle" number
     ///           | ("set"|"map") tableref name | "element" tableref name elements | other)`
-    fn delete<'a>(&mut self, cx: &Cx<'a>, start: &'a str, r: &'a str) -> PResult<'a, Command> {
+    fn delete<'a>(&mut self, cx: &Cx<'a>, start: &'a str, r: &'a str) -> PResult<'a, Command<'a>> {
         let s = sp(r);
         if peek_word(s) == Some("rule") {
             let (r, cr) = chainref(word(s)?.0)?;
@@ -373,9 +395,9 @@ impl Parser {
                 Command::Element {
                     op: ElementOp::Delete,
                     table: tr,
-                    set: n.to_string(),
+                    set: n.into(),
                     elements: elems,
-                    origin: cx.origin(start, r),
+                    loc: cx.loc(start, r),
                 },
             ));
         }
@@ -395,7 +417,7 @@ impl Parser {
     }
 
     /// `table := "table" tableref [table_block]`
-    fn table<'a>(&mut self, cx: &Cx<'a>, start: &'a str, r: &'a str) -> PResult<'a, Table> {
+    fn table<'a>(&mut self, cx: &Cx<'a>, start: &'a str, r: &'a str) -> PResult<'a, Table<'a>> {
         let (r, tr) = tableref(r)?;
         let header_end = r;
         let mut t = Table {
@@ -419,24 +441,57 @@ impl Parser {
     /// `table_block := "{" (table_item blanks_sep)* "}"`
     /// `table_item := "chain" name chain_block | ("set"|"map") name set_block
     ///              | "flags" words | "comment" quoted | define | object name block`
-    fn table_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, t: &mut Table) -> BResult<'a> {
+    fn table_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, t: &mut Table<'a>) -> BResult<'a> {
+        self.table_items(cx, i, t, false)
+    }
+
+    /// The items of a table block up to its `}` or, for a file included
+    /// inside a table block (`in_include`), up to the end of the file: nft
+    /// reads an included file's tokens in place of the `include`.
+    fn table_items<'a>(
+        &mut self,
+        cx: &Cx<'a>,
+        i: &'a str,
+        t: &mut Table<'a>,
+        in_include: bool,
+    ) -> BResult<'a> {
         let mut i = i;
         loop {
             i = spsep(i);
             if let Some(r) = i.strip_prefix('}') {
-                return Ok(r);
+                if !in_include {
+                    return Ok(r);
+                }
+                self.error(
+                    cx,
+                    i,
+                    "unexpected '}' in a file included in a table",
+                    "a table item",
+                );
+                i = r;
+                continue;
             }
             if i.is_empty() {
+                if in_include {
+                    return Ok(i);
+                }
                 return Err(nom::Err::Error(PErr::new(i, "'}' closing the table")));
             }
             let start = i;
             let res: PResult<'a, ()> = (|| {
                 let (r, w) = word(i)?;
                 match w {
+                    "include" => {
+                        let (r, p) = quoted(sp(r))?;
+                        let origin = cx.origin(start, r);
+                        let from = self.stack.last().cloned();
+                        self.include(p, from.as_deref(), origin, Dest::Table(t));
+                        Ok((r, ()))
+                    }
                     "chain" => {
                         let (r, n) = name(sp(r))?;
                         let mut c = Chain {
-                            name: n.to_string(),
+                            name: n.into(),
                             hook: None,
                             policy: None,
                             comment: None,
@@ -464,7 +519,7 @@ impl Parser {
                     }
                     "comment" => {
                         let (r, c) = quoted(sp(r))?;
-                        t.comment = Some(c.to_string());
+                        t.comment = Some(c.into());
                         Ok((r, ()))
                     }
                     "define" | "redefine" | "undefine" => {
@@ -501,7 +556,7 @@ impl Parser {
     /// `chain_item := "type" word "hook" word [device] "priority" priority [";" "policy" policy]
     ///              | "policy" policy | "comment" quoted | "flags" words
     ///              | "devices" "=" elements | rule`
-    fn chain_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, c: &mut Chain) -> BResult<'a> {
+    fn chain_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, c: &mut Chain<'a>) -> BResult<'a> {
         let Some(mut i) = sp(i).strip_prefix('{') else {
             return Err(nom::Err::Error(PErr::new(sp(i), "'{'")));
         };
@@ -524,7 +579,7 @@ impl Parser {
                     let r = word(i)?.0;
                     let s = sp(r);
                     let (r, v) = match variable(s) {
-                        Ok((r, v)) => (r, Expr::Variable(v.to_string())),
+                        Ok((r, v)) => (r, Expr::Variable(v.into())),
                         Err(_) => {
                             let (r, v) = expr::verdict(s)?;
                             (r, Expr::Verdict(v))
@@ -538,7 +593,7 @@ impl Parser {
                 }
                 Some("comment") if at_rule_end(quoted(sp(word(i)?.0))?.0) => {
                     let (r, q) = quoted(sp(word(i)?.0))?;
-                    c.comment = Some(q.to_string());
+                    c.comment = Some(q.into());
                     Ok((r, ()))
                 }
                 Some("flags") => {
@@ -594,7 +649,7 @@ impl Parser {
     /// `set_item := "type" type ("." type)* [":" type] | "typeof" lhs (":" lhs)
     ///            | "flags" words | "elements" "=" elements | "comment" quoted
     ///            | ("timeout"|"gc-interval"|"size"|"policy") value | "auto-merge" | "counter"`
-    fn set_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, s: &mut SetDecl) -> BResult<'a> {
+    fn set_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, s: &mut SetDecl<'a>) -> BResult<'a> {
         let Some(mut i) = sp(i).strip_prefix('{') else {
             return Err(nom::Err::Error(PErr::new(sp(i), "'{'")));
         };
@@ -613,7 +668,7 @@ impl Parser {
                         let mut r = r;
                         loop {
                             let (r2, ty) = word(sp(r))?;
-                            s.key_type.push(ty.to_string());
+                            s.key_type.push(ty.into());
                             r = r2;
                             match sp(r).strip_prefix('.') {
                                 Some(t) => r = t,
@@ -651,10 +706,10 @@ impl Parser {
                                 if let Some(k @ ("verdict" | "limit" | "counter" | "quota")) =
                                     peek_word(u)
                                 {
-                                    (word(u)?.0, k.to_string())
+                                    (word(u)?.0, k.into())
                                 } else {
                                     let (r2, _) = expr::lhs(cx, u)?;
-                                    (r2, u[..u.len() - r2.len()].to_string())
+                                    (r2, u[..u.len() - r2.len()].into())
                                 };
                             s.data_type = Some(d);
                             r = r2;
@@ -675,18 +730,18 @@ impl Parser {
                     }
                     "comment" => {
                         let (r, c) = quoted(sp(r))?;
-                        s.comment = Some(c.to_string());
+                        s.comment = Some(c.into());
                         Ok((r, ()))
                     }
                     "auto-merge" | "counter" | "quota" => {
                         let r2 = if w == "quota" { skip_statement(i) } else { r };
-                        s.settings.push((w.to_string(), String::new()));
+                        s.settings.push((w.into(), String::new()));
                         Ok((r2, ()))
                     }
                     _ => {
                         let r2 = skip_statement(i);
-                        let v = i[w.len()..i.len() - r2.len()].trim().to_string();
-                        s.settings.push((w.to_string(), v));
+                        let v = i[w.len()..i.len() - r2.len()].trim().into();
+                        s.settings.push((w.into(), v));
                         Ok((r2, ()))
                     }
                 }
@@ -712,7 +767,7 @@ impl Parser {
         pat: &str,
         from: Option<&Path>,
         origin: crate::model::Origin,
-        out: &mut Vec<Command>,
+        mut dest: Dest<'_, '_>,
     ) {
         let issue = |level: Level, message: String| Issue {
             level,
@@ -775,10 +830,50 @@ impl Parser {
                     continue;
                 }
             };
-            let cmds = self.file(sf, Some(&f));
-            out.extend(cmds);
+            // The included text lives only here: its tree is copied to owned.
+            match &mut dest {
+                Dest::Commands(out) => {
+                    let cmds = self.file(Arc::clone(&sf), &sf.text, Some(&f));
+                    out.extend(cmds.into_iter().map(|c| c.into_owned()));
+                }
+                Dest::Table(t) => self.table_file(&sf, &f, t),
+            }
         }
     }
+
+    /// Read an included file's text as items of the table block `t`.
+    fn table_file(&mut self, sf: &Arc<SourceFile>, path: &Path, t: &mut Table<'_>) {
+        let mut cx = Cx::new(Arc::clone(sf), &sf.text);
+        cx.file_no = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        self.files.push(Arc::clone(sf));
+        let mut part = Table {
+            family: t.family,
+            name: Str::Owned(t.name.to_string()),
+            flags: Vec::new(),
+            comment: None,
+            handle: None,
+            items: Vec::new(),
+            origin: t.origin.clone(),
+        };
+        self.stack.push(path.to_path_buf());
+        // Errors are recorded as issues; the end of the file ends the items.
+        let _ = self.table_items(&cx, &sf.text, &mut part, true);
+        self.stack.pop();
+        let part = part.into_owned();
+        t.items.extend(part.items);
+        t.flags.extend(part.flags);
+        if part.comment.is_some() {
+            t.comment = part.comment;
+        }
+    }
+}
+
+/// Where the commands or items of an included file go.
+enum Dest<'o, 'a> {
+    /// File level: commands.
+    Commands(&'o mut Vec<Command<'a>>),
+    /// Inside a table block: items of that table.
+    Table(&'o mut Table<'a>),
 }
 
 /// Expand an include pattern to files.
@@ -922,9 +1017,9 @@ pub fn glob_match(p: &[u8], s: &[u8]) -> bool {
     pi == p.len()
 }
 
-fn new_set(n: &str, is_map: bool, origin: crate::model::Origin) -> SetDecl {
+fn new_set(n: &str, is_map: bool, origin: crate::model::Origin) -> SetDecl<'_> {
     SetDecl {
-        name: n.to_string(),
+        name: n.into(),
         is_map,
         key_type: Vec::new(),
         key_typeof: Vec::new(),
@@ -939,7 +1034,7 @@ fn new_set(n: &str, is_map: bool, origin: crate::model::Origin) -> SetDecl {
 }
 
 /// `define := ("define"|"redefine") name "=" rhs | "undefine" name`
-pub fn define<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Define> {
+pub fn define<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Define<'a>> {
     let (r, w) = word(i)?;
     let kind = match w {
         "define" => DefineKind::Define,
@@ -952,7 +1047,7 @@ pub fn define<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Define> {
             r,
             Define {
                 kind,
-                name: n.to_string(),
+                name: n.into(),
                 value: None,
                 origin: cx.origin(i, r),
             },
@@ -967,7 +1062,7 @@ pub fn define<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Define> {
         r,
         Define {
             kind,
-            name: n.to_string(),
+            name: n.into(),
             value: Some(v),
             origin: cx.origin(i, r),
         },
@@ -976,7 +1071,7 @@ pub fn define<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Define> {
 
 /// `hook := "type" word "hook" word ["device" (quoted|word|$var) | "devices" "=" set]
 ///          "priority" priority [";"]`
-fn hook<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, BaseHook> {
+fn hook<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, BaseHook<'a>> {
     let (r, _) = keyword("type")(i)?;
     let (r, ty) = word(sp(r))?;
     let (r, _) = keyword("hook")(sp(r))?;
@@ -1009,8 +1104,8 @@ fn hook<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, BaseHook> {
     Ok((
         r,
         BaseHook {
-            chain_type: ty.to_string(),
-            hook: hk.to_string(),
+            chain_type: ty.into(),
+            hook: hk.into(),
             priority: prio,
             devices,
             origin: cx.origin(i, r),
@@ -1024,9 +1119,9 @@ fn priority<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Priority> {
     let (mut r, base) = if let Ok((r, n)) = signed(s) {
         (r, PriorityBase::Number(n))
     } else if let Ok((r, v)) = variable(s) {
-        (r, PriorityBase::Variable(v.to_string()))
+        (r, PriorityBase::Variable(v.into()))
     } else if let Ok((r, w)) = word(s) {
-        (r, PriorityBase::Named(w.to_string()))
+        (r, PriorityBase::Named(w.into()))
     } else {
         return fail(
             s,
@@ -1052,7 +1147,7 @@ fn priority<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Priority> {
 }
 
 /// `tableref := [family] name`
-pub fn tableref(i: &str) -> PResult<'_, TableRef> {
+pub fn tableref(i: &str) -> PResult<'_, TableRef<'_>> {
     let s = sp(i);
     let (r, first) = name(s)?;
     if let Some(f) = TableFamily::from_name(first) {
@@ -1063,7 +1158,7 @@ pub fn tableref(i: &str) -> PResult<'_, TableRef> {
                     r2,
                     TableRef {
                         family: f,
-                        name: n.to_string(),
+                        name: n.into(),
                     },
                 ));
             }
@@ -1073,13 +1168,13 @@ pub fn tableref(i: &str) -> PResult<'_, TableRef> {
         r,
         TableRef {
             family: TableFamily::Ip,
-            name: first.to_string(),
+            name: first.into(),
         },
     ))
 }
 
 /// `chainref := tableref name`
-pub fn chainref(i: &str) -> PResult<'_, ChainRef> {
+pub fn chainref(i: &str) -> PResult<'_, ChainRef<'_>> {
     let s = sp(i);
     // With a family: FAMILY TABLE CHAIN; without: TABLE CHAIN.
     let (r1, a) = name(s)?;
@@ -1096,9 +1191,9 @@ pub fn chainref(i: &str) -> PResult<'_, ChainRef> {
                     ChainRef {
                         table: TableRef {
                             family: f,
-                            name: b.to_string(),
+                            name: b.into(),
                         },
-                        chain: c.to_string(),
+                        chain: c.into(),
                     },
                 ));
             }
@@ -1109,15 +1204,15 @@ pub fn chainref(i: &str) -> PResult<'_, ChainRef> {
         ChainRef {
             table: TableRef {
                 family: TableFamily::Ip,
-                name: a.to_string(),
+                name: a.into(),
             },
-            chain: b.to_string(),
+            chain: b.into(),
         },
     ))
 }
 
 /// `target := "table" tableref | "chain" chainref | ("set"|"map") tableref name | other`
-fn target(i: &str) -> PResult<'_, Target> {
+fn target(i: &str) -> PResult<'_, Target<'_>> {
     let (r, w) = word(i)?;
     match w {
         "table" => tableref(r).map(|(r, t)| (r, Target::Table(t))),
@@ -1125,7 +1220,7 @@ fn target(i: &str) -> PResult<'_, Target> {
         "set" | "map" => {
             let (r, t) = tableref(r)?;
             let (r, n) = name(sp(r))?;
-            let n = n.to_string();
+            let n = n.into();
             Ok((
                 r,
                 if w == "set" {
@@ -1135,7 +1230,7 @@ fn target(i: &str) -> PResult<'_, Target> {
                 },
             ))
         }
-        _ => Ok((r, Target::Other(w.to_string()))),
+        _ => Ok((r, Target::Other(w.into()))),
     }
 }
 
@@ -1143,10 +1238,10 @@ fn target(i: &str) -> PResult<'_, Target> {
 fn word_list(i: &str) -> PResult<'_, Vec<String>> {
     let mut out = Vec::new();
     let (mut r, w) = word(sp(i))?;
-    out.push(w.to_string());
+    out.push(w.into());
     while let Some(t) = sp(r).strip_prefix(',') {
         let (r2, w) = word(sp(t))?;
-        out.push(w.to_string());
+        out.push(w.into());
         r = r2;
     }
     Ok((r, out))
@@ -1154,9 +1249,9 @@ fn word_list(i: &str) -> PResult<'_, Vec<String>> {
 
 /// A `# handle N` comment right after a rule or a block opener.
 fn trailing_handle(r: &str) -> Option<u64> {
-    let line = &r[..r.find('\n').unwrap_or(r.len())];
-    let t = line.trim_start_matches([' ', '\t']);
-    let t = t.strip_prefix('#')?.trim_start();
+    // Blanks and '#' first: the line end is looked for only after a comment.
+    let t = r.trim_start_matches([' ', '\t']).strip_prefix('#')?;
+    let t = t[..t.find('\n').unwrap_or(t.len())].trim_start();
     let t = t.strip_prefix("handle")?.trim_start();
     let n: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
     n.parse().ok()
@@ -1217,27 +1312,35 @@ fn resync(at: &str) -> &str {
 fn perr<'a>(e: nom::Err<PErr<'a>>, fallback: &'a str) -> (&'a str, String) {
     match e {
         nom::Err::Error(p) | nom::Err::Failure(p) => (p.at, p.expected.into_owned()),
-        nom::Err::Incomplete(_) => (fallback, "more input".to_string()),
+        nom::Err::Incomplete(_) => (fallback, "more input".into()),
     }
 }
 
 /// Parse a source that is not a file on disk; includes are followed only if
 /// `read_includes` (relative to the include path).
-pub fn parse_source(sf: Arc<SourceFile>, read_includes: bool) -> Ruleset {
+pub fn parse_source(sf: &Arc<SourceFile>, read_includes: bool) -> Ruleset<'_> {
+    parse_text(Arc::clone(sf), &sf.text, read_includes)
+}
+
+/// Parse `text`, which is `sf`'s text or an identical copy of it: the tree
+/// borrows from `text`.
+fn parse_text(sf: Arc<SourceFile>, text: &str, read_includes: bool) -> Ruleset<'_> {
     let mut p = Parser {
         read_includes,
         ..Parser::default()
     };
-    let commands = p.file(sf, None);
+    let commands = p.file(sf, text, None);
     Ruleset {
         commands,
         issues: p.issues,
+        files: p.files,
     }
 }
 
-/// Parse text without reading includes (for tests and in-memory inputs).
-pub fn parse_str(name: &str, text: &str) -> Ruleset {
-    parse_source(SourceFile::new(name, text), false)
+/// Parse text without reading includes (for tests and in-memory inputs). The
+/// tree borrows from `text`; origins point into a copy named `name`.
+pub fn parse_str<'a>(name: &str, text: &'a str) -> Ruleset<'a> {
+    parse_text(SourceFile::new(name, text), text, false)
 }
 
 #[cfg(test)]
@@ -1323,6 +1426,69 @@ mod tests {
     fn unterminated_blocks_are_errors() {
         let rs = parse_str("f", "table ip t {\n chain c {\n  accept\n");
         assert!(!rs.issues.is_empty());
+    }
+
+    /// nft 1.0.6 accepts `include` inside a table block (checked in a
+    /// network namespace): the included file's chains and sets belong to
+    /// that table.
+    #[test]
+    fn include_inside_a_table_block() {
+        let dir = std::env::temp_dir().join(format!("fwlint-nft-inc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("chains.nft"),
+            "set s { type ipv4_addr; elements = { 1.2.3.4 }; }\n\
+             chain c {\n type filter hook input priority 0; policy drop;\n ip saddr @s accept\n}\n",
+        )
+        .unwrap();
+        let main = dir.join("main.nft");
+        std::fs::write(
+            &main,
+            "table ip t {\n include \"chains.nft\"\n chain d {\n tcp dport 22 accept\n }\n}\n",
+        )
+        .unwrap();
+        let sf = SourceFile::new(
+            main.display().to_string(),
+            std::fs::read_to_string(&main).unwrap(),
+        );
+        let rs = parse_file(&sf, Some(&main));
+        assert!(rs.issues.is_empty(), "{:?}", rs.issues);
+        let Command::Table { table, .. } = &rs.commands[0] else {
+            panic!()
+        };
+        let names: Vec<String> = table
+            .items
+            .iter()
+            .map(|i| match i {
+                TableItem::Chain(c) => format!("chain {}", c.name),
+                TableItem::Set(s) => format!("set {}", s.name),
+                _ => "other".into(),
+            })
+            .collect();
+        assert_eq!(names, ["set s", "chain c", "chain d"]);
+        let TableItem::Chain(c) = &table.items[1] else {
+            panic!()
+        };
+        assert!(c.rules[0].origin.file_name().ends_with("chains.nft"));
+        assert_eq!(c.rules[0].origin.line, 4);
+        // Lowered: the included chain filters input and sees the included set.
+        let model = super::super::lower::lower(&rs);
+        let p = crate::model::Packet::parse("tcp 1.2.3.4:1000 10.0.0.1:22").unwrap();
+        let body = &model.filter("input").unwrap().body;
+        let d = crate::model::eval::evaluate(body, &p, &crate::model::eval::NoSymbols);
+        assert_eq!(d.verdict, crate::model::Action::Allow);
+        // A missing file inside a table is reported at the include.
+        std::fs::write(&main, "table ip t {\n include \"nope.nft\"\n}\n").unwrap();
+        let sf = SourceFile::new(
+            main.display().to_string(),
+            std::fs::read_to_string(&main).unwrap(),
+        );
+        let rs = parse_file(&sf, Some(&main));
+        assert!(rs
+            .issues
+            .iter()
+            .any(|i| i.message.contains("file not found") && i.origin.line == 2));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
