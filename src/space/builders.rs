@@ -16,14 +16,14 @@ use biodivine_lib_bdd::{Bdd, BddValuation, BddVariableSet};
 use std::sync::Arc;
 
 /// Protocols that carry ports, per [`proto::has_ports`].
-const PORT_PROTOS: [u8; 5] = [
+pub(super) const PORT_PROTOS: [u8; 5] = [
     proto::TCP,
     proto::UDP,
     proto::SCTP,
     proto::UDPLITE,
     proto::DCCP,
 ];
-const ICMP_PROTOS: [u8; 2] = [proto::ICMP, proto::ICMPV6];
+pub(super) const ICMP_PROTOS: [u8; 2] = [proto::ICMP, proto::ICMPV6];
 
 impl Space {
     pub(super) fn build(widths: Widths, ifaces: Ifaces, protocols: Option<Vec<u8>>) -> Space {

@@ -14,6 +14,163 @@ use biodivine_lib_bdd::Bdd;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The fast path for matches that are a few cubes (most rules).
+mod cubes {
+    use super::super::builders::{ICMP_PROTOS, PORT_PROTOS};
+    use super::super::layout::{Cube, Field};
+    use super::super::Space;
+    use crate::model::values::full_mask;
+    use crate::model::{AddrPattern, Cond, CtStates, Family, Match, Ranges};
+    use biodivine_lib_bdd::Bdd;
+
+    /// Past this many cubes, the general path (a conjunction of diagrams) is
+    /// cheaper than building and uniting every cube.
+    const MAX_CUBES: usize = 64;
+
+    /// The match's set as a union of cubes (conjunctions of literals), each
+    /// built in one pass without the hash tables of a diagram operation:
+    /// exactly the diagram the general path builds (diagrams are canonical).
+    /// `None` when a condition has no small cube form (interfaces, negations,
+    /// alternatives, symbols, opaque conditions) or there would be too many.
+    pub(super) fn match_bdd(space: &Space, m: &Match) -> Option<Bdd> {
+        let mut acc = vec![Cube::default()];
+        for c in &m.conds {
+            let mine = cond_cubes(space, c)?;
+            let mut next = Vec::new();
+            for a in &acc {
+                for b in &mine {
+                    if let Some(ab) = a.meet(b) {
+                        next.push(ab);
+                    }
+                }
+                if next.len() > MAX_CUBES {
+                    return None;
+                }
+            }
+            acc = next;
+        }
+        let vars = space.vars();
+        Some(union(acc.iter().map(|c| c.build(vars)).collect()).unwrap_or_else(|| vars.mk_false()))
+    }
+
+    fn union(mut v: Vec<Bdd>) -> Option<Bdd> {
+        while v.len() > 1 {
+            let mut next = Vec::with_capacity(v.len().div_ceil(2));
+            let mut it = v.into_iter();
+            while let Some(a) = it.next() {
+                next.push(match it.next() {
+                    Some(b) => a.or(&b),
+                    None => a,
+                });
+            }
+            v = next;
+        }
+        v.pop()
+    }
+
+    /// Field `f` on each of `values`' blocks.
+    fn field_cubes(space: &Space, f: Field, r: &Ranges) -> Vec<Cube> {
+        let l = space.layout();
+        let mut out = Vec::new();
+        for &(lo, hi) in r.ranges() {
+            for (value, care) in l.blocks(f, lo as u128, hi as u128) {
+                let mut c = Cube::default();
+                if c.masked(l, f, value, care) {
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+
+    fn protocol_cubes(space: &Space, ps: &[u8]) -> Vec<Cube> {
+        let l = space.layout();
+        ps.iter()
+            .filter_map(|&p| {
+                let mut c = Cube::default();
+                c.masked(l, Field::Protocol, p as u128, u128::MAX)
+                    .then_some(c)
+            })
+            .collect()
+    }
+
+    /// Every cube of `a` met with every cube of `b`.
+    fn product(a: &[Cube], b: &[Cube]) -> Vec<Cube> {
+        a.iter()
+            .flat_map(|x| b.iter().filter_map(move |y| x.meet(y)))
+            .collect()
+    }
+
+    fn family_value(f: Family) -> u128 {
+        match f {
+            Family::Ipv4 => 0,
+            Family::Ipv6 => 1,
+        }
+    }
+
+    fn cond_cubes(space: &Space, c: &Cond) -> Option<Vec<Cube>> {
+        let l = space.layout();
+        let field = |f: Field, value: u128, care: u128| {
+            let mut c = Cube::default();
+            c.masked(l, f, value, care).then_some(c)
+        };
+        Some(match c {
+            Cond::Family(f) => field(Field::Family, family_value(*f), u128::MAX)
+                .into_iter()
+                .collect(),
+            Cond::Protocol(r) => field_cubes(space, Field::Protocol, r),
+            Cond::SrcAddr(p) | Cond::DstAddr(p) => {
+                let f = if matches!(c, Cond::SrcAddr(_)) {
+                    Field::SrcAddr
+                } else {
+                    Field::DstAddr
+                };
+                let mut out = Vec::new();
+                for pat in p {
+                    let fam = field(Field::Family, family_value(pat.family()), u128::MAX)?;
+                    match *pat {
+                        AddrPattern::Masked {
+                            family,
+                            addr,
+                            wildcard,
+                        } => {
+                            let care = full_mask(family) & !wildcard;
+                            if let Some(a) = field(f, addr, care) {
+                                out.extend(fam.meet(&a));
+                            }
+                        }
+                        AddrPattern::Range { family, lo, hi } => {
+                            let hi = hi.min(full_mask(family));
+                            for (value, care) in l.blocks(f, lo, hi) {
+                                if let Some(a) = field(f, value, care) {
+                                    out.extend(fam.meet(&a));
+                                }
+                            }
+                        }
+                    }
+                }
+                out
+            }
+            Cond::SrcPort(r) | Cond::DstPort(r) | Cond::IcmpType(r) | Cond::IcmpCode(r) => {
+                let (f, protos): (Field, &[u8]) = match c {
+                    Cond::SrcPort(_) => (Field::SrcPort, &PORT_PROTOS),
+                    Cond::DstPort(_) => (Field::DstPort, &PORT_PROTOS),
+                    Cond::IcmpType(_) => (Field::IcmpType, &ICMP_PROTOS),
+                    _ => (Field::IcmpCode, &ICMP_PROTOS),
+                };
+                product(&field_cubes(space, f, r), &protocol_cubes(space, protos))
+            }
+            Cond::CtState(st) => CtStates::NAMES
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, s))| st.0 & s.0 != 0)
+                .filter_map(|(i, _)| field(Field::Ct, i as u128, u128::MAX))
+                .collect(),
+            _ => return None,
+        })
+    }
+}
+
 /// Symbols resolving to symbols: stop (as opaque) past this depth.
 const MAX_SYMBOL_DEPTH: u32 = 16;
 
@@ -99,6 +256,9 @@ impl<'s> Universe<'s> {
 }
 
 pub(crate) fn compile_match(u: &Universe, m: &Match, symbols: &dyn Symbols, depth: u32) -> Tri {
+    if let Some(b) = cubes::match_bdd(u.space, m) {
+        return u.exact(b);
+    }
     let mut acc: Option<Tri> = None;
     for c in &m.conds {
         let t = compile_cond(u, c, symbols, depth);
