@@ -4,9 +4,10 @@
 use super::{each_filter, rule_at, rule_key, Context};
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::bounds::Bounds;
+use crate::model::eval::NoSymbols;
 use crate::model::values::proto;
 use crate::model::{AddrPattern, Cond, CtStates, Effect, Match, Ranges};
-use crate::space::PacketSet;
+use crate::space::{FilterAnalysis, PacketSet};
 
 declare_check! {
     /// ## What it does
@@ -194,6 +195,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
         .intersect(&cx.space.ct_state(CtStates::NEW));
     // Per service: its packets, its new connections from public sources, and
     // its bounding box (to skip rules that cannot touch it without a diagram).
+    // `risky_public`: those of every service.
     let services: Vec<(&Risky, PacketSet, PacketSet, Bounds)> = RISKY
         .iter()
         .map(|svc| {
@@ -209,6 +211,9 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             (svc, set, public, Bounds::of(&m))
         })
         .collect();
+    let risky_public = services
+        .iter()
+        .fold(cx.space.none(), |acc, (_, _, public, _)| acc.union(public));
     each_filter(cx, out, |fi| {
         let (f, facts) = (&cx.rules.filters[fi], &cx.facts[fi]);
         let mut out = Vec::new();
@@ -216,35 +221,41 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             return out;
         }
         let an = &facts.analysis;
+        let touches_public = |pos: usize, sb: &Bounds| {
+            let b = &facts.bounds[pos];
+            b.may_overlap(sb) && !b.src_inside_any(&private)
+        };
+        // What the filter permits of the risky services from public sources:
+        // one union per filter, over the allow rules that may touch a service
+        // from a public address (rules whose sources are all private cannot),
+        // not the whole `permitted`, a union over the whole filter.
+        let parts = an.may_permit_parts(&risky_public, |pos| {
+            services.iter().any(|(_, _, _, sb)| touches_public(pos, sb))
+        });
+        let Some(permitted) = PacketSet::union_all(parts.into_iter().map(|p| p.set).collect())
+        else {
+            return out;
+        };
         // Rule position (or None for the default) → what it opens.
         let mut by_rule: Vec<(Option<usize>, Vec<Opened>)> = Vec::new();
         for (svc, service, service_public, sbounds) in &services {
-            let touches = |pos: usize| facts.bounds[pos].may_overlap(sbounds);
-            // Rules whose sources are all private cannot touch public traffic.
-            let touches_public =
-                |pos: usize| touches(pos) && !facts.bounds[pos].src_inside_any(&private);
-            let parts = an.may_permit_parts(service_public, touches_public);
-            if parts.is_empty() {
+            if !permitted.intersects(service_public) {
                 continue;
             }
-            let exposed: Vec<&PacketSet> = parts.iter().map(|p| &p.set).collect();
+            let exposed = permitted.intersect(service_public);
             let wide_range = svc.min_ports > 1;
             let ports_open = if wide_range {
-                cx.space.dst_port_count_of_union(&exposed)
+                cx.space.dst_port_count(&exposed)
             } else {
                 1.0
             };
             if (ports_open as u32) < svc.min_ports {
                 continue;
             }
-            let Some(witness) = cx.space.witness_of_union(&exposed) else {
+            let Some(witness) = cx.space.witness(&exposed) else {
                 continue;
             };
-            let permitted_within = |s: &PacketSet| {
-                let parts = an.may_permit_parts(s, touches);
-                PacketSet::union_all(parts.into_iter().map(|p| p.set).collect())
-            };
-            let from_anywhere = from_anywhere(cx, permitted_within, service, &witness);
+            let from_anywhere = from_anywhere(cx, an, &facts.bounds, service, &witness);
             let what = if svc.ports.0 == svc.ports.1 {
                 format!(
                     "{} ({}/{})",
@@ -270,30 +281,19 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                     human_count(ports_open)
                 )
             };
-            // A wide range is opened by a rule that opens much of it, not by
-            // one that happens to allow a port inside it (3389 lies in
-            // 1025-5000).
+            // The first allow rule that takes effect on the exposed packets. A
+            // wide range is opened by a rule that opens much of it, not by one
+            // that happens to allow a port inside it (3389 lies in 1025-5000).
             let opens_enough =
                 |s: &PacketSet| !wide_range || cx.space.dst_port_count(s) >= svc.min_ports as f64;
-            let key = if parts.iter().any(|p| p.rule.is_some()) {
-                // Each part is what one rule decides.
-                parts
-                    .iter()
-                    .find(|p| p.rule.is_some() && opens_enough(&p.set))
-                    .and_then(|p| p.rule)
-            } else {
-                // A pipeline's verdicts are not one rule's: the first allow
-                // rule that takes effect on the exposed packets.
-                let exposed = &parts[0].set;
-                an.rules.iter().enumerate().position(|(pos, r)| {
-                    let rule = rule_at(f, r.chain, r.index);
-                    rule.enabled
-                        && rule.effect == Effect::Allow
-                        && facts.bounds[pos].may_overlap(sbounds)
-                        && r.effective.may.intersects(exposed)
-                        && opens_enough(&r.effective.may.intersect(exposed))
-                })
-            };
+            let key = an.rules.iter().enumerate().position(|(pos, r)| {
+                let rule = rule_at(f, r.chain, r.index);
+                rule.enabled
+                    && rule.effect == Effect::Allow
+                    && facts.bounds[pos].may_overlap(sbounds)
+                    && r.effective.may.intersects(&exposed)
+                    && opens_enough(&r.effective.may.intersect(&exposed))
+            });
             let opened = Opened {
                 what,
                 from_anywhere,
@@ -366,22 +366,32 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
     });
 }
 
-/// Is the witness's destination and port open to every source address of its family?
+/// Is the witness's destination and port open to every source address of its
+/// family? Asked of the allow rules that may touch that one destination.
 fn from_anywhere(
     cx: &Context,
-    permitted_within: impl Fn(&PacketSet) -> Option<PacketSet>,
+    an: &FilterAnalysis,
+    bounds: &[Bounds],
     service: &PacketSet,
     w: &crate::model::Packet,
 ) -> bool {
     let fam = w.family();
+    let dst = Match::new(vec![
+        Cond::Protocol(Ranges::single(w.protocol as u16)),
+        Cond::DstAddr(vec![AddrPattern::host(w.dst)]),
+        Cond::DstPort(Ranges::single(w.dport.unwrap_or(0))),
+    ]);
     let one = cx
         .space
-        .dst_addr(&[AddrPattern::host(w.dst)])
-        .intersect(&cx.space.dst_port(&Ranges::single(w.dport.unwrap_or(0))))
+        .compile(&dst, &NoSymbols)
+        .must
         .intersect(&cx.space.src_addr(&[AddrPattern::any(fam)]))
         .intersect(&cx.space.family(fam))
         .intersect(service);
-    permitted_within(&one).is_some_and(|p| one.is_subset_of(&p))
+    let one_bounds = Bounds::of(&dst);
+    let parts = an.may_permit_parts(&one, |pos| bounds[pos].may_overlap(&one_bounds));
+    PacketSet::union_all(parts.into_iter().map(|p| p.set).collect())
+        .is_some_and(|p| one.is_subset_of(&p))
 }
 
 fn proto_name(p: u8) -> &'static str {
