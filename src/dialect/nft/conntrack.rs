@@ -21,7 +21,8 @@
 //! `postrouting`), including the chains of the hook before the `notrack` ran.
 
 use super::ast::TableFamily;
-use crate::model::{Cond, CtStates, Family, FilterBody, Match, Origin, RuleSet};
+use crate::model::values::proto;
+use crate::model::{Cond, CtStates, Family, FilterBody, Match, Origin, Ranges, RuleSet};
 
 /// The note every lowered rule with a `notrack` statement carries.
 pub const NOTE: &str = "notrack";
@@ -30,6 +31,11 @@ pub const NOTE: &str = "notrack";
 pub const WARNING: &str = "notrack: packets matched here skip connection tracking and are \
      `ct state untracked` in later chains; fwlint treats `ct state` matches as uncertain \
      for the packets this rule may match";
+
+/// The warning for a `synproxy` statement (at its span).
+pub const SYNPROXY_WARNING: &str = "synproxy: drops the TCP SYN and bare ACK segments it \
+     reaches (it answers them itself) and lets other TCP segments go on; fwlint does not see \
+     TCP flags, so the rule is an uncertain drop for TCP packets";
 
 /// More conditions than this over all sites, or more sites, and each site keeps
 /// only its family (bounds the size of every rewritten `ct state` match).
@@ -73,6 +79,26 @@ pub fn site(family: TableFamily, before: &[Cond], origin: &Origin) -> Site {
         when: Match::new(when),
         coarse: Match::new(coarse),
     }
+}
+
+/// A `synproxy` statement after the conditions `before`: the match of the
+/// packets it drops (TCP, and an opaque "SYN or bare ACK"; a valid ACK is
+/// stolen, which ends the hook for it as a drop does), and the conditions the
+/// rest of the rule adds (non-TCP packets end the rule; other TCP segments go on).
+pub fn synproxy(before: &[Cond]) -> (Match, Vec<Cond>) {
+    let tcp = Cond::Protocol(Ranges::single(proto::TCP as u16));
+    let mut dropped = before.to_vec();
+    dropped.push(tcp.clone());
+    dropped.push(Cond::Opaque {
+        what: "the TCP segment is a SYN or a bare ACK (synproxy)".into(),
+    });
+    let rest = vec![
+        tcp,
+        Cond::Opaque {
+            what: "the TCP segment is neither a SYN nor a bare ACK (synproxy)".into(),
+        },
+    ];
+    (Match::new(dropped), rest)
 }
 
 /// `c` with every `ct state` condition (at any depth) made opaque.

@@ -1219,6 +1219,12 @@ impl<'t> RuleCx<'_, 't> {
                         conds.push(Cond::Opaque {
                             what: self.st.text_of(s.loc),
                         });
+                    } else if keyword == "synproxy" {
+                        self.st.issue(IssueLevel::Warning, conntrack::SYNPROXY_WARNING, s.loc);
+                        notes.push(keyword.to_string());
+                        let (dropped, rest) = conntrack::synproxy(&conds);
+                        out.push(mk(dropped, Effect::Deny, &notes));
+                        conds.extend(rest);
                     } else {
                         self.st.issue(
                             IssueLevel::Warning,
