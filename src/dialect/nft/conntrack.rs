@@ -28,12 +28,12 @@ use crate::model::{Cond, CtStates, Family, FilterBody, Match, Origin, Ranges, Ru
 pub const NOTE: &str = "notrack";
 
 /// The warning for a `notrack` statement (at its span).
-pub const WARNING: &str = "notrack: packets matched here skip connection tracking and are \
+pub const WARNING: &str = "'notrack': packets matched here skip connection tracking and are \
      `ct state untracked` in later chains; fwlint treats `ct state` matches as uncertain \
      for the packets this rule may match";
 
 /// The warning for a `synproxy` statement (at its span).
-pub const SYNPROXY_WARNING: &str = "synproxy: drops the TCP SYN and bare ACK segments it \
+pub const SYNPROXY_WARNING: &str = "'synproxy' drops the TCP SYN and bare ACK segments it \
      reaches (it answers them itself) and lets other TCP segments go on; fwlint does not see \
      TCP flags, so the rule is an uncertain drop for TCP packets";
 
