@@ -221,8 +221,14 @@ fn notrack_makes_ct_state_uncertain_for_the_packets_it_may_match() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/nft/conntrack");
     let run = |filter: &str, packets: &[&str]| -> Vec<Vec<String>> {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_fwlint"));
-        cmd.current_dir(dir)
-            .args(["query", "notrack.nft", "--dialect", "nft", "--filter", filter]);
+        cmd.current_dir(dir).args([
+            "query",
+            "notrack.nft",
+            "--dialect",
+            "nft",
+            "--filter",
+            filter,
+        ]);
         for p in packets {
             cmd.args(["--packet", p]);
         }
@@ -259,7 +265,10 @@ fn notrack_makes_ct_state_uncertain_for_the_packets_it_may_match() {
     assert_eq!(input[3], ["deny", "default"]);
     let output = run(
         "output",
-        &["udp 10.0.0.1:1000 10.0.0.2:53", "udp 10.0.0.1:1000 10.0.0.2:54"],
+        &[
+            "udp 10.0.0.1:1000 10.0.0.2:53",
+            "udp 10.0.0.1:1000 10.0.0.2:54",
+        ],
     );
     assert_eq!(output[0][..2], ["deny", "notrack.nft:28"]);
     assert!(

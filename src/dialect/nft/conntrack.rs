@@ -16,13 +16,19 @@
 //! - `untracked ∉ S`: `ct∈S ∧ ¬N` — surely false when the assumed state is not
 //!   in `S`, uncertain otherwise for packets a site may match.
 //!
+//! And `ct state` in chains that run before conntrack itself (priority `raw`
+//! on `prerouting`/`output`) is opaque: the kernel has no state to read yet.
+//!
 //! Being conservative, every filter is rewritten (a `prerouting` `notrack`
 //! reaches `input`, `forward` and `postrouting`; an `output` one reaches
 //! `postrouting`), including the chains of the hook before the `notrack` ran.
 
 use super::ast::TableFamily;
 use crate::model::values::proto;
-use crate::model::{Cond, CtStates, Family, FilterBody, Match, Origin, Ranges, RuleSet};
+use crate::model::{
+    Cond, CtStates, Effect, Family, FilterBody, IssueLevel, Match, Origin, ParseIssue, Ranges,
+    RuleSet,
+};
 
 /// The note every lowered rule with a `notrack` statement carries.
 pub const NOTE: &str = "notrack";
@@ -117,9 +123,86 @@ fn opaque_ct(c: &Cond) -> Cond {
     }
 }
 
+/// Make every `ct state` condition of `rs` sound: first those that run before
+/// conntrack (see [`before_conntrack`]), then for the packets the `sites` may
+/// have untracked (no sites: no change).
+pub fn apply(rs: &mut RuleSet, sites: &[Site]) {
+    before_conntrack(rs);
+    untracked(rs, sites);
+}
+
+/// Priority of the kernel's conntrack hook on `prerouting` and `output`
+/// (`NF_IP_PRI_CONNTRACK`). A base chain at this priority or lower runs before
+/// it (a new hook goes before existing ones of equal priority).
+const CONNTRACK_PRIORITY: i32 = -200;
+
+/// In the chains a `prerouting` or `output` base chain of priority ≤ -200
+/// reaches (and every `ingress` chain), conntrack has not run yet: `ct state`
+/// reads `invalid`, `untracked`, or for looped-back packets the state of their
+/// connection. Such a condition becomes opaque, with one warning per rule.
+fn before_conntrack(rs: &mut RuleSet) {
+    let mut warned: Vec<Origin> = Vec::new();
+    for f in &mut rs.filters {
+        let early = |prio: i32| match f.name.as_str() {
+            "prerouting" | "output" => prio <= CONNTRACK_PRIORITY,
+            "ingress" => true,
+            _ => false,
+        };
+        let FilterBody::Pipeline(p) = &mut f.body else {
+            continue;
+        };
+        let mut reached = vec![false; p.chains.len()];
+        let mut todo: Vec<usize> = p
+            .base
+            .iter()
+            .filter(|b| early(b.priority))
+            .map(|b| b.chain)
+            .collect();
+        while let Some(ci) = todo.pop() {
+            if ci >= reached.len() || reached[ci] {
+                continue;
+            }
+            reached[ci] = true;
+            for r in &p.chains[ci].rules {
+                if let Effect::Jump(t) | Effect::Goto(t) = r.effect {
+                    todo.push(t);
+                }
+            }
+        }
+        for (ci, ch) in p.chains.iter_mut().enumerate() {
+            if !reached[ci] {
+                continue;
+            }
+            for r in &mut ch.rules {
+                let before = r.matches.conds.clone();
+                r.matches.conds = before.iter().map(opaque_ct).collect();
+                if r.matches.conds != before
+                    && !warned
+                        .iter()
+                        .any(|o| o.span == r.origin.span && o.file.name == r.origin.file.name)
+                {
+                    warned.push(r.origin.clone());
+                }
+            }
+        }
+    }
+    for origin in warned {
+        rs.issues.push(ParseIssue {
+            level: IssueLevel::Warning,
+            message: "'ct state' before connection tracking (a prerouting or output chain of \
+                      priority -200 or lower, or ingress): the state is not yet known; fwlint \
+                      treats the match as unknown"
+                .into(),
+            expected: None,
+            help: None,
+            origin,
+        });
+    }
+}
+
 /// Rewrite every `ct state` condition of every filter of `rs` so that it stays
 /// sound for packets the `sites` may have untracked. No sites: no change.
-pub fn apply(rs: &mut RuleSet, sites: &[Site]) {
+fn untracked(rs: &mut RuleSet, sites: &[Site]) {
     if sites.is_empty() {
         return;
     }
@@ -194,6 +277,7 @@ mod tests {
         fn go(c: &Cond, p: &Packet, assume: bool) -> bool {
             match c {
                 Cond::Family(f) => p.family() == *f,
+                Cond::Protocol(r) => r.contains(p.protocol as u16),
                 Cond::DstPort(r) => p.dport.is_some_and(|v| r.contains(v)),
                 Cond::CtState(s) => s.0 & p.ct_state.0 != 0,
                 Cond::Not(i) => !go(i, p, !assume),
@@ -255,10 +339,109 @@ mod tests {
         // established may be untracked: `not established` is then true.
         assert_eq!(truth(&c, &pkt(ssh, CtStates::ESTABLISHED)), (false, true));
         assert_eq!(truth(&c, &pkt(ssh, CtStates::NEW)), (true, true));
-        let s = site(TableFamily::Inet, &[Cond::CtState(CtStates::NEW)], &origin());
-        assert!(s.when.conds.iter().all(|c| matches!(c, Cond::Opaque { .. })));
+        let s = site(
+            TableFamily::Inet,
+            &[Cond::CtState(CtStates::NEW)],
+            &origin(),
+        );
+        assert!(s
+            .when
+            .conds
+            .iter()
+            .all(|c| matches!(c, Cond::Opaque { .. })));
         assert!(s.when.conds[1..]
             .iter()
             .all(|c| matches!(c, Cond::Opaque { what } if what.contains("t.nft:1"))));
+    }
+
+    fn lowered(text: &str) -> RuleSet {
+        let src = SourceFile::new("t.nft", text);
+        let ast = crate::dialect::nft::parse::parse_source(&src, false);
+        crate::dialect::nft::lower(&ast)
+    }
+
+    fn chain<'r>(rs: &'r RuleSet, filter: &str, chain: &str) -> &'r crate::model::Chain {
+        let f = rs.filters.iter().find(|f| f.name == filter).unwrap();
+        let FilterBody::Pipeline(p) = &f.body else {
+            panic!("nft filters are pipelines")
+        };
+        p.chains.iter().find(|c| c.name.ends_with(chain)).unwrap()
+    }
+
+    #[test]
+    fn lowering_warns_at_the_notrack_statement_and_rewrites_later_ct_state() {
+        let rs = lowered(
+            "table ip raw { chain pre { type filter hook prerouting priority raw;\n\
+             tcp dport 22 notrack\n } }\n\
+             table inet f { chain in { type filter hook input priority 0; policy drop;\n\
+             ct state new accept\n } }\n",
+        );
+        let w: Vec<_> = rs
+            .issues
+            .iter()
+            .filter(|i| i.message.starts_with("'notrack'"))
+            .collect();
+        assert_eq!(w.len(), 1, "{:?}", rs.issues);
+        assert_eq!(w[0].level, IssueLevel::Warning);
+        assert_eq!((w[0].origin.text(), w[0].origin.line), ("notrack", 2));
+        let r = &chain(&rs, "input", " in").rules[0];
+        assert!(r.matches.is_uncertain(), "{:?}", r.matches);
+        let p = pkt("tcp 10.0.0.1:1000 10.0.0.2:22", CtStates::NEW);
+        assert_eq!(truth(&r.matches.conds[0], &p), (false, true));
+        let p = pkt("tcp 10.0.0.1:1000 10.0.0.2:80", CtStates::NEW);
+        assert_eq!(truth(&r.matches.conds[0], &p), (true, true));
+    }
+
+    #[test]
+    fn ct_state_before_conntrack_is_opaque_and_warned() {
+        let rs = lowered(
+            "table inet t {\n\
+             chain raw { type filter hook prerouting priority raw; ct state new jump sub\n }\n\
+             chain sub { ct state established drop\n }\n\
+             chain mangle { type filter hook prerouting priority mangle; ct state invalid drop\n }\n\
+             chain out { type filter hook output priority -200; ct state new accept\n }\n\
+             chain in { type filter hook input priority 0; ct state new accept\n }\n\
+             }\n",
+        );
+        let opaque = |filter: &str, ch: &str| {
+            let r = &chain(&rs, filter, ch).rules[0];
+            matches!(r.matches.conds[0], Cond::Opaque { .. })
+        };
+        assert!(opaque("prerouting", " raw"));
+        assert!(opaque("prerouting", " sub"));
+        assert!(!opaque("prerouting", " mangle"));
+        assert!(opaque("output", " out"));
+        assert!(!opaque("input", " in"));
+        // The chain `sub` is reached early only from prerouting.
+        assert!(!opaque("input", " sub"));
+        let mut lines: Vec<u32> = rs
+            .issues
+            .iter()
+            .filter(|i| i.message.starts_with("'ct state' before"))
+            .map(|i| i.origin.line)
+            .collect();
+        lines.sort();
+        assert_eq!(lines, [2, 4, 8]);
+    }
+
+    #[test]
+    fn synproxy_is_an_uncertain_drop_of_tcp() {
+        let rs = lowered(
+            "table ip t { chain fw { type filter hook forward priority 0;\n\
+             ct state invalid,untracked synproxy mss 1460\n } }\n",
+        );
+        let rules = &chain(&rs, "forward", " fw").rules;
+        assert_eq!(rules.len(), 1, "{rules:?}");
+        assert_eq!(rules[0].effect, Effect::Deny);
+        let c = &rules[0].matches.conds;
+        assert_eq!(
+            c[0],
+            Cond::CtState(CtStates::INVALID.union(CtStates::UNTRACKED))
+        );
+        assert_eq!(c[1], Cond::Protocol(Ranges::single(6)));
+        assert!(matches!(c[2], Cond::Opaque { .. }));
+        assert!(rs.issues.iter().any(
+            |i| i.message.starts_with("'synproxy'") && i.origin.text().starts_with("synproxy")
+        ));
     }
 }

@@ -1199,7 +1199,8 @@ impl<'t> RuleCx<'_, 't> {
                 }
                 StmtKind::Notrack => {
                     notes.push(conntrack::NOTE.into());
-                    self.st.issue(IssueLevel::Warning, conntrack::WARNING, s.loc);
+                    self.st
+                        .issue(IssueLevel::Warning, conntrack::WARNING, s.loc);
                     let site = conntrack::site(self.table.family, &conds, &r.origin);
                     self.st.notrack.push(site);
                 }
@@ -1220,7 +1221,8 @@ impl<'t> RuleCx<'_, 't> {
                             what: self.st.text_of(s.loc),
                         });
                     } else if keyword == "synproxy" {
-                        self.st.issue(IssueLevel::Warning, conntrack::SYNPROXY_WARNING, s.loc);
+                        self.st
+                            .issue(IssueLevel::Warning, conntrack::SYNPROXY_WARNING, s.loc);
                         notes.push(keyword.to_string());
                         let (dropped, rest) = conntrack::synproxy(&conds);
                         out.push(mk(dropped, Effect::Deny, &notes));
