@@ -499,8 +499,8 @@ const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus-real
 /// with certainty (an answer that depends on an unmodelled match is reported as
 /// uncertain by `query` and skipped here) and that reach the forward hook (a
 /// prerouting chain of the file may drop some first). Rulesets with `notrack` are
-/// left out: the packets it matches reach forward with ct state `untracked`, while
-/// `query` evaluates new connections (a known gap, docs/oracle-nft.md).
+/// included: the packets it matches reach forward with ct state `untracked`, and
+/// `query` must then answer uncertain, never the verdict of a new connection.
 #[test]
 fn real_forward_rulesets_match_the_kernel() {
     let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(CORPUS)
@@ -521,7 +521,6 @@ fn real_forward_rulesets_match_the_kernel() {
         }
         if text.contains("notrack") {
             with_notrack += 1;
-            continue;
         }
         let mut rng = Rng::new(0xF0_0000 + i as u64);
         kcases.push(KernelCase {
@@ -575,7 +574,7 @@ fn real_forward_rulesets_match_the_kernel() {
         }
     }
     eprintln!(
-        "real corpus, forward: {} files with a forward chain ({with_notrack} more left out for \
+        "real corpus, forward: {} files with a forward chain ({with_notrack} of them with \
          notrack), {loaded} load in the router; {compared} packets compared, {uncertain} \
          uncertain answers skipped, {unrouted} dropped before forward",
         kcases.len()
@@ -594,5 +593,83 @@ fn real_forward_rulesets_match_the_kernel() {
     assert!(
         loaded >= 8 && compared >= 1500,
         "too little of the real corpus ran on forward: {loaded} files, {compared} packets"
+    );
+}
+
+/// `corpus/nft/conntrack`: rulesets with `notrack` in raw-priority chains, or
+/// `ct state` in an output chain that runs before conntrack, loaded in the kernel
+/// (input probes pass prerouting, output probes are sent by a local socket). Every certain answer of `query` must be the kernel's; the packets a
+/// `notrack` matched reach the filter chains as `ct state untracked`, and
+/// `query` must answer uncertain for them: some uncertain answers must differ
+/// from the kernel (proof that the probes do hit the `notrack` rules).
+#[test]
+fn conntrack_rulesets_match_the_kernel_where_certain() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/nft/conntrack");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {dir}: {e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "nft"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no rulesets in {dir}");
+    let tmp = scratch_dir();
+    let mut kcases = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(f).unwrap();
+        let mut rng = Rng::new(0xC7_0000 + i as u64);
+        let pk = feature_packets(&text, &mut rng, 300, false);
+        for hook in ["input", "output"] {
+            kcases.push(KernelCase {
+                id: format!("{}:{hook}", f.display()),
+                ruleset: text.clone(),
+                path: Some(f.display().to_string()),
+                hook: hook.to_string(),
+                packets: pk.clone(),
+                dump_json: false,
+            });
+        }
+    }
+    let results = kernel(&kcases, tmp.path());
+    let mut problems = Vec::new();
+    let (mut compared, mut uncertain, mut uncertain_differ) = (0, 0, 0);
+    for (kc, r) in kcases.iter().zip(&results) {
+        if let Some(e) = &r.load_error {
+            problems.push(format!("{}: the kernel refused it:\n{e}", kc.id));
+            continue;
+        }
+        let file = Path::new(kc.path.as_deref().unwrap_or_default());
+        match fwlint(file, "nft", &kc.hook, &kc.packets, tmp.path()) {
+            Ok(fw) => {
+                for ((p, k), f) in kc.packets.iter().zip(&r.verdicts).zip(&fw) {
+                    if f.uncertain.is_some() {
+                        uncertain += 1;
+                        uncertain_differ += usize::from(*k != f.verdict);
+                        continue;
+                    }
+                    compared += 1;
+                    if *k != f.verdict {
+                        problems.push(format!(
+                            "{}: `{p}`: kernel {k}, fwlint {} (deciding rule: {})",
+                            kc.id, f.verdict, f.rule
+                        ));
+                    }
+                }
+            }
+            Err(e) => problems.push(format!("{}: {e}", kc.id)),
+        }
+    }
+    eprintln!(
+        "conntrack rulesets: {compared} certain answers compared, {uncertain} uncertain \
+         ({uncertain_differ} of them with a main verdict the kernel does not give)"
+    );
+    assert!(
+        problems.is_empty(),
+        "{} mismatch(es):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert!(
+        compared > 0 && uncertain_differ > 0,
+        "the probes must reach both tracked and untracked packets"
     );
 }

@@ -212,3 +212,69 @@ fn command_form_positions_and_deletes() {
         ],
     );
 }
+
+/// `notrack` in raw-priority chains: the packets it may match reach later chains
+/// as `ct state untracked`, so `query` (which assumes a new connection) must
+/// answer uncertain for them, and stay certain for packets it cannot match.
+#[test]
+fn notrack_makes_ct_state_uncertain_for_the_packets_it_may_match() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/nft/conntrack");
+    let run = |filter: &str, packets: &[&str]| -> Vec<Vec<String>> {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_fwlint"));
+        cmd.current_dir(dir).args([
+            "query",
+            "notrack.nft",
+            "--dialect",
+            "nft",
+            "--filter",
+            filter,
+        ]);
+        for p in packets {
+            cmd.args(["--packet", p]);
+        }
+        let out = cmd.output().expect("run fwlint");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.split('\t').map(str::to_string).collect())
+            .collect()
+    };
+    let input = run(
+        "input",
+        &[
+            "tcp 10.0.0.1:1000 10.0.0.2:22",
+            "tcp 10.0.0.1:1000 10.0.0.2:2222",
+            "tcp [2001:db8::1]:1000 [2001:db8::2]:2222",
+            "tcp 10.0.0.1:1000 10.0.0.2:8022",
+        ],
+    );
+    assert_eq!(input.len(), 4);
+    // Port 22: the notrack rule cannot match it, certain.
+    assert_eq!(input[0], ["allow", "notrack.nft:23"]);
+    // Port 2222 over IPv4: untracked by line 8, so `ct state new` may not hold.
+    assert_eq!(input[1][..2], ["allow", "notrack.nft:23"]);
+    assert!(
+        input[1][2].starts_with("uncertain: deny if")
+            && input[1][2].contains("untracked by `notrack` (notrack.nft:8)"),
+        "{:?}",
+        input[1]
+    );
+    // The `ip` raw table never untracks IPv6 packets.
+    assert_eq!(input[2], ["allow", "notrack.nft:23"]);
+    // `ct state untracked` for a port no notrack rule matches: surely false.
+    assert_eq!(input[3], ["deny", "default"]);
+    let output = run(
+        "output",
+        &[
+            "udp 10.0.0.1:1000 10.0.0.2:53",
+            "udp 10.0.0.1:1000 10.0.0.2:54",
+        ],
+    );
+    assert_eq!(output[0][..2], ["deny", "notrack.nft:28"]);
+    assert!(
+        output[0][2].contains("untracked by `notrack` (notrack.nft:15)"),
+        "{:?}",
+        output[0]
+    );
+    assert_eq!(output[1], ["allow", "default"]);
+}

@@ -27,6 +27,7 @@
 use super::ast::{
     self, Command, Expr, Loc, RelOp, Stmt, StmtKind, TableFamily, TableItem, Verdict,
 };
+use super::conntrack;
 use super::lower_match as lm;
 use super::names;
 use crate::model::{
@@ -118,6 +119,8 @@ struct St<'a> {
     reg: u64,
     out: RuleSet,
     expansion: usize,
+    /// `notrack` statements met while lowering rules.
+    notrack: Vec<conntrack::Site>,
 }
 
 /// Lower a parsed (or JSON-read) ruleset to the model. The syntax tree's own
@@ -150,6 +153,7 @@ pub fn lower(rs: &ast::Ruleset<'_>) -> RuleSet {
         st.define_object(d);
     }
     st.build();
+    conntrack::apply(&mut st.out, &st.notrack);
     st.out
 }
 
@@ -1193,7 +1197,13 @@ impl<'t> RuleCx<'_, 't> {
                 StmtKind::Mangle { target, .. } => {
                     notes.push(format!("sets {}", lm::describe(target)));
                 }
-                StmtKind::Notrack => notes.push("notrack".into()),
+                StmtKind::Notrack => {
+                    notes.push(conntrack::NOTE.into());
+                    self.st
+                        .issue(IssueLevel::Warning, conntrack::WARNING, s.loc);
+                    let site = conntrack::site(self.table.family, &conds, &r.origin);
+                    self.st.notrack.push(site);
+                }
                 StmtKind::AnonChain { .. } => {
                     // Lifted into named chains when commands are applied.
                     notes.push("anonymous chain".into());
@@ -1210,6 +1220,13 @@ impl<'t> RuleCx<'_, 't> {
                         conds.push(Cond::Opaque {
                             what: self.st.text_of(s.loc),
                         });
+                    } else if keyword == "synproxy" {
+                        self.st
+                            .issue(IssueLevel::Warning, conntrack::SYNPROXY_WARNING, s.loc);
+                        notes.push(keyword.to_string());
+                        let (dropped, rest) = conntrack::synproxy(&conds);
+                        out.push(mk(dropped, Effect::Deny, &notes));
+                        conds.extend(rest);
                     } else {
                         self.st.issue(
                             IssueLevel::Warning,

@@ -3,8 +3,10 @@
 //! - [`ast`]: the nft syntax tree both readers produce.
 //! - [`lex`], [`expr`], [`parse`]: the `nft -f` text parser (nom).
 //! - [`names`]: symbolic constants (services, ICMP types, priorities).
-//! - [`lower`], [`lower_match`]: syntax tree → model, with kernel semantics.
+//! - [`lower`], [`lower_match`]: syntax tree → model, with kernel semantics;
+//!   [`conntrack`]: `ct state` matches made sound around `notrack`.
 pub mod ast;
+pub mod conntrack;
 pub mod expr;
 pub mod json;
 pub mod lex;
