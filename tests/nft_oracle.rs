@@ -342,18 +342,21 @@ fn feature_packets(text: &str, rng: &mut Rng, n: usize, routed: bool) -> Vec<Str
     out
 }
 
-#[test]
-fn feature_files_match_the_kernel() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/nft/features");
+/// The `.nft` files of a corpus folder, sorted (at least one).
+fn nft_files(dir: &str) -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| {
-            panic!("cannot read {dir}: {e} (the nft feature files come from branch `nft`)")
-        })
+        .unwrap_or_else(|e| panic!("cannot read {dir}: {e}"))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "nft"))
         .collect();
     files.sort();
-    assert!(!files.is_empty(), "no feature files in {dir}");
+    assert!(!files.is_empty(), "no .nft files in {dir}");
+    files
+}
+
+#[test]
+fn feature_files_match_the_kernel() {
+    let files = nft_files(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/nft/features"));
     let tmp = scratch_dir();
     let mut kcases = Vec::new();
     for (i, f) in files.iter().enumerate() {
@@ -604,14 +607,7 @@ fn real_forward_rulesets_match_the_kernel() {
 /// from the kernel (proof that the probes do hit the `notrack` rules).
 #[test]
 fn conntrack_rulesets_match_the_kernel_where_certain() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/nft/conntrack");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {dir}: {e}"))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "nft"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no rulesets in {dir}");
+    let files = nft_files(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/nft/conntrack"));
     let tmp = scratch_dir();
     let mut kcases = Vec::new();
     for (i, f) in files.iter().enumerate() {

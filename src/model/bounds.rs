@@ -159,14 +159,7 @@ impl Bounds {
                 return true;
             };
             nets.iter().any(|n| {
-                let (nf, nlo, nhi) = match *n {
-                    AddrPattern::Masked {
-                        family,
-                        addr,
-                        wildcard,
-                    } => (family, addr & !wildcard, addr | wildcard),
-                    AddrPattern::Range { family, lo, hi } => (family, lo, hi),
-                };
+                let (nf, nlo, nhi) = pattern_hull(n);
                 // A non-contiguous mask's hull holds addresses it does not.
                 let exact = match *n {
                     AddrPattern::Masked { wildcard, .. } => {
@@ -212,17 +205,22 @@ fn families_of(iv: &[Option<(u128, u128)>; 2]) -> u8 {
     (iv[0].is_some() as u8) | ((iv[1].is_some() as u8) << 1)
 }
 
+/// The family and the lowest and highest address of a pattern.
+fn pattern_hull(p: &AddrPattern) -> (Family, u128, u128) {
+    match *p {
+        AddrPattern::Masked {
+            family,
+            addr,
+            wildcard,
+        } => (family, addr & !wildcard, addr | wildcard),
+        AddrPattern::Range { family, lo, hi } => (family, lo, hi),
+    }
+}
+
 fn hull(pats: &[AddrPattern]) -> [Option<(u128, u128)>; 2] {
     let mut out = [None, None];
     for p in pats {
-        let (f, lo, hi) = match *p {
-            AddrPattern::Masked {
-                family,
-                addr,
-                wildcard,
-            } => (family, addr & !wildcard, addr | wildcard),
-            AddrPattern::Range { family, lo, hi } => (family, lo, hi),
-        };
+        let (f, lo, hi) = pattern_hull(p);
         if lo > hi {
             continue;
         }
