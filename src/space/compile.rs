@@ -21,7 +21,7 @@ mod cubes {
     use super::super::Space;
     use crate::model::values::full_mask;
     use crate::model::{AddrPattern, Cond, CtStates, Family, Match, Ranges};
-    use biodivine_lib_bdd::Bdd;
+    use biodivine_lib_bdd::{Bdd, BddNode, BddPointer};
 
     /// Past this many cubes, the general path (a conjunction of diagrams) is
     /// cheaper than building and uniting every cube.
@@ -33,6 +33,9 @@ mod cubes {
     /// `None` when a condition has no small cube form (interfaces, negations,
     /// alternatives, symbols, opaque conditions) or there would be too many.
     pub(super) fn match_bdd(space: &Space, m: &Match) -> Option<Bdd> {
+        if let Some(b) = per_field(space, m) {
+            return Some(b);
+        }
         let mut acc = vec![Cube::default()];
         for c in &m.conds {
             let mine = cond_cubes(space, c)?;
@@ -51,6 +54,182 @@ mod cubes {
         }
         let vars = space.vars();
         Some(union(acc.iter().map(|c| c.build(vars)).collect()).unwrap_or_else(|| vars.mk_false()))
+    }
+
+    /// The match as a product of one set per header field (most rules: a
+    /// protocol, one family's addresses, port ranges), each built over its
+    /// own field's variables and spliced below the previous one (the fields
+    /// occupy consecutive blocks of variables, in [`Field::ALL`] order), so
+    /// that the conjunction takes no diagram operation at all. `None` when a
+    /// condition is not of that form (addresses of both families, interfaces,
+    /// negations, alternatives, symbols, opaque conditions).
+    fn per_field(space: &Space, m: &Match) -> Option<Bdd> {
+        let l = space.layout();
+        let vars = space.vars();
+        let mut families = 3u8;
+        let mut protocols = [u128::MAX; 2];
+        // Fields after the protocol, in layout order.
+        let mut fields: [Option<Bdd>; 7] = Default::default();
+        let slot = |f: Field| match f {
+            Field::DstAddr => 0,
+            Field::DstPort => 1,
+            Field::SrcAddr => 2,
+            Field::SrcPort => 3,
+            Field::IcmpType => 4,
+            Field::IcmpCode => 5,
+            _ => 6,
+        };
+        let constrain = |fields: &mut [Option<Bdd>; 7], f: Field, b: Bdd| {
+            let i = slot(f);
+            fields[i] = Some(match fields[i].take() {
+                None => b,
+                Some(a) => a.and(&b),
+            });
+        };
+        let proto_bits = |ps: &[u8]| {
+            let mut bits = [0u128; 2];
+            for &p in ps {
+                bits[(p >> 7) as usize] |= 1 << (p & 127);
+            }
+            bits
+        };
+        let range_bdd = |f: Field, r: &Ranges| {
+            r.ranges()
+                .iter()
+                .map(|&(a, b)| l.range(vars, f, a as u128, b as u128))
+                .reduce(|a, b| a.or(&b))
+                .unwrap_or_else(|| vars.mk_false())
+        };
+        for c in &m.conds {
+            match c {
+                Cond::Family(f) => families &= 1 << family_value(*f),
+                Cond::Protocol(r) => {
+                    let mut bits = [0u128; 2];
+                    for &(a, b) in r.ranges() {
+                        for p in a..=b.min(255) {
+                            bits[(p >> 7) as usize] |= 1 << (p & 127);
+                        }
+                    }
+                    protocols = [protocols[0] & bits[0], protocols[1] & bits[1]];
+                }
+                Cond::SrcPort(r) | Cond::DstPort(r) | Cond::IcmpType(r) | Cond::IcmpCode(r) => {
+                    let (f, ps): (Field, &[u8]) = match c {
+                        Cond::SrcPort(_) => (Field::SrcPort, &PORT_PROTOS),
+                        Cond::DstPort(_) => (Field::DstPort, &PORT_PROTOS),
+                        Cond::IcmpType(_) => (Field::IcmpType, &ICMP_PROTOS),
+                        _ => (Field::IcmpCode, &ICMP_PROTOS),
+                    };
+                    let bits = proto_bits(ps);
+                    protocols = [protocols[0] & bits[0], protocols[1] & bits[1]];
+                    constrain(&mut fields, f, range_bdd(f, r));
+                }
+                Cond::SrcAddr(p) | Cond::DstAddr(p) => {
+                    let f = if matches!(c, Cond::SrcAddr(_)) {
+                        Field::SrcAddr
+                    } else {
+                        Field::DstAddr
+                    };
+                    let family = p.first().map(AddrPattern::family);
+                    if p.iter().any(|q| Some(q.family()) != family) {
+                        return None;
+                    }
+                    let Some(family) = family else {
+                        return Some(vars.mk_false());
+                    };
+                    families &= 1 << family_value(family);
+                    let set = p
+                        .iter()
+                        .map(|q| match *q {
+                            AddrPattern::Masked {
+                                family,
+                                addr,
+                                wildcard,
+                            } => l.masked(vars, f, addr, full_mask(family) & !wildcard),
+                            AddrPattern::Range { family, lo, hi } => {
+                                l.range(vars, f, lo, hi.min(full_mask(family)))
+                            }
+                        })
+                        .reduce(|a, b| a.or(&b))
+                        .unwrap_or_else(|| vars.mk_false());
+                    constrain(&mut fields, f, set);
+                }
+                Cond::CtState(st) => {
+                    let set = CtStates::NAMES
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (_, s))| st.0 & s.0 != 0)
+                        .map(|(i, _)| l.eq(vars, Field::Ct, i as u128))
+                        .reduce(|a, b| a.or(&b))
+                        .unwrap_or_else(|| vars.mk_false());
+                    constrain(&mut fields, Field::Ct, set);
+                }
+                _ => return None,
+            }
+        }
+        let family = match families {
+            0 => return Some(vars.mk_false()),
+            3 => None,
+            f => Some(l.eq(vars, Field::Family, (f >> 1) as u128)),
+        };
+        let protocol = if protocols == [u128::MAX; 2] {
+            None
+        } else {
+            let mut r: Vec<(u16, u16)> = Vec::new();
+            for p in 0..=255u16 {
+                if protocols[(p >> 7) as usize] & (1 << (p & 127)) != 0 {
+                    match r.last_mut() {
+                        Some(last) if last.1 + 1 == p => last.1 = p,
+                        _ => r.push((p, p)),
+                    }
+                }
+            }
+            Some(
+                r.iter()
+                    .map(|&(a, b)| l.range(vars, Field::Protocol, a as u128, b as u128))
+                    .reduce(|a, b| a.or(&b))
+                    .unwrap_or_else(|| vars.mk_false()),
+            )
+        };
+        let mut parts: Vec<Bdd> = family.into_iter().chain(protocol).collect();
+        parts.extend(fields.into_iter().flatten());
+        Some(splice(vars.num_vars(), &parts))
+    }
+
+    /// The conjunction of diagrams over consecutive blocks of variables, in
+    /// order: each one's `true` leaf becomes the root of the next.
+    fn splice(num_vars: u16, parts: &[Bdd]) -> Bdd {
+        let mut nodes = vec![BddNode::mk_zero(num_vars), BddNode::mk_one(num_vars)];
+        let mut root = BddPointer::one();
+        for part in parts.iter().rev() {
+            if part.is_false() {
+                nodes.truncate(1);
+                root = BddPointer::zero();
+                break;
+            }
+            let offset = nodes.len() - 2;
+            let map = |q: BddPointer| {
+                if q.is_zero() {
+                    q
+                } else if q.is_one() {
+                    root
+                } else {
+                    BddPointer::from_index(q.to_index() + offset)
+                }
+            };
+            for i in 2..part.size() {
+                let p = BddPointer::from_index(i);
+                nodes.push(BddNode::mk_node(
+                    part.var_of(p),
+                    map(part.low_link_of(p)),
+                    map(part.high_link_of(p)),
+                ));
+            }
+            if part.size() > 2 {
+                root = BddPointer::from_index(nodes.len() - 1);
+            }
+        }
+        debug_assert!(root.is_terminal() || root.to_index() == nodes.len() - 1);
+        Bdd::from_nodes(&nodes).expect("a spliced diagram is well formed")
     }
 
     fn union(mut v: Vec<Bdd>) -> Option<Bdd> {
@@ -257,8 +436,25 @@ impl<'s> Universe<'s> {
 
 pub(crate) fn compile_match(u: &Universe, m: &Match, symbols: &dyn Symbols, depth: u32) -> Tri {
     if let Some(b) = cubes::match_bdd(u.space, m) {
+        debug_assert!(
+            {
+                let general = conjunction(u, m, symbols, depth);
+                general.is_trivially_exact()
+                    && general
+                        .must
+                        .bdd()
+                        .xor(&u.exact(b.clone()).must.bdd().clone())
+                        .is_false()
+            },
+            "the fast path and the conjunction disagree on {m:?}"
+        );
         return u.exact(b);
     }
+    conjunction(u, m, symbols, depth)
+}
+
+/// The general path: the conjunction of the conditions' diagrams.
+fn conjunction(u: &Universe, m: &Match, symbols: &dyn Symbols, depth: u32) -> Tri {
     let mut acc: Option<Tri> = None;
     for c in &m.conds {
         let t = compile_cond(u, c, symbols, depth);
