@@ -51,6 +51,21 @@ fn nftables() {
     );
 }
 
+/// Line 18 (drop 8080 in a chain both hooks jump to) is redundant under input
+/// (policy drop) but not under forward (policy accept): not reported.
+#[test]
+fn nftables_redundant_rules_across_chains_and_hooks() {
+    expect(
+        "redundant.nft",
+        &[
+            (6, "FW203"),  // drop: the input policy drops the same packets
+            (7, "FW203"),  // accept: the rule below accepts them too
+            (11, "FW301"), // forward policy accept
+            (17, "FW201"), // drop after an accept of the same packets
+        ],
+    );
+}
+
 #[test]
 fn cisco_ios_with_non_contiguous_masks() {
     expect(
