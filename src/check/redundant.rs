@@ -3,7 +3,7 @@
 use super::{each_filter, rule_key, Context, RuleKey};
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::FilterBody;
-use crate::space::{analyze, PacketSet, Tri};
+use crate::space::{pipeline_verdicts_without, PacketSet, Tri};
 
 declare_check! {
     /// ## What it does
@@ -175,9 +175,10 @@ fn pipelines(cx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// One pipeline filter: for each rule that takes effect, a finding when
-/// removing it changes no verdict, else `None`. The filter is analysed again
-/// without the rule and what it permits and denies compared (exact; the same
-/// three-valued bounds on both sides).
+/// removing it changes no verdict, else `None`. The packets the rule decides
+/// are run through the filter again without it, and what it permits and
+/// denies of them compared (exact; the same three-valued bounds on both
+/// sides; no other packet's verdict can change).
 fn pipeline(cx: &Context, fi: usize) -> Vec<(RuleKey, Option<Finding>)> {
     let (f, facts) = (&cx.rules.filters[fi], &cx.facts[fi]);
     let an = &facts.analysis;
@@ -198,13 +199,21 @@ fn pipeline(cx: &Context, fi: usize) -> Vec<(RuleKey, Option<Finding>)> {
         if !rule.enabled || region.effective.may.is_empty() || cx.is_catch_all(fi, pos) {
             continue;
         }
-        let mut without = f.clone();
-        if let FilterBody::Pipeline(q) = &mut without.body {
-            q.chains[region.chain].rules[region.index].enabled = false;
-        }
-        let other = analyze(cx.space, &without, cx.symbols);
+        // Only the packets the rule decides can change verdict without it.
+        let decided = &region.effective.may;
+        let Some((permitted, denied)) = pipeline_verdicts_without(
+            cx.space,
+            f,
+            &facts.matches,
+            pos,
+            &Tri::exact(decided.clone()),
+        ) else {
+            continue;
+        };
         let same = |a: &Tri, b: &Tri| a.must.equals(&b.must) && a.may.equals(&b.may);
-        if !same(&an.permitted, &other.permitted) || !same(&an.denied, &other.denied) {
+        if !same(&an.permitted.restrict(decided), &permitted)
+            || !same(&an.denied.restrict(decided), &denied)
+        {
             out.push((rule_key(rule), None));
             continue;
         }
