@@ -376,6 +376,43 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Running only one rule's decided packets through the pipeline without
+    /// it gives, on those packets, exactly what a new analysis of the pipeline
+    /// without the rule gives (and no other packet's verdict changes).
+    #[test]
+    fn pipeline_verdicts_without_a_rule_match_a_new_analysis(
+        pl in arb_pipeline(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let space = Space::small(A, 1);
+        let f = filter(FilterBody::Pipeline(pl));
+        let n = f.rules().count();
+        prop_assume!(n > 0);
+        let removed = pick.index(n);
+        let an = analyze(&space, &f, &NoSymbols);
+        let matches: Vec<Tri> = f.rules().map(|r| space.compile(&r.matches, &NoSymbols)).collect();
+        let decided = an.rules[removed].effective.may.clone();
+        let (permitted, denied) = super::pipeline_verdicts_without(
+            &space, &f, &matches, removed, &Tri::exact(decided.clone()),
+        ).unwrap();
+        let mut without = f.clone();
+        if let FilterBody::Pipeline(q) = &mut without.body {
+            let r = &an.rules[removed];
+            q.chains[r.chain].rules[r.index].enabled = false;
+        }
+        let again = analyze(&space, &without, &NoSymbols);
+        let same = |a: &Tri, b: &Tri| a.must.equals(&b.must) && a.may.equals(&b.may);
+        prop_assert!(same(&again.permitted.restrict(&decided), &permitted));
+        prop_assert!(same(&again.denied.restrict(&decided), &denied));
+        let outside = decided.complement();
+        prop_assert!(same(&again.permitted.restrict(&outside), &an.permitted.restrict(&outside)));
+        prop_assert!(same(&again.denied.restrict(&outside), &an.denied.restrict(&outside)));
+    }
+}
+
 /// `must ⊆ may` everywhere, and a rule only takes effect where it is reached.
 fn check_bounds(an: &super::FilterAnalysis) -> Result<(), TestCaseError> {
     for t in [&an.permitted, &an.denied, &an.by_default] {
