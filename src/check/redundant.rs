@@ -28,13 +28,14 @@ declare_check! {
     /// example an explicit deny with `log`), and then add it to the baseline.
     ///
     /// In nftables pipelines, where a verdict can depend on later rules, chains
-    /// and base chains, the filter is analysed again without the rule and
-    /// the verdicts compared.
+    /// and base chains, the packets the rule decides are run through the
+    /// filter again without it and their verdicts compared; a rule in a chain
+    /// that several hooks run is reported only if it is redundant under each.
     ///
     /// ## Known problems
     /// In nftables, only `accept` and `drop`/`reject` rules are checked (not
     /// jumps), and only in filters of at most 2,000 rules (each candidate
-    /// costs one analysis of the filter).
+    /// costs a run of its packets through the filter).
     pub REDUNDANT_RULE, "FW203", "redundant-rule", Kind::Redundant, Severity::Warning, topology: false,
     "removing the rule would change no verdict"
 }
