@@ -97,7 +97,8 @@ impl Space {
         self.layout.eq(&self.vars, Field::Family, v)
     }
 
-    fn ranges(&self, f: Field, r: &crate::model::Ranges) -> Bdd {
+    /// Field `f` in `r`, over that field's variables alone.
+    pub(crate) fn ranges(&self, f: Field, r: &crate::model::Ranges) -> Bdd {
         r.ranges()
             .iter()
             .fold(self.vars.mk_false(), |acc, &(a, b)| {
@@ -112,6 +113,18 @@ impl Space {
 
     pub(crate) fn raw_protocol(&self, r: &crate::model::Ranges) -> Bdd {
         self.ranges(Field::Protocol, r)
+    }
+
+    /// One address pattern on `f`, over that field's variables alone (without
+    /// the family bit).
+    pub(crate) fn addr_field(&self, f: Field, p: &AddrPattern) -> Bdd {
+        let full = crate::model::values::full_mask(p.family());
+        match *p {
+            AddrPattern::Masked { addr, wildcard, .. } => {
+                self.layout.masked(&self.vars, f, addr, full & !wildcard)
+            }
+            AddrPattern::Range { lo, hi, .. } => self.layout.range(&self.vars, f, lo, hi.min(full)),
+        }
     }
 
     /// Address patterns on `f` (`Field::SrcAddr` or `Field::DstAddr`), without
@@ -137,11 +150,9 @@ impl Space {
                         cube.build(&self.vars)
                     }
                 }
-                AddrPattern::Range { family, lo, hi } => {
-                    let hi = hi.min(crate::model::values::full_mask(family));
-                    l.eq(&self.vars, Field::Family, fam)
-                        .and(&l.range(&self.vars, f, lo, hi))
-                }
+                AddrPattern::Range { .. } => l
+                    .eq(&self.vars, Field::Family, fam)
+                    .and(&self.addr_field(f, p)),
             };
             acc.or(&one)
         })

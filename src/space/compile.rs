@@ -14,103 +14,60 @@ use biodivine_lib_bdd::Bdd;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The fast path for matches that are a few cubes (most rules).
-mod cubes {
+/// The fast path for matches that are a product of per-field sets (most
+/// rules).
+mod per_field {
     use super::super::builders::{ICMP_PROTOS, PORT_PROTOS};
-    use super::super::layout::{Cube, Field};
+    use super::super::layout::Field;
     use super::super::Space;
-    use crate::model::values::full_mask;
-    use crate::model::{AddrPattern, Cond, CtStates, Family, Match, Ranges};
+    use crate::model::{AddrPattern, Cond, Family, Match, Ranges};
     use biodivine_lib_bdd::{Bdd, BddNode, BddPointer};
 
-    /// Past this many cubes, the general path (a conjunction of diagrams) is
-    /// cheaper than building and uniting every cube.
-    const MAX_CUBES: usize = 64;
-
-    /// The match's set as a union of cubes (conjunctions of literals), each
-    /// built in one pass without the hash tables of a diagram operation:
-    /// exactly the diagram the general path builds (diagrams are canonical).
-    /// `None` when a condition has no small cube form (interfaces, negations,
-    /// alternatives, symbols, opaque conditions) or there would be too many.
-    pub(super) fn match_bdd(space: &Space, m: &Match) -> Option<Bdd> {
-        if let Some(b) = per_field(space, m) {
-            return Some(b);
-        }
-        let mut acc = vec![Cube::default()];
-        for c in &m.conds {
-            let mine = cond_cubes(space, c)?;
-            let mut next = Vec::new();
-            for a in &acc {
-                for b in &mine {
-                    if let Some(ab) = a.meet(b) {
-                        next.push(ab);
-                    }
-                }
-                if next.len() > MAX_CUBES {
-                    return None;
-                }
-            }
-            acc = next;
-        }
-        let vars = space.vars();
-        Some(union(acc.iter().map(|c| c.build(vars)).collect()).unwrap_or_else(|| vars.mk_false()))
-    }
-
-    /// The match as a product of one set per header field (most rules: a
-    /// protocol, one family's addresses, port ranges), each built over its
-    /// own field's variables and spliced below the previous one (the fields
+    /// The match as a product of one set per header field (a protocol, one
+    /// family's addresses, port ranges, ct states), each built over its own
+    /// field's variables and spliced below the previous one (the fields
     /// occupy consecutive blocks of variables, in [`Field::ALL`] order), so
-    /// that the conjunction takes no diagram operation at all. `None` when a
+    /// that the conjunction takes no diagram operation at all: exactly the
+    /// diagram the general path builds (diagrams are canonical). `None` when a
     /// condition is not of that form (addresses of both families, interfaces,
     /// negations, alternatives, symbols, opaque conditions).
-    fn per_field(space: &Space, m: &Match) -> Option<Bdd> {
+    pub(super) fn match_bdd(space: &Space, m: &Match) -> Option<Bdd> {
         let l = space.layout();
         let vars = space.vars();
         let mut families = 3u8;
         let mut protocols = [u128::MAX; 2];
         // Fields after the protocol, in layout order.
+        const LATER: [Field; 7] = [
+            Field::DstAddr,
+            Field::DstPort,
+            Field::SrcAddr,
+            Field::SrcPort,
+            Field::IcmpType,
+            Field::IcmpCode,
+            Field::Ct,
+        ];
         let mut fields: [Option<Bdd>; 7] = Default::default();
-        let slot = |f: Field| match f {
-            Field::DstAddr => 0,
-            Field::DstPort => 1,
-            Field::SrcAddr => 2,
-            Field::SrcPort => 3,
-            Field::IcmpType => 4,
-            Field::IcmpCode => 5,
-            _ => 6,
-        };
-        let constrain = |fields: &mut [Option<Bdd>; 7], f: Field, b: Bdd| {
-            let i = slot(f);
+        let mut constrain = |f: Field, b: Bdd| {
+            let i = LATER.iter().position(|&x| x == f).expect("a later field");
             fields[i] = Some(match fields[i].take() {
                 None => b,
                 Some(a) => a.and(&b),
             });
         };
-        let proto_bits = |ps: &[u8]| {
-            let mut bits = [0u128; 2];
-            for &p in ps {
-                bits[(p >> 7) as usize] |= 1 << (p & 127);
-            }
-            bits
-        };
-        let range_bdd = |f: Field, r: &Ranges| {
-            r.ranges()
-                .iter()
-                .map(|&(a, b)| l.range(vars, f, a as u128, b as u128))
-                .reduce(|a, b| a.or(&b))
-                .unwrap_or_else(|| vars.mk_false())
+        let family_bit = |f: Family| match f {
+            Family::Ipv4 => 1u8,
+            Family::Ipv6 => 2,
         };
         for c in &m.conds {
             match c {
-                Cond::Family(f) => families &= 1 << family_value(*f),
+                Cond::Family(f) => families &= family_bit(*f),
                 Cond::Protocol(r) => {
-                    let mut bits = [0u128; 2];
-                    for &(a, b) in r.ranges() {
-                        for p in a..=b.min(255) {
-                            bits[(p >> 7) as usize] |= 1 << (p & 127);
-                        }
-                    }
-                    protocols = [protocols[0] & bits[0], protocols[1] & bits[1]];
+                    let values = r
+                        .ranges()
+                        .iter()
+                        .flat_map(|&(a, b)| a..=b.min(255))
+                        .map(|p| p as u8);
+                    protocols = meet(protocols, bits(values));
                 }
                 Cond::SrcPort(r) | Cond::DstPort(r) | Cond::IcmpType(r) | Cond::IcmpCode(r) => {
                     let (f, ps): (Field, &[u8]) = match c {
@@ -119,9 +76,8 @@ mod cubes {
                         Cond::IcmpType(_) => (Field::IcmpType, &ICMP_PROTOS),
                         _ => (Field::IcmpCode, &ICMP_PROTOS),
                     };
-                    let bits = proto_bits(ps);
-                    protocols = [protocols[0] & bits[0], protocols[1] & bits[1]];
-                    constrain(&mut fields, f, range_bdd(f, r));
+                    protocols = meet(protocols, bits(ps.iter().copied()));
+                    constrain(f, space.ranges(f, r));
                 }
                 Cond::SrcAddr(p) | Cond::DstAddr(p) => {
                     let f = if matches!(c, Cond::SrcAddr(_)) {
@@ -129,40 +85,21 @@ mod cubes {
                     } else {
                         Field::DstAddr
                     };
-                    let family = p.first().map(AddrPattern::family);
-                    if p.iter().any(|q| Some(q.family()) != family) {
-                        return None;
-                    }
-                    let Some(family) = family else {
+                    let Some(family) = p.first().map(AddrPattern::family) else {
                         return Some(vars.mk_false());
                     };
-                    families &= 1 << family_value(family);
+                    if p.iter().any(|q| q.family() != family) {
+                        return None;
+                    }
+                    families &= family_bit(family);
                     let set = p
                         .iter()
-                        .map(|q| match *q {
-                            AddrPattern::Masked {
-                                family,
-                                addr,
-                                wildcard,
-                            } => l.masked(vars, f, addr, full_mask(family) & !wildcard),
-                            AddrPattern::Range { family, lo, hi } => {
-                                l.range(vars, f, lo, hi.min(full_mask(family)))
-                            }
-                        })
+                        .map(|q| space.addr_field(f, q))
                         .reduce(|a, b| a.or(&b))
                         .unwrap_or_else(|| vars.mk_false());
-                    constrain(&mut fields, f, set);
+                    constrain(f, set);
                 }
-                Cond::CtState(st) => {
-                    let set = CtStates::NAMES
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, (_, s))| st.0 & s.0 != 0)
-                        .map(|(i, _)| l.eq(vars, Field::Ct, i as u128))
-                        .reduce(|a, b| a.or(&b))
-                        .unwrap_or_else(|| vars.mk_false());
-                    constrain(&mut fields, Field::Ct, set);
-                }
+                Cond::CtState(st) => constrain(Field::Ct, space.raw_ct(*st)),
                 _ => return None,
             }
         }
@@ -171,28 +108,27 @@ mod cubes {
             3 => None,
             f => Some(l.eq(vars, Field::Family, (f >> 1) as u128)),
         };
-        let protocol = if protocols == [u128::MAX; 2] {
-            None
-        } else {
-            let mut r: Vec<(u16, u16)> = Vec::new();
-            for p in 0..=255u16 {
-                if protocols[(p >> 7) as usize] & (1 << (p & 127)) != 0 {
-                    match r.last_mut() {
-                        Some(last) if last.1 + 1 == p => last.1 = p,
-                        _ => r.push((p, p)),
-                    }
-                }
-            }
-            Some(
-                r.iter()
-                    .map(|&(a, b)| l.range(vars, Field::Protocol, a as u128, b as u128))
-                    .reduce(|a, b| a.or(&b))
-                    .unwrap_or_else(|| vars.mk_false()),
-            )
-        };
+        let protocol = (protocols != [u128::MAX; 2]).then(|| {
+            let values =
+                (0..=255u16).filter(|&p| protocols[(p >> 7) as usize] & (1 << (p & 127)) != 0);
+            space.raw_protocol(&Ranges::from_ranges(values.map(|p| (p, p))))
+        });
         let mut parts: Vec<Bdd> = family.into_iter().chain(protocol).collect();
         parts.extend(fields.into_iter().flatten());
         Some(splice(vars.num_vars(), &parts))
+    }
+
+    /// A set of protocol numbers as a bitmap.
+    fn bits(values: impl Iterator<Item = u8>) -> [u128; 2] {
+        let mut out = [0u128; 2];
+        for p in values {
+            out[(p >> 7) as usize] |= 1 << (p & 127);
+        }
+        out
+    }
+
+    fn meet(a: [u128; 2], b: [u128; 2]) -> [u128; 2] {
+        [a[0] & b[0], a[1] & b[1]]
     }
 
     /// The conjunction of diagrams over consecutive blocks of variables, in
@@ -230,123 +166,6 @@ mod cubes {
         }
         debug_assert!(root.is_terminal() || root.to_index() == nodes.len() - 1);
         Bdd::from_nodes(&nodes).expect("a spliced diagram is well formed")
-    }
-
-    fn union(mut v: Vec<Bdd>) -> Option<Bdd> {
-        while v.len() > 1 {
-            let mut next = Vec::with_capacity(v.len().div_ceil(2));
-            let mut it = v.into_iter();
-            while let Some(a) = it.next() {
-                next.push(match it.next() {
-                    Some(b) => a.or(&b),
-                    None => a,
-                });
-            }
-            v = next;
-        }
-        v.pop()
-    }
-
-    /// Field `f` on each of `values`' blocks.
-    fn field_cubes(space: &Space, f: Field, r: &Ranges) -> Vec<Cube> {
-        let l = space.layout();
-        let mut out = Vec::new();
-        for &(lo, hi) in r.ranges() {
-            for (value, care) in l.blocks(f, lo as u128, hi as u128) {
-                let mut c = Cube::default();
-                if c.masked(l, f, value, care) {
-                    out.push(c);
-                }
-            }
-        }
-        out
-    }
-
-    fn protocol_cubes(space: &Space, ps: &[u8]) -> Vec<Cube> {
-        let l = space.layout();
-        ps.iter()
-            .filter_map(|&p| {
-                let mut c = Cube::default();
-                c.masked(l, Field::Protocol, p as u128, u128::MAX)
-                    .then_some(c)
-            })
-            .collect()
-    }
-
-    /// Every cube of `a` met with every cube of `b`.
-    fn product(a: &[Cube], b: &[Cube]) -> Vec<Cube> {
-        a.iter()
-            .flat_map(|x| b.iter().filter_map(move |y| x.meet(y)))
-            .collect()
-    }
-
-    fn family_value(f: Family) -> u128 {
-        match f {
-            Family::Ipv4 => 0,
-            Family::Ipv6 => 1,
-        }
-    }
-
-    fn cond_cubes(space: &Space, c: &Cond) -> Option<Vec<Cube>> {
-        let l = space.layout();
-        let field = |f: Field, value: u128, care: u128| {
-            let mut c = Cube::default();
-            c.masked(l, f, value, care).then_some(c)
-        };
-        Some(match c {
-            Cond::Family(f) => field(Field::Family, family_value(*f), u128::MAX)
-                .into_iter()
-                .collect(),
-            Cond::Protocol(r) => field_cubes(space, Field::Protocol, r),
-            Cond::SrcAddr(p) | Cond::DstAddr(p) => {
-                let f = if matches!(c, Cond::SrcAddr(_)) {
-                    Field::SrcAddr
-                } else {
-                    Field::DstAddr
-                };
-                let mut out = Vec::new();
-                for pat in p {
-                    let fam = field(Field::Family, family_value(pat.family()), u128::MAX)?;
-                    match *pat {
-                        AddrPattern::Masked {
-                            family,
-                            addr,
-                            wildcard,
-                        } => {
-                            let care = full_mask(family) & !wildcard;
-                            if let Some(a) = field(f, addr, care) {
-                                out.extend(fam.meet(&a));
-                            }
-                        }
-                        AddrPattern::Range { family, lo, hi } => {
-                            let hi = hi.min(full_mask(family));
-                            for (value, care) in l.blocks(f, lo, hi) {
-                                if let Some(a) = field(f, value, care) {
-                                    out.extend(fam.meet(&a));
-                                }
-                            }
-                        }
-                    }
-                }
-                out
-            }
-            Cond::SrcPort(r) | Cond::DstPort(r) | Cond::IcmpType(r) | Cond::IcmpCode(r) => {
-                let (f, protos): (Field, &[u8]) = match c {
-                    Cond::SrcPort(_) => (Field::SrcPort, &PORT_PROTOS),
-                    Cond::DstPort(_) => (Field::DstPort, &PORT_PROTOS),
-                    Cond::IcmpType(_) => (Field::IcmpType, &ICMP_PROTOS),
-                    _ => (Field::IcmpCode, &ICMP_PROTOS),
-                };
-                product(&field_cubes(space, f, r), &protocol_cubes(space, protos))
-            }
-            Cond::CtState(st) => CtStates::NAMES
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, s))| st.0 & s.0 != 0)
-                .filter_map(|(i, _)| field(Field::Ct, i as u128, u128::MAX))
-                .collect(),
-            _ => return None,
-        })
     }
 }
 
@@ -435,7 +254,7 @@ impl<'s> Universe<'s> {
 }
 
 pub(crate) fn compile_match(u: &Universe, m: &Match, symbols: &dyn Symbols, depth: u32) -> Tri {
-    if let Some(b) = cubes::match_bdd(u.space, m) {
+    if let Some(b) = per_field::match_bdd(u.space, m) {
         debug_assert!(
             {
                 let general = conjunction(u, m, symbols, depth);
@@ -446,7 +265,7 @@ pub(crate) fn compile_match(u: &Universe, m: &Match, symbols: &dyn Symbols, dept
                         .xor(&u.exact(b.clone()).must.bdd().clone())
                         .is_false()
             },
-            "the fast path and the conjunction disagree on {m:?}"
+            "the per-field path and the conjunction disagree on {m:?}"
         );
         return u.exact(b);
     }

@@ -167,31 +167,16 @@ impl Layout {
 
     /// `lo <= f <= hi`, exactly, as a union of aligned blocks (prefix cubes).
     pub(crate) fn range(&self, vars: &BddVariableSet, f: Field, lo: u128, hi: u128) -> Bdd {
-        let blocks = self.blocks(f, lo, hi);
-        if blocks == [(0, 0)] {
-            return vars.mk_true();
-        }
-        blocks
-            .into_iter()
-            .map(|(value, care)| self.masked(vars, f, value, care))
-            .reduce(|a, b| a.or(&b))
-            .unwrap_or_else(|| vars.mk_false())
-    }
-
-    /// `lo <= f <= hi` as aligned blocks `(value, care)`: the fewest prefix
-    /// cubes whose union is the range (none when it is empty; `(0, 0)` alone
-    /// when it is the whole field).
-    pub(crate) fn blocks(&self, f: Field, lo: u128, hi: u128) -> Vec<(u128, u128)> {
         let max = self.max(f);
         let hi = hi.min(max);
         if lo > hi {
-            return Vec::new();
+            return vars.mk_false();
         }
         if lo == 0 && hi == max {
-            return vec![(0, 0)];
+            return vars.mk_true();
         }
         let width = self.width(f);
-        let mut out = Vec::new();
+        let mut out: Option<Bdd> = None;
         let mut cur = lo;
         loop {
             // Largest aligned block starting at `cur` that stays within `hi`.
@@ -204,14 +189,18 @@ impl Layout {
             } else {
                 max & !((1u128 << k) - 1)
             };
-            out.push((cur, care));
+            let cube = self.masked(vars, f, cur, care);
+            out = Some(match out {
+                None => cube,
+                Some(b) => b.or(&cube),
+            });
             let end = block_end(cur, k);
             if end >= hi {
                 break;
             }
             cur = end + 1;
         }
-        out
+        out.unwrap_or_else(|| vars.mk_false())
     }
 }
 
@@ -225,24 +214,12 @@ fn block_end(start: u128, k: u32) -> u128 {
 }
 
 /// A conjunction of literals, built into a BDD in one pass.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub(crate) struct Cube {
     lits: BddPartialValuation,
 }
 
 impl Cube {
-    /// Both conjunctions at once; `None` when they contradict each other.
-    pub(crate) fn meet(&self, other: &Cube) -> Option<Cube> {
-        let mut out = self.clone();
-        for (v, value) in other.lits.to_values() {
-            match out.lits.get_value(v) {
-                Some(mine) if mine != value => return None,
-                _ => out.lits.set_value(v, value),
-            }
-        }
-        Some(out)
-    }
-
     /// Add "field `f` equals `value` on the bits of `care`". Returns false when
     /// the constraint cannot hold (a cared bit above the field's width is 1).
     pub(crate) fn masked(&mut self, layout: &Layout, f: Field, value: u128, care: u128) -> bool {
