@@ -229,13 +229,12 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
         // one union per filter, over the allow rules that may touch a service
         // from a public address (rules whose sources are all private cannot),
         // not the whole `permitted`, a union over the whole filter.
-        let parts = an.may_permit_parts(&risky_public, |pos| {
+        let permitted = an.may_permit_within(&risky_public, |pos| {
             services.iter().any(|(_, _, _, sb)| touches_public(pos, sb))
         });
-        let Some(permitted) = PacketSet::union_all(parts.into_iter().map(|p| p.set).collect())
-        else {
+        if permitted.is_empty() {
             return out;
-        };
+        }
         // Rule position (or None for the default) → what it opens.
         let mut by_rule: Vec<(Option<usize>, Vec<Opened>)> = Vec::new();
         for (svc, service, service_public, sbounds) in &services {
@@ -389,9 +388,7 @@ fn from_anywhere(
         .intersect(&cx.space.family(fam))
         .intersect(service);
     let one_bounds = Bounds::of(&dst);
-    let parts = an.may_permit_parts(&one, |pos| bounds[pos].may_overlap(&one_bounds));
-    PacketSet::union_all(parts.into_iter().map(|p| p.set).collect())
-        .is_some_and(|p| one.is_subset_of(&p))
+    one.is_subset_of(&an.may_permit_within(&one, |pos| bounds[pos].may_overlap(&one_bounds)))
 }
 
 fn proto_name(p: u8) -> &'static str {

@@ -58,51 +58,30 @@ pub struct FilterAnalysis {
     allow_parts: Option<(Vec<usize>, bool)>,
 }
 
-/// A part of what a filter may permit within some set.
-#[derive(Clone, Debug)]
-pub struct PermittedPart {
-    /// The allow rule (position in [`FilterAnalysis::rules`]) whose decided
-    /// region this part is; `None` for the default action's part, or for the
-    /// whole of a pipeline's (whose verdicts no single rule decides).
-    pub rule: Option<usize>,
-    pub set: PacketSet,
-}
-
 impl FilterAnalysis {
-    /// `permitted.may ∧ within`, as disjoint non-empty parts. On a first-match
-    /// list, from the regions of the allow rules that `may_touch` (a cheap
-    /// pre-filter by position, false only for rules sharing no packet with
-    /// `within`) lets through, in rule order: neither `permitted`, a union over
-    /// the whole list, nor the union of the parts is built.
-    pub fn may_permit_parts(
+    /// `permitted.may ∧ within`. On a first-match list, the union of the
+    /// regions of the allow rules that `may_touch` (a cheap pre-filter by
+    /// position, false only for rules sharing no packet with `within`) lets
+    /// through, without building `permitted`, a union over the whole list.
+    pub fn may_permit_within(
         &self,
         within: &PacketSet,
         may_touch: impl Fn(usize) -> bool,
-    ) -> Vec<PermittedPart> {
+    ) -> PacketSet {
         let Some((allow, default_allows)) = &self.allow_parts else {
-            let set = self.permitted.may.intersect(within);
-            return if set.is_empty() {
-                Vec::new()
-            } else {
-                vec![PermittedPart { rule: None, set }]
-            };
+            return self.permitted.may.intersect(within);
         };
-        let mut parts: Vec<PermittedPart> = allow
+        let mut parts: Vec<PacketSet> = allow
             .iter()
             .filter(|&&pos| may_touch(pos))
-            .filter(|&&pos| self.rules[pos].effective.may.intersects(within))
-            .map(|&pos| PermittedPart {
-                rule: Some(pos),
-                set: self.rules[pos].effective.may.intersect(within),
-            })
+            .map(|&pos| &self.rules[pos].effective.may)
+            .filter(|e| e.intersects(within))
+            .map(|e| e.intersect(within))
             .collect();
         if *default_allows && self.by_default.may.intersects(within) {
-            parts.push(PermittedPart {
-                rule: None,
-                set: self.by_default.may.intersect(within),
-            });
+            parts.push(self.by_default.may.intersect(within));
         }
-        parts
+        PacketSet::union_all(parts).unwrap_or_else(|| within.minus(within))
     }
 }
 

@@ -45,18 +45,7 @@ impl Space {
     /// `dst_ports` of [`Space::measure`] alone, for callers that need no other
     /// count.
     pub fn dst_port_count(&self, s: &PacketSet) -> f64 {
-        self.dst_port_count_of_union(&[s])
-    }
-
-    /// [`Space::dst_port_count`] of the union of `sets`, without building the
-    /// union: a projection of a union is the union of the (small) projections.
-    pub fn dst_port_count_of_union(&self, sets: &[&PacketSet]) -> f64 {
-        let others = self.vars_except(&[Field::DstPort]);
-        let projected = sets
-            .iter()
-            .map(|s| s.bdd().and(&self.port_protos).exists(&others))
-            .reduce(|a, b| a.or(&b));
-        projected.map_or(0.0, |p| self.cardinality_over(&p, &others))
+        self.count(&s.bdd().and(&self.port_protos), &[Field::DstPort])
     }
 
     /// Number of distinct values of the fields `keep` over `b`.
@@ -64,23 +53,13 @@ impl Space {
         if b.is_false() {
             return 0.0;
         }
-        let others = self.vars_except(keep);
-        self.cardinality_over(&b.exists(&others), &others)
-    }
-
-    /// Every variable outside the fields `keep`.
-    fn vars_except(&self, keep: &[Field]) -> Vec<BddVariable> {
         let l = self.layout();
         let kept: Vec<BddVariable> = keep.iter().flat_map(|f| l.vars(*f)).collect();
-        (0..l.num_vars() as usize)
+        let others: Vec<BddVariable> = (0..l.num_vars() as usize)
             .map(BddVariable::from_index)
             .filter(|v| !kept.contains(v))
-            .collect()
-    }
-
-    /// Valuations of `projected` (which tests none of `others`) over the kept
-    /// variables alone.
-    fn cardinality_over(&self, projected: &Bdd, others: &[BddVariable]) -> f64 {
+            .collect();
+        let projected = b.exists(&others);
         projected.cardinality() / 2f64.powi(others.len() as i32)
     }
 }

@@ -28,7 +28,7 @@ mod witness;
 #[cfg(test)]
 mod tests;
 
-pub use analysis::{analyze, pipeline_verdicts_without, FilterAnalysis, PermittedPart, RuleRegion};
+pub use analysis::{analyze, pipeline_verdicts_without, FilterAnalysis, RuleRegion};
 pub use measure::Measure;
 pub use set::PacketSet;
 pub use tri::Tri;

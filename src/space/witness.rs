@@ -16,21 +16,10 @@ impl Space {
     /// is checked against the diagram under the choices so far (see [`Pick`]),
     /// so no diagram is built.
     pub fn witness(&self, s: &PacketSet) -> Option<Packet> {
-        self.witness_of_union(&[s])
-    }
-
-    /// [`Space::witness`] of the union of `sets`, without building the union
-    /// (the same packet: the choices are made on the union either way).
-    pub fn witness_of_union(&self, sets: &[&PacketSet]) -> Option<Packet> {
-        let bdds: Vec<&Bdd> = sets
-            .iter()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.bdd())
-            .collect();
-        if bdds.is_empty() {
+        if s.is_empty() {
             return None;
         }
-        let mut p = Pick::new(&bdds, self.layout().num_vars());
+        let mut p = Pick::new(s.bdd(), self.layout().num_vars());
         self.prefer(&mut p, Field::Ct, &[0]);
         self.prefer(
             &mut p,
@@ -126,24 +115,22 @@ impl Space {
     }
 }
 
-/// Variables fixed one by one, keeping the set (a union of parts) non-empty:
-/// a partial valuation and a satisfiability test under it.
+/// Variables fixed one by one, keeping the set non-empty: a partial valuation
+/// and a satisfiability test under it.
 ///
-/// Per part, the test is one pass over the nodes (children are stored before
-/// their parents, so index order is a topological order) that records which
-/// nodes have a member under the fixes. After that, a fix changes only the
-/// nodes at or above its variable; when every variable on the way down from the
-/// root to below the changed ones is fixed, that way is one path, and the
-/// recorded answer of the node it ends at still holds. Fields are mostly fixed
-/// from the top variable down, so most tests are such a walk, not a pass. A
-/// part left with no member under the fixes never gets one back (fixes are
-/// only added), so it is dropped.
+/// The test is one pass over the nodes (children are stored before their
+/// parents, so index order is a topological order) that records which nodes
+/// have a member under the fixes. After that, a fix changes only the nodes at
+/// or above its variable; when every variable on the way down from the root to
+/// below the changed ones is fixed, that way is one path, and the recorded
+/// answer of the node it ends at still holds. Fields are mostly fixed from the
+/// top variable down, so most tests are such a walk, not a pass.
 struct Pick<'a> {
     fixed: Vec<Option<bool>>,
-    parts: Vec<Part<'a>>,
+    part: Part<'a>,
 }
 
-/// One diagram of a [`Pick`].
+/// The diagram of a [`Pick`], with what its tests have learnt.
 struct Part<'a> {
     bdd: &'a Bdd,
     /// Per node: has a member under the fixes of the last pass.
@@ -277,20 +264,18 @@ fn pass_over(b: &Bdd, fixed: &[Option<bool>], sat: &mut [bool]) -> bool {
 }
 
 impl<'a> Pick<'a> {
-    /// Over the union of `bdds`, each non-empty.
-    fn new(bdds: &[&'a Bdd], num_vars: u16) -> Self {
+    /// Over a non-empty diagram.
+    fn new(bdd: &'a Bdd, num_vars: u16) -> Self {
         Pick {
             fixed: vec![None; num_vars as usize],
-            parts: bdds.iter().map(|b| Part::new(b, num_vars)).collect(),
+            part: Part::new(bdd, num_vars),
         }
     }
 
     fn set(&mut self, v: BddVariable, value: Option<bool>) {
         let i = v.to_index();
         self.fixed[i] = value;
-        for part in &mut self.parts {
-            part.touched(i);
-        }
+        self.part.touched(i);
     }
 
     /// Fix a variable without a test (the caller knows the set keeps a member).
@@ -306,17 +291,11 @@ impl<'a> Pick<'a> {
         for &(v, val) in bits {
             self.set(v, Some(val));
         }
-        // Each part had a member under the earlier choices; variables that no
-        // node of a part tests cannot empty it.
-        let fixed = &self.fixed;
-        let alive: Vec<bool> = self
-            .parts
-            .iter_mut()
-            .map(|p| bits.iter().all(|(v, _)| !p.present[v.to_index()]) || p.satisfiable(fixed))
-            .collect();
-        if alive.iter().any(|&a| a) {
-            let mut keep = alive.into_iter();
-            self.parts.retain(|_| keep.next().unwrap_or(false));
+        // The set had a member under the earlier choices; variables that no
+        // node tests cannot empty it.
+        if bits.iter().all(|(v, _)| !self.part.present[v.to_index()])
+            || self.part.satisfiable(&self.fixed)
+        {
             return true;
         }
         for ((v, _), old) in bits.iter().zip(before) {
@@ -335,8 +314,7 @@ impl<'a> Pick<'a> {
                 }
             }
         }
-        let fixed = &self.fixed;
-        if !self.parts.iter_mut().any(|p| p.satisfiable(fixed)) {
+        if !self.part.satisfiable(&self.fixed) {
             return None;
         }
         Some(BddValuation::new(
