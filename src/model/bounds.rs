@@ -305,5 +305,23 @@ mod tests {
         assert!(!Bounds::of(&net("10.0.0.0", 8)).may_overlap(&Bounds::of(&net("::", 0))));
         let icmp = Match::new(vec![Cond::IcmpType(Ranges::single(8))]);
         assert!(!Bounds::of(&icmp).may_overlap(&Bounds::of(&dport(22))));
+        // A port alone (no protocol), against another address and an opaque
+        // condition (from the engine's former per-rule summary).
+        let port_only = Bounds::of(&Match::new(vec![
+            Cond::DstAddr(vec![AddrPattern::prefix("10.0.0.0".parse().unwrap(), 8)]),
+            Cond::DstPort(Ranges::single(22)),
+        ]));
+        assert!(
+            !port_only.may_overlap(&Bounds::of(&Match::new(vec![Cond::DstPort(
+                Ranges::single(23)
+            )])))
+        );
+        assert!(!port_only.may_overlap(&Bounds::of(&net("11.0.0.0", 8))));
+        assert!(!port_only.may_overlap(&Bounds::of(&icmp)));
+        assert!(
+            port_only.may_overlap(&Bounds::of(&Match::new(vec![Cond::Opaque {
+                what: "x".into()
+            }])))
+        );
     }
 }

@@ -15,8 +15,8 @@
 //! (r.must ∖ m.may, r.may ∖ m.must)` through.
 
 use super::compile::{compile_match, SymbolCache, Universe};
-use super::overlap::Summary;
 use super::{PacketSet, Space, Tri};
+use crate::model::bounds::Bounds;
 use crate::model::eval::Symbols;
 use crate::model::{Action, Effect, Filter, FilterBody, FirstMatch, Pipeline, Rule};
 use biodivine_lib_bdd::Bdd;
@@ -136,11 +136,10 @@ fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnal
         .zip(&matches)
         .map(|(r, m)| m.is_some() && r.effect.action().is_some())
         .collect();
-    let summaries: Vec<Option<Summary>> = fm
+    let bounds: Vec<Bounds> = fm
         .rules
         .par_iter()
-        .zip(&decisive)
-        .map(|(r, d)| d.then(|| Summary::of(&r.matches)))
+        .map(|r| Bounds::of(&r.matches))
         .collect();
 
     // Decided regions: each rule minus the earlier decisive rules it overlaps.
@@ -148,13 +147,7 @@ fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnal
         .into_par_iter()
         .map(|i| match &matches[i] {
             None => u.none(),
-            Some(m) => decided_region(
-                u,
-                m,
-                &Summary::of(&fm.rules[i].matches),
-                &summaries[..i],
-                &matches[..i],
-            ),
+            Some(m) => decided_region(u, m, i, &bounds, &matches, &decisive),
         })
         .collect();
 
@@ -162,16 +155,22 @@ fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnal
     let all_exact = (0..n)
         .filter(|&i| decisive[i])
         .all(|i| matches[i].as_ref().is_none_or(Tri::is_trivially_exact));
-    let decided_by = |a: Action| -> Vec<Tri> {
+    let deciding = |a: Action| -> Vec<usize> {
         (0..n)
             .filter(|&i| decisive[i] && fm.rules[i].effect.action() == Some(a))
-            .filter(|&i| !effective[i].is_empty())
-            .map(|i| effective[i].clone())
+            .collect()
+    };
+    let (allow_rules, deny_rules) = (deciding(Action::Allow), deciding(Action::Deny));
+    let regions = |rules: &[usize]| -> Vec<Tri> {
+        rules
+            .iter()
+            .filter(|&&i| !effective[i].is_empty())
+            .map(|&i| effective[i].clone())
             .collect()
     };
     let verdicts = Verdicts {
-        allow: decided_by(Action::Allow),
-        deny: decided_by(Action::Deny),
+        allow: regions(&allow_rules),
+        deny: regions(&deny_rules),
         matches: (!all_exact).then(|| {
             (0..n)
                 .filter(|&i| decisive[i])
@@ -201,9 +200,6 @@ fn first_match(u: &Universe, fm: &FirstMatch, cache: &SymbolCache) -> FilterAnal
                 effective,
             }
         })
-        .collect();
-    let allow_rules = (0..n)
-        .filter(|&i| decisive[i] && fm.rules[i].effect.action() == Some(Action::Allow))
         .collect();
     FilterAnalysis {
         rules,
@@ -304,20 +300,21 @@ impl Verdicts {
     }
 }
 
-/// `m ∖ ∪ earlier`, over the earlier decisive rules (`summaries[j]` is `Some`).
+/// `m`, rule `i`'s match, minus the matches of the earlier decisive rules.
 ///
-/// Exact and cheap where it matters: the summaries rule out most pairs without
-/// a diagram; a walk that stops at the first shared packet rules out most of
-/// the rest (summaries are hulls); a rule inside one earlier rule is decided
-/// empty by a subset walk, with nothing built; and what remains is one balanced
-/// union of the overlapping rules and one subtraction, instead of a chain of
-/// subtractions from a diagram that grows with every step.
+/// Exact and cheap where it matters: the rules' bounding boxes rule out most
+/// pairs without a diagram; a walk that stops at the first shared packet rules
+/// out most of the rest (boxes are hulls); a rule inside one earlier rule is
+/// decided empty by a subset walk, with nothing built; and what remains is one
+/// balanced union of the overlapping rules and one subtraction, instead of a
+/// chain of subtractions from a diagram that grows with every step.
 fn decided_region(
     u: &Universe,
     m: &Tri,
-    mine: &Summary,
-    summaries: &[Option<Summary>],
+    i: usize,
+    bounds: &[Bounds],
     matches: &[Option<Tri>],
+    decisive: &[bool],
 ) -> Tri {
     let exact = m.is_trivially_exact();
     // Both lists stay the same while every overlapping rule is exact too.
@@ -325,11 +322,11 @@ fn decided_region(
     // The earlier rules' bounds that cut into `must` and into `may`.
     let mut cut_must: Vec<&Bdd> = Vec::new();
     let mut cut_may: Vec<&Bdd> = Vec::new();
-    for (sj, mj) in summaries.iter().zip(matches) {
-        let (Some(sj), Some(mj)) = (sj, mj) else {
+    for j in (0..i).filter(|&j| decisive[j]) {
+        let Some(mj) = &matches[j] else {
             continue;
         };
-        if !sj.may_overlap(mine) {
+        if !bounds[j].may_overlap(&bounds[i]) {
             continue;
         }
         if exact && mj.is_trivially_exact() {

@@ -8,7 +8,6 @@
 //! - [`tri`]: [`Tri`], must/may bounds for opaque conditions.
 //! - [`builders`]: [`Space`]'s per-field set builders and the validity constraint.
 //! - [`compile`]: conditions and matches → [`Tri`].
-//! - [`overlap`]: a cheap per-field pre-filter telling which rules cannot overlap.
 //! - [`analysis`]: per-rule regions of first-match lists and nftables pipelines.
 //! - [`witness`]: a concrete, readable member of a set.
 //! - [`measure`]: sizes of a set, per dimension.
@@ -19,7 +18,6 @@ mod compile;
 mod iface;
 mod layout;
 mod measure;
-mod overlap;
 mod pairs;
 mod set;
 mod tri;
