@@ -5,6 +5,9 @@
 //! some ranges). Set `FWLINT_BENCH_DUMP=DIR` to also write the generated
 //! config to `DIR/generated_100k.ios`, to time `fwlint check` on it.
 
+mod common;
+
+use common::Rng;
 use criterion::{criterion_group, criterion_main, Criterion};
 use fwlint::check::{run_hygiene, Context};
 use fwlint::dialect::cisco::{load, Flavor};
@@ -14,20 +17,6 @@ use fwlint::read::Input;
 use fwlint::space::Space;
 use std::fmt::Write;
 use std::time::Instant;
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// An address operand: `host A` (50%), `A WILDCARD` for /24–/31 (33%),
 /// /16–/23 (15%), /8–/15 (2%); from 10/8, 172.16/12, 192.168/16 or public space.

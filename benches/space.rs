@@ -2,6 +2,9 @@
 //! prefixes (/8–/32, many hosts) and port ranges (mostly single ports, some
 //! ranges, some any).
 
+mod common;
+
+use common::Rng;
 use criterion::{criterion_group, criterion_main, Criterion};
 use fwlint::model::eval::NoSymbols;
 use fwlint::model::values::proto;
@@ -12,23 +15,6 @@ use fwlint::model::{
 use fwlint::space::{analyze, Space};
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 /// An address from a few site blocks, as real ACLs have them.
 fn prefix(rng: &mut Rng) -> AddrPattern {
