@@ -221,16 +221,13 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
             return out;
         }
         let an = &facts.analysis;
-        let touches_public = |pos: usize, sb: &Bounds| {
-            let b = &facts.bounds[pos];
-            b.may_overlap(sb) && !b.src_inside_any(&private)
-        };
         // What the filter permits of the risky services from public sources:
         // one union per filter, over the allow rules that may touch a service
         // from a public address (rules whose sources are all private cannot),
         // not the whole `permitted`, a union over the whole filter.
         let permitted = an.may_permit_within(&risky_public, |pos| {
-            services.iter().any(|(_, _, _, sb)| touches_public(pos, sb))
+            let b = &facts.bounds[pos];
+            !b.src_inside_any(&private) && services.iter().any(|(_, _, _, sb)| b.may_overlap(sb))
         });
         if permitted.is_empty() {
             return out;

@@ -1,6 +1,6 @@
 //! `redundant-rule`: rules whose removal would change no verdict.
 
-use super::{each_filter, rule_key, Context, RuleKey};
+use super::{each_filter, rule_at, rule_key, Context, RuleKey};
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::FilterBody;
 use crate::space::{pipeline_verdicts_without, PacketSet, Tri};
@@ -187,11 +187,11 @@ fn pipeline(cx: &Context, fi: usize) -> Vec<(RuleKey, Option<Finding>)> {
     if an.rules.len() > MAX_PIPELINE_RULES {
         return out;
     }
-    let FilterBody::Pipeline(p) = &f.body else {
+    if !matches!(f.body, FilterBody::Pipeline(_)) {
         return out;
-    };
+    }
     for (pos, region) in an.rules.iter().enumerate() {
-        let rule = &p.chains[region.chain].rules[region.index];
+        let rule = rule_at(f, region.chain, region.index);
         let Some(action) = rule.effect.action() else {
             continue;
         };
@@ -211,10 +211,7 @@ fn pipeline(cx: &Context, fi: usize) -> Vec<(RuleKey, Option<Finding>)> {
         ) else {
             continue;
         };
-        let same = |a: &Tri, b: &Tri| a.must.equals(&b.must) && a.may.equals(&b.may);
-        if !same(&an.permitted.restrict(decided), &permitted)
-            || !same(&an.denied.restrict(decided), &denied)
-        {
+        if an.permitted.restrict(decided) != permitted || an.denied.restrict(decided) != denied {
             out.push((rule_key(rule), None));
             continue;
         }

@@ -10,7 +10,8 @@
 use super::set::PacketSet;
 use super::Space;
 
-#[derive(Clone, Debug)]
+/// Equal when both bounds are the same sets.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Tri {
     pub must: PacketSet,
     pub may: PacketSet,
