@@ -11,6 +11,7 @@ mod common;
 
 use common::cpu_throughput;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use fwlint::dialect::nft::ast::Arena;
 use fwlint::dialect::nft::{lower, parse};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -90,10 +91,16 @@ fn nft_check_time(file: &Path) -> Option<f64> {
     Some(dt)
 }
 
-/// One parse, tree dropped (what a `cpu ... parse` run costs), for profiles.
+/// One parse into a new arena, tree and arena dropped (what a `cpu ...
+/// parse` run costs), for profiles.
 #[inline(never)]
 fn parse_and_drop(text: &str) {
-    drop(std::hint::black_box(parse::parse_str("bench.nft", text)));
+    let arena = Arena::new();
+    drop(std::hint::black_box(parse::parse_str(
+        &arena,
+        "bench.nft",
+        text,
+    )));
 }
 
 fn bench(c: &mut Criterion) {
@@ -119,19 +126,35 @@ fn bench(c: &mut Criterion) {
         ("largest-corpus", big.as_path(), &big_text),
         ("generated-100k", gen_path.as_path(), &gen_text),
     ] {
+        // A new arena per parse (what one `fwlint` run on one file does),
+        // and one arena reset between parses (what a process that reads
+        // many files with one arena per thread does: no page faults).
         cpu_throughput(&format!("nft {label} parse"), text.len(), || {
-            std::hint::black_box(parse::parse_str("bench.nft", text));
+            parse_and_drop(text);
         });
-        let ast = parse::parse_str("bench.nft", text);
+        let mut reused = Arena::new();
+        cpu_throughput(
+            &format!("nft {label} parse (arena reused)"),
+            text.len(),
+            || {
+                reused.reset();
+                std::hint::black_box(parse::parse_str(&reused, "bench.nft", text));
+            },
+        );
+        let arena = Arena::new();
+        let ast = parse::parse_str(&arena, "bench.nft", text);
         cpu_throughput(&format!("nft {label} lower"), text.len(), || {
             std::hint::black_box(lower::lower(&ast));
         });
         let mut g = c.benchmark_group(format!("nft/{label}"));
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.sample_size(10);
-        g.bench_function("parse", |b| b.iter(|| parse::parse_str("bench.nft", text)));
+        g.bench_function("parse", |b| b.iter(|| parse_and_drop(text)));
         g.bench_function("parse+lower", |b| {
-            b.iter(|| lower::lower(&parse::parse_str("bench.nft", text)))
+            b.iter(|| {
+                let arena = Arena::new();
+                lower::lower(&parse::parse_str(&arena, "bench.nft", text))
+            })
         });
         g.finish();
         match nft_check_time(path) {
