@@ -453,7 +453,7 @@ pub fn verdict(i: &str) -> PResult<'_, Verdict<'_>> {
             let t = sp(r);
             let (r2, n) = match variable(t) {
                 Ok((r2, _)) => (r2, &t[..t.len() - r2.len()]),
-                Err(_) => name(t)?,
+                Err(_) => super::reserved::ident(t, super::reserved::Place::Jump)?,
             };
             (
                 r2,

@@ -373,12 +373,19 @@ fn is_mac(s: &str) -> bool {
 
 /// `variable := "$" word`.
 pub fn variable(i: &str) -> PResult<'_, &str> {
-    preceded(char('$'), name_part).parse(i)
+    let (r, v) = preceded(char('$'), name_part).parse(i)?;
+    super::reserved::check(&i[1..], v, super::reserved::Place::Variable)?;
+    Ok((r, v))
 }
 
 /// `setref := "@" word`.
 pub fn setref(i: &str) -> PResult<'_, &str> {
-    preceded(char('@'), name_part).parse(i)
+    let (r, v) = preceded(char('@'), name_part).parse(i)?;
+    if !r.starts_with(',') {
+        // `@th,16,8` is a raw payload expression, not a set.
+        super::reserved::check(&i[1..], v, super::reserved::Place::SetRef)?;
+    }
+    Ok((r, v))
 }
 
 fn name_part(i: &str) -> PResult<'_, &str> {

@@ -14,6 +14,7 @@ pub mod lower;
 pub mod lower_match;
 pub mod names;
 pub mod parse;
+pub mod reserved;
 
 use crate::model::RuleSet;
 use crate::read::{Input, LoadError};

@@ -9,6 +9,7 @@ use super::lex::{
     fail, keyword, name, number, peek_word, quoted, signed, sp, spsep, variable, word, PErr,
     PResult,
 };
+use super::reserved::{self, ident, Place};
 use crate::model::SourceFile;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -298,7 +299,14 @@ impl<'a> Parser<'a> {
             }
             "set" | "map" => {
                 let (r, tr) = tableref(r)?;
-                let (r, n) = name(sp(r))?;
+                let (r, n) = ident(
+                    sp(r),
+                    if what == "map" {
+                        Place::Map
+                    } else {
+                        Place::Set
+                    },
+                )?;
                 let mut set = new_set(n, what == "map", cx.origin(start, r));
                 let r = self.set_block(cx, sp(r), &mut set)?;
                 set.origin = cx.origin(start, r);
@@ -311,7 +319,7 @@ impl<'a> Parser<'a> {
             }
             "element" => {
                 let (r, tr) = tableref(r)?;
-                let (r, n) = name(sp(r))?;
+                let (r, n) = ident(sp(r), Place::Set)?;
                 let (r, elems) = elements(cx, r, 0)?;
                 out.push(Command::Element {
                     op: if op == AddOp::Add {
@@ -327,6 +335,7 @@ impl<'a> Parser<'a> {
                 Ok((r, ()))
             }
             _ => {
+                reserved::object_name(what, r, true)?;
                 let r2 = skip_statement(start);
                 out.push(Command::Other {
                     what: format!("'{what}' object"),
@@ -397,7 +406,7 @@ impl<'a> Parser<'a> {
         }
         if peek_word(s) == Some("element") {
             let (r, tr) = tableref(word(s)?.0)?;
-            let (r, n) = name(sp(r))?;
+            let (r, n) = ident(sp(r), Place::Set)?;
             let (r, elems) = elements(cx, r, 0)?;
             return Ok((
                 r,
@@ -498,7 +507,7 @@ impl<'a> Parser<'a> {
                         Ok((r, ()))
                     }
                     "chain" => {
-                        let (r, n) = name(sp(r))?;
+                        let (r, n) = ident(sp(r), Place::Chain)?;
                         let mut c = Chain {
                             name: n,
                             hook: None,
@@ -514,7 +523,8 @@ impl<'a> Parser<'a> {
                         Ok((r2, ()))
                     }
                     "set" | "map" => {
-                        let (r, n) = name(sp(r))?;
+                        let (r, n) =
+                            ident(sp(r), if w == "map" { Place::Map } else { Place::Set })?;
                         let mut s = new_set(n, w == "map", cx.origin(start, r));
                         s.handle = trailing_handle(sp(r).strip_prefix('{').unwrap_or(""));
                         let r2 = self.set_block(cx, sp(r), &mut s)?;
@@ -537,6 +547,7 @@ impl<'a> Parser<'a> {
                         Ok((r, ()))
                     }
                     _ => {
+                        reserved::object_name(w, r, false)?;
                         let r2 = skip_statement(i);
                         t.items.push(TableItem::Other {
                             what: format!("'{w}' object"),
@@ -1051,7 +1062,7 @@ pub fn define<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Define<'a>> {
         "redefine" => DefineKind::Redefine,
         _ => DefineKind::Undefine,
     };
-    let (r, n) = name(sp(r))?;
+    let (r, n) = ident(sp(r), Place::Define)?;
     if kind == DefineKind::Undefine {
         return Ok((
             r,
@@ -1164,10 +1175,12 @@ pub fn tableref(i: &str) -> PResult<'_, TableRef<'_>> {
         let t = sp(r);
         if let Ok((r2, n)) = name(t) {
             if !t.starts_with('{') {
+                reserved::check(t, n, Place::Table)?;
                 return Ok((r2, TableRef { family: f, name: n }));
             }
         }
     }
+    reserved::check(s, first, Place::Table)?;
     Ok((
         r,
         TableRef {
@@ -1190,6 +1203,8 @@ pub fn chainref(i: &str) -> PResult<'_, ChainRef<'_>> {
                 "position" | "handle" | "index" | "counter" | "accept" | "drop"
             ) || peek_word(sp(r3)).is_none() && !at_rule_end(r3)
             {
+                reserved::check(sp(r1), b, Place::Table)?;
+                reserved::check(sp(r2), c, Place::Chain)?;
                 return Ok((
                     r3,
                     ChainRef {
@@ -1200,6 +1215,8 @@ pub fn chainref(i: &str) -> PResult<'_, ChainRef<'_>> {
             }
         }
     }
+    reserved::check(s, a, Place::Table)?;
+    reserved::check(sp(r1), b, Place::Chain)?;
     Ok((
         r2,
         ChainRef {
@@ -1220,7 +1237,7 @@ fn target(i: &str) -> PResult<'_, Target<'_>> {
         "chain" => chainref(r).map(|(r, c)| (r, Target::Chain(c))),
         "set" | "map" => {
             let (r, t) = tableref(r)?;
-            let (r, n) = name(sp(r))?;
+            let (r, n) = ident(sp(r), if w == "map" { Place::Map } else { Place::Set })?;
             Ok((
                 r,
                 if w == "set" {

@@ -1,0 +1,457 @@
+//! Names that nft refuses: a bare word that nft's scanner turns into a
+//! keyword token cannot stand where the grammar wants a name (`identifier`),
+//! so `table ip t { chain fwd { ... } }` fails to load. This module holds
+//! those words and the check the parser runs where it reads a name (never per
+//! token).
+//!
+//! Where the list comes from: nftables 1.0.6 `src/scanner.l` and
+//! `src/parser_bison.y`. `identifier` there is the `STRING` token only, so
+//! every keyword the scanner can return at that point is refused; quoted
+//! names (`QUOTED_STRING`) and numbers (`NUM`) are refused too. Which
+//! keywords the scanner returns depends on its start condition:
+//! - keyword rules without a start condition are active everywhere:
+//!   [`ALWAYS`], refused in every name position;
+//! - rules under a start condition (`<SCANSTATE_CT>"zone"`) are keywords only
+//!   while that condition is on the scanner's stack. It is still active when
+//!   the name of some objects is read (`counter NAME`, `ct helper NAME`...) and
+//!   after `@` (`SCANSTATE_AT`): those positions refuse a few more words.
+//!
+//! Every word and position was verified against the real `nft -c -f` (1.0.6)
+//! in a network namespace: `tests/nft_reserved_oracle.rs` re-checks them all.
+
+use super::lex::{name, peek_word, sp, word, PErr, PResult};
+use std::borrow::Cow;
+
+/// Where a name stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Table,
+    Chain,
+    Set,
+    Map,
+    /// `define NAME`, `redefine NAME`, `undefine NAME`.
+    Define,
+    /// `jump NAME`, `goto NAME`.
+    Jump,
+    /// `@NAME`.
+    SetRef,
+    /// `$NAME`.
+    Variable,
+    /// The name of a stateful object or flowtable.
+    Object(Obj),
+}
+
+/// Kinds of named objects declared in a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Obj {
+    Counter,
+    Quota,
+    Limit,
+    Synproxy,
+    Secmark,
+    Flowtable,
+    CtHelper,
+    CtTimeout,
+    CtExpectation,
+}
+
+impl Place {
+    /// What the grammar wants there, for the message.
+    fn what(self) -> &'static str {
+        match self {
+            Place::Table => "a table name",
+            Place::Chain => "a chain name",
+            Place::Set => "a set name",
+            Place::Map => "a map name",
+            Place::Define => "a variable name",
+            Place::Jump => "a chain name",
+            Place::SetRef => "a set name after '@'",
+            Place::Variable => "a variable name after '$'",
+            Place::Object(o) => match o {
+                Obj::Counter => "a counter name",
+                Obj::Quota => "a quota name",
+                Obj::Limit => "a limit name",
+                Obj::Synproxy => "a synproxy name",
+                Obj::Secmark => "a secmark name",
+                Obj::Flowtable => "a flowtable name",
+                Obj::CtHelper => "a ct helper name",
+                Obj::CtTimeout => "a ct timeout name",
+                Obj::CtExpectation => "a ct expectation name",
+            },
+        }
+    }
+
+    /// The keywords of the scanner start condition still active when the
+    /// name is read (sorted), beyond [`ALWAYS`].
+    fn scoped(self) -> &'static [&'static str] {
+        match self {
+            Place::SetRef => &AT_WORDS,
+            Place::Object(Obj::Counter) => &COUNTER_WORDS,
+            Place::Object(Obj::Quota) => &QUOTA_WORDS,
+            Place::Object(Obj::Limit) => &LIMIT_WORDS,
+            Place::Object(Obj::Synproxy) => &SYNPROXY_WORDS,
+            Place::Object(Obj::CtHelper | Obj::CtTimeout | Obj::CtExpectation) => &CT_WORDS,
+            _ => &[],
+        }
+    }
+}
+
+/// The keywords of scanner rules without a start condition (byte order, for
+/// the binary search): refused as a bare name everywhere.
+pub const ALWAYS: [&str; 153] = [
+    "accept",
+    "add",
+    "ah",
+    "all",
+    "and",
+    "arp",
+    "auto-merge",
+    "bridge",
+    "cgroup",
+    "chain",
+    "comment",
+    "comp",
+    "constant",
+    "continue",
+    "counter",
+    "cpu",
+    "create",
+    "ct",
+    "day",
+    "dccp",
+    "define",
+    "delete",
+    "describe",
+    "device",
+    "devices",
+    "dnat",
+    "drop",
+    "dst",
+    "dup",
+    "dynamic",
+    "ecn",
+    "element",
+    "elements",
+    "eq",
+    "esp",
+    "ether",
+    "exists",
+    "expires",
+    "export",
+    "exthdr",
+    "fib",
+    "flags",
+    "flow",
+    "flowtable",
+    "flush",
+    "frag",
+    "fwd",
+    "gc-interval",
+    "ge",
+    "get",
+    "goto",
+    "gt",
+    "handle",
+    "hbh",
+    "hook",
+    "hour",
+    "ibriport",
+    "ibrname",
+    "icmp",
+    "icmpv6",
+    "igmp",
+    "iif",
+    "iifgroup",
+    "iifname",
+    "iiftype",
+    "import",
+    "include",
+    "index",
+    "inet",
+    "insert",
+    "interval",
+    "ip",
+    "ip6",
+    "ipsec",
+    "jhash",
+    "jump",
+    "le",
+    "limit",
+    "list",
+    "log",
+    "lshift",
+    "lt",
+    "map",
+    "mark",
+    "masquerade",
+    "meta",
+    "meter",
+    "mh",
+    "missing",
+    "monitor",
+    "ne",
+    "netdev",
+    "nftrace",
+    "not",
+    "notrack",
+    "numgen",
+    "obriport",
+    "obrname",
+    "offload",
+    "oif",
+    "oifgroup",
+    "oifname",
+    "oiftype",
+    "or",
+    "osf",
+    "pkttype",
+    "policy",
+    "position",
+    "priority",
+    "queue",
+    "quota",
+    "random",
+    "redefine",
+    "redirect",
+    "reject",
+    "rename",
+    "replace",
+    "reset",
+    "return",
+    "rshift",
+    "rt",
+    "rt0",
+    "rt2",
+    "rtclassid",
+    "rule",
+    "ruleset",
+    "sctp",
+    "secmark",
+    "set",
+    "size",
+    "skgid",
+    "skuid",
+    "snat",
+    "socket",
+    "srh",
+    "symhash",
+    "synproxy",
+    "table",
+    "tcp",
+    "th",
+    "time",
+    "timeout",
+    "tproxy",
+    "type",
+    "typeof",
+    "udp",
+    "udplite",
+    "undefine",
+    "update",
+    "vlan",
+    "vmap",
+    "xor",
+    "xt",
+];
+
+/// `SCANSTATE_AT`: after `@` (raw payload bases).
+pub const AT_WORDS: [&str; 2] = ["ll", "nh"];
+/// `SCANSTATE_COUNTER`: after `counter`.
+pub const COUNTER_WORDS: [&str; 3] = ["bytes", "name", "packets"];
+/// `SCANSTATE_QUOTA`: after `quota`.
+pub const QUOTA_WORDS: [&str; 5] = ["bytes", "name", "over", "until", "used"];
+/// `SCANSTATE_LIMIT`: after `limit`.
+pub const LIMIT_WORDS: [&str; 9] = [
+    "burst", "bytes", "minute", "name", "over", "packets", "rate", "second", "week",
+];
+/// `SCANSTATE_STMT_SYNPROXY`: after `synproxy`.
+pub const SYNPROXY_WORDS: [&str; 7] = [
+    "maxseg",
+    "mss",
+    "name",
+    "sack-perm",
+    "sack-permitted",
+    "timestamp",
+    "wscale",
+];
+/// `SCANSTATE_CT`: after `ct` (`ct helper NAME`, `ct timeout NAME`,
+/// `ct expectation NAME`).
+pub const CT_WORDS: [&str; 25] = [
+    "avgpkt",
+    "bytes",
+    "count",
+    "daddr",
+    "direction",
+    "dport",
+    "event",
+    "expectation",
+    "expiration",
+    "helper",
+    "helpers",
+    "id",
+    "l3proto",
+    "label",
+    "original",
+    "over",
+    "packets",
+    "proto-dst",
+    "proto-src",
+    "protocol",
+    "reply",
+    "saddr",
+    "state",
+    "status",
+    "zone",
+];
+
+/// Whether nft reads the bare word `w` as a keyword at `place`.
+#[inline]
+pub fn is_reserved(w: &str, place: Place) -> bool {
+    ALWAYS.binary_search(&w).is_ok() || place.scoped().binary_search(&w).is_ok()
+}
+
+/// Check the name `n` read at `at` (its first character: a `"` means it was
+/// quoted). A name nft refuses is a syntax error at `at` saying what was
+/// expected and why.
+#[inline]
+pub fn check<'a>(at: &'a str, n: &str, place: Place) -> Result<(), nom::Err<PErr<'a>>> {
+    let why: Cow<'static, str> = if at.starts_with('"') {
+        format!(
+            "{} as a bare word: nft does not accept a quoted name (\"{n}\") here",
+            place.what()
+        )
+        .into()
+    } else if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{}; nft reads `{n}` as a number, not a name", place.what()).into()
+    } else if is_reserved(n, place) {
+        format!(
+            "{}; `{n}` is an nft keyword, which nft refuses as a name here \
+             (quoted too): rename it",
+            place.what()
+        )
+        .into()
+    } else {
+        return Ok(());
+    };
+    Err(nom::Err::Failure(PErr::new(at, why)))
+}
+
+/// `identifier := word` — a name (as [`name`] reads it) that nft accepts at
+/// `place`.
+pub fn ident(i: &str, place: Place) -> PResult<'_, &str> {
+    let (r, n) = name(i)?;
+    check(i, n, place)?;
+    Ok((r, n))
+}
+
+/// The name of a stateful object or flowtable declared by `kind` (the word
+/// just read, `rest` what follows it): `counter NAME`, `ct helper NAME`...
+/// In command form (`add counter [family] TABLE NAME`) the table comes first.
+/// Other kinds pass.
+pub fn object_name<'a>(kind: &str, rest: &'a str, command: bool) -> Result<(), nom::Err<PErr<'a>>> {
+    let (obj, r) = match kind {
+        "counter" => (Obj::Counter, rest),
+        "quota" => (Obj::Quota, rest),
+        "limit" => (Obj::Limit, rest),
+        "synproxy" => (Obj::Synproxy, rest),
+        "secmark" => (Obj::Secmark, rest),
+        "flowtable" => (Obj::Flowtable, rest),
+        "ct" => {
+            let obj = match peek_word(sp(rest)) {
+                Some("helper") => Obj::CtHelper,
+                Some("timeout") => Obj::CtTimeout,
+                Some("expectation") => Obj::CtExpectation,
+                _ => return Ok(()),
+            };
+            (obj, word(sp(rest))?.0)
+        }
+        _ => return Ok(()),
+    };
+    let r = if command {
+        super::parse::tableref(r)?.0
+    } else {
+        r
+    };
+    let s = sp(r);
+    match name(s) {
+        Ok((_, n)) => check(s, n, Place::Object(obj)),
+        Err(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_sorted_for_the_binary_search() {
+        for list in [
+            &ALWAYS[..],
+            &AT_WORDS,
+            &COUNTER_WORDS,
+            &QUOTA_WORDS,
+            &LIMIT_WORDS,
+            &SYNPROXY_WORDS,
+            &CT_WORDS,
+        ] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+        }
+    }
+
+    #[test]
+    fn keywords_everywhere_and_by_scanner_state() {
+        for p in [
+            Place::Table,
+            Place::Chain,
+            Place::Define,
+            Place::Jump,
+            Place::SetRef,
+        ] {
+            assert!(is_reserved("fwd", p));
+            assert!(is_reserved("ip", p));
+            assert!(is_reserved("accept", p));
+            assert!(!is_reserved("input", p));
+            assert!(!is_reserved("forward", p));
+            assert!(!is_reserved("ssh-in", p));
+            assert!(!is_reserved("fwd-in", p));
+        }
+        // Keywords of a start condition only where it is active.
+        assert!(!is_reserved("ll", Place::Set));
+        assert!(is_reserved("ll", Place::SetRef));
+        assert!(!is_reserved("zone", Place::Chain));
+        assert!(is_reserved("zone", Place::Object(Obj::CtHelper)));
+        assert!(is_reserved("packets", Place::Object(Obj::Counter)));
+        assert!(!is_reserved("packets", Place::Object(Obj::Secmark)));
+        assert!(!is_reserved("saddr", Place::Variable));
+    }
+
+    #[test]
+    fn check_explains() {
+        let e = check("fwd {", "fwd", Place::Chain).unwrap_err();
+        let nom::Err::Failure(p) = e else { panic!() };
+        assert_eq!(p.at, "fwd {");
+        assert!(p
+            .expected
+            .starts_with("a chain name; `fwd` is an nft keyword"));
+        assert!(check("web {", "web", Place::Chain).is_ok());
+        assert!(check("\"web\" {", "web", Place::Chain).is_err());
+        assert!(check("22 {", "22", Place::Table).is_err());
+        assert!(check("t22 {", "t22", Place::Table).is_ok());
+    }
+
+    #[test]
+    fn object_names() {
+        assert!(object_name("counter", " name {", false).is_err());
+        assert!(object_name("counter", " web {", false).is_ok());
+        assert!(object_name("ct", " helper zone {", false).is_err());
+        assert!(object_name("ct", " helper ftp-std {", false).is_ok());
+        assert!(object_name("ct", " count 3", false).is_ok());
+        assert!(object_name("counter", " ip t packets", true).is_err());
+        assert!(object_name("counter", " ip t web", true).is_ok());
+        assert!(object_name("flowtable", " fwd {", false).is_err());
+        assert!(object_name("limit", " rate {", false).is_err());
+        assert!(object_name("synproxy", " mss {", false).is_err());
+        assert!(object_name("secmark", " mss {", false).is_ok());
+        assert!(object_name("chain", " fwd {", false).is_ok());
+    }
+}
