@@ -1528,6 +1528,162 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// Errors of `text`: (line, column, expected).
+    fn errors(text: &str) -> Vec<(u32, u32, String)> {
+        parse_str("f.nft", text)
+            .issues
+            .iter()
+            .filter(|i| i.level == Level::Error)
+            .map(|i| {
+                (
+                    i.origin.line,
+                    i.origin.column,
+                    i.expected.clone().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    /// nft 1.0.6 refuses a keyword, a quoted name or a number where a name
+    /// is expected (checked with `nft -c`; `tests/nft_reserved_oracle.rs`
+    /// covers every word): a syntax error at the name, then the parser goes on.
+    #[test]
+    fn keywords_as_names_are_syntax_errors() {
+        let rs = parse_str(
+            "f.nft",
+            "table ip t {\n chain fwd {\n  accept\n }\n chain input {\n  jump web\n }\n chain web {\n }\n}\n",
+        );
+        let e: Vec<_> = rs
+            .issues
+            .iter()
+            .filter(|i| i.level == Level::Error)
+            .collect();
+        assert_eq!(e.len(), 1, "{:?}", rs.issues);
+        assert_eq!((e[0].origin.line, e[0].origin.column), (2, 8));
+        assert!(
+            e[0].message
+                .contains("found 'fwd', expected a chain name; `fwd` is an nft keyword"),
+            "{}",
+            e[0].message
+        );
+        // Recovery: the block of the refused chain is skipped, the rest is read.
+        let Command::Table { table, .. } = &rs.commands[0] else {
+            panic!()
+        };
+        let names: Vec<&str> = table
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                TableItem::Chain(c) => Some(c.name),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, ["input", "web"]);
+
+        let one = |text: &str, line: u32, col: u32, what: &str| {
+            let e = errors(text);
+            assert_eq!(e.len(), 1, "{text}: {e:?}");
+            assert_eq!((e[0].0, e[0].1), (line, col), "{text}: {e:?}");
+            assert!(e[0].2.starts_with(what), "{text}: {e:?}");
+        };
+        one("table ip fwd {\n}\n", 1, 10, "a table name; `fwd`");
+        one("table ip {\n}\n", 1, 7, "a table name; `ip`");
+        one("add table inet meta\n", 1, 16, "a table name");
+        one("add chain ip t ip6\n", 1, 16, "a chain name; `ip6`");
+        one("add rule ip t tcp accept\n", 1, 15, "a chain name; `tcp`");
+        one("add rule t log accept\n", 1, 12, "a chain name; `log`");
+        one(
+            "table ip t {\n set mark {\n  type mark\n }\n}\n",
+            2,
+            6,
+            "a set name",
+        );
+        one(
+            "table ip t {\n map vmap {\n  type mark : verdict\n }\n}\n",
+            2,
+            6,
+            "a map name",
+        );
+        one("add set ip t ct { type mark; }\n", 1, 14, "a set name");
+        one("add element ip t ct { 1 }\n", 1, 18, "a set name");
+        one("define queue = 1\n", 1, 8, "a variable name; `queue`");
+        one(
+            "table ip t {\n chain c {\n  goto meta\n }\n}\n",
+            3,
+            8,
+            "a chain name; `meta`",
+        );
+        // Inside braces the recovery stops at the closing brace, as for any
+        // syntax error there: only the first error is this one.
+        let e = errors("table ip t {\n chain c {\n  tcp dport vmap { 22 : jump dup }\n }\n}\n");
+        assert_eq!((e[0].0, e[0].1), (3, 30), "{e:?}");
+        assert!(e[0].2.starts_with("a chain name; `dup`"), "{e:?}");
+        one(
+            "table ip t {\n chain c {\n  tcp dport $type accept\n }\n}\n",
+            3,
+            14,
+            "a variable name after '$'",
+        );
+        one(
+            "table ip t {\n chain c {\n  ip saddr @nh accept\n }\n}\n",
+            3,
+            13,
+            "a set name after '@'",
+        );
+        one(
+            "table ip t {\n counter packets {\n }\n}\n",
+            2,
+            10,
+            "a counter name; `packets`",
+        );
+        one(
+            "table ip t {\n ct helper zone {\n  type \"ftp\" protocol tcp\n }\n}\n",
+            2,
+            12,
+            "a ct helper name",
+        );
+        one(
+            "table ip t {\n flowtable offload {\n }\n}\n",
+            2,
+            12,
+            "a flowtable name",
+        );
+        one(
+            "add quota ip t used { 25 mbytes }\n",
+            1,
+            16,
+            "a quota name; `used`",
+        );
+        one(
+            "table ip t {\n chain \"web\" {\n }\n}\n",
+            2,
+            8,
+            "a chain name as a bare word",
+        );
+        one(
+            "table ip 22 {\n}\n",
+            1,
+            10,
+            "a table name; nft reads `22` as a number",
+        );
+    }
+
+    /// Words that are keywords only in some scanner states, and words that
+    /// merely contain a keyword, are names elsewhere.
+    #[test]
+    fn names_nft_accepts() {
+        for text in [
+            "table ip saddr {\n chain input {\n  jump forward\n }\n chain forward {\n }\n}\n",
+            "table inet filter {\n chain ssh-in {\n }\n chain fwd-in {\n  goto ssh-in\n }\n}\n",
+            "table ip t {\n set ll {\n  type ipv4_addr\n }\n counter web {\n }\n ct helper ftp-std {\n  type \"ftp\" protocol tcp\n }\n}\n",
+            "define zone = 22\ntable ip t {\n chain c {\n  tcp dport $zone accept\n  @th,0,16 22 accept\n  ip saddr @saddr accept\n }\n}\n",
+            "add table ip t\nadd chain ip t input\nadd rule ip t input counter accept\nadd counter ip t web\n",
+            "table ip t {\n chain c {\n  meta mark set @th,0,16\n }\n}\n",
+        ] {
+            assert_eq!(errors(text), [], "{text}");
+        }
+    }
+
     #[test]
     fn globs() {
         assert!(glob_match(b"*.nft", b"a.nft"));
