@@ -18,6 +18,12 @@
 //!
 //! Every word and position was verified against the real `nft -c -f` (1.0.6)
 //! in a network namespace: `tests/nft_reserved_oracle.rs` re-checks them all.
+//!
+//! Not covered: a `$variable` read while a statement's start condition is
+//! still active also refuses that condition's words (`ct mark set $zone`,
+//! `meta mark set $length`, `counter name $packets`, `dnat to $port`); the
+//! variable reader does not know its statement, so only [`ALWAYS`] applies
+//! to variables.
 
 use super::lex::{name, peek_word, sp, word, PErr, PResult};
 use std::borrow::Cow;
