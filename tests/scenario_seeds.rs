@@ -254,7 +254,7 @@ fn generate(
     let head: &[&str] = match d {
         Dialect::Nft => &[
             "table inet f {",
-            "  chain fwd {",
+            "  chain forward {",
             "    type filter hook forward priority 0; policy drop;",
             "    ct state established,related accept",
         ],
