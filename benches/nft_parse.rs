@@ -143,6 +143,11 @@ fn bench(c: &mut Criterion) {
         );
         let arena = Arena::new();
         let ast = parse::parse_str(&arena, "bench.nft", text);
+        println!(
+            "tree {label}: {} bytes of text, {} bytes in the arena",
+            text.len(),
+            arena.allocated_bytes()
+        );
         cpu_throughput(&format!("nft {label} lower"), text.len(), || {
             std::hint::black_box(lower::lower(&ast));
         });

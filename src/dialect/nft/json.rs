@@ -1062,13 +1062,17 @@ impl<'a> Walker<'a> {
             },
             "counter" => match &body.kind {
                 JKind::Str(name) => StmtKind::Counter {
-                    packets: None,
-                    bytes: None,
+                    counts: None,
                     name: Some(self.s(name)),
                 },
                 _ => StmtKind::Counter {
-                    packets: body.get_u64("packets"),
-                    bytes: body.get_u64("bytes"),
+                    counts: match (body.get_u64("packets"), body.get_u64("bytes")) {
+                        (None, None) => None,
+                        (p, b) => Some(self.arena.alloc(Counts {
+                            packets: p.unwrap_or(0),
+                            bytes: b.unwrap_or(0),
+                        })),
+                    },
                     name: None,
                 },
             },
@@ -1135,11 +1139,11 @@ impl<'a> Walker<'a> {
                         text: self.s(&args(self)),
                     },
                 };
-                StmtKind::SetUpdate {
+                StmtKind::SetUpdate(self.arena.alloc(SetUpdate {
                     op: self.s(&op),
                     set: self.s(&set),
                     key: self.alloc(key_e),
-                }
+                }))
             }
             "mangle" => match (body.get("key"), body.get("value")) {
                 (Some(k), Some(val)) => StmtKind::Mangle {
