@@ -542,8 +542,10 @@ pub enum Expr<'a> {
     Symbol(Str<'a>),
     /// A quoted string (`"eth*"`).
     String(Str<'a>),
-    /// A number (decimal, hex, octal as nft reads them).
-    Number(u128),
+    /// A number (decimal, hex, octal as nft reads them) up to 64 bits; a
+    /// larger constant (no field fwlint models is that wide) stays a
+    /// [`Expr::Symbol`] of its text, which lowering reports as out of range.
+    Number(u64),
     /// An IPv4 or IPv6 address.
     Addr(IpAddr),
     /// `EXPR / LEN`.
@@ -647,7 +649,7 @@ mod size_tests {
             std::mem::size_of::<Stmt>()
         );
         assert!(
-            std::mem::size_of::<Expr>() <= 48,
+            std::mem::size_of::<Expr>() <= 40,
             "{}",
             std::mem::size_of::<Expr>()
         );

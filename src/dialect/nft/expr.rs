@@ -1274,7 +1274,8 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>>
     // A number is never the start of an address (`number` refuses digits
     // followed by `.` or `:`), so the cheaper test goes first.
     if let Ok((r, n)) = number(s) {
-        return Ok((r, Expr::Number(n)));
+        let text = &s[..s.len() - r.len()];
+        return Ok((r, u64::try_from(n).map_or(Expr::Symbol(text), Expr::Number)));
     }
     if let Ok((r, a)) = addr(s) {
         return Ok((

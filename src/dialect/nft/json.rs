@@ -810,8 +810,9 @@ impl<'a> Walker<'a> {
     fn expr(&mut self, v: &JVal) -> Expr<'a> {
         match &v.kind {
             JKind::Str(s) => string_expr(self.arena, s),
-            JKind::Num(n) => match n.parse::<u128>() {
+            JKind::Num(n) => match n.parse::<u64>() {
                 Ok(n) => Expr::Number(n),
+                Err(_) if n.bytes().all(|b| b.is_ascii_digit()) => Expr::Symbol(self.s(n)),
                 Err(_) => Expr::Unknown { text: self.s(n) },
             },
             JKind::Bool(true) => Expr::Symbol("exists"),
@@ -1186,7 +1187,7 @@ fn string_expr<'a>(arena: &'a Arena, s: &str) -> Expr<'a> {
     // nft reads a string value in the type of its left side, where digits are a
     // number (`"90000"` as an interface index).
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = s.parse::<u128>() {
+        if let Ok(n) = s.parse::<u64>() {
             return Expr::Number(n);
         }
     }
