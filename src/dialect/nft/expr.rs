@@ -380,7 +380,7 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (&'a [Stmt<'a>], Op
         if at_rule_end(j) {
             break;
         }
-        if peek_word(j) == Some("comment") {
+        if j.starts_with("comment") && peek_word(j) == Some("comment") {
             let (r, c) = quoted(sp(&j["comment".len()..]))?;
             comment = Some(c);
             i = r;
