@@ -374,10 +374,14 @@ fn ipv6(s: &str) -> Option<Ipv6Addr> {
         }
         let mut n = 0;
         for g in part.split(':') {
-            if n == 8 || g.is_empty() || g.len() > 4 || !g.bytes().all(|c| c.is_ascii_hexdigit()) {
+            if n == 8 || g.is_empty() || g.len() > 4 {
                 return None;
             }
-            out[n] = u16::from_str_radix(g, 16).ok()?;
+            let mut v = 0u16;
+            for c in g.bytes() {
+                v = v << 4 | u16::from(hex_digit(c)?);
+            }
+            out[n] = v;
             n += 1;
         }
         Some(n)
@@ -402,6 +406,16 @@ fn ipv6(s: &str) -> Option<Ipv6Addr> {
         }
     };
     Some(Ipv6Addr::from(segments))
+}
+
+/// The value of a hexadecimal digit.
+fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
 }
 
 /// Whether `s` contains `::` (a byte scan: no substring searcher set-up).
