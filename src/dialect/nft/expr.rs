@@ -77,6 +77,16 @@ impl<'a> Cx<'a> {
     pub fn alloc(&self, e: Expr<'a>) -> &'a Expr<'a> {
         self.arena.alloc(e)
     }
+    /// `e` in the arena, or, for the packet fields most matches name
+    /// (`ip saddr`, `tcp dport`, `meta l4proto`, `ct state`...), one shared
+    /// static node: large rulesets repeat a few dozen fields in every rule.
+    #[inline]
+    pub fn alloc_field(&self, e: Expr<'a>) -> &'a Expr<'a> {
+        match shared_field(&e) {
+            Some(shared) => shared,
+            None => self.alloc(e),
+        }
+    }
     /// A copy of `items` in the arena.
     #[inline]
     pub fn slice<T: Copy>(&self, items: &[T]) -> &'a [T] {
@@ -130,6 +140,90 @@ impl<'a> Cx<'a> {
             column: column as u32 + 1,
         }
     }
+}
+
+/// The shared nodes of [`Cx::alloc_field`].
+static SHARED_FIELDS: [Expr<'static>; 26] = {
+    const fn p(proto: &'static str, field: &'static str) -> Expr<'static> {
+        Expr::Payload { proto, field }
+    }
+    const fn m(key: &'static str) -> Expr<'static> {
+        Expr::Meta { key }
+    }
+    const fn c(key: &'static str) -> Expr<'static> {
+        Expr::Ct { key, dir: None }
+    }
+    [
+        p("ip", "saddr"),
+        p("ip", "daddr"),
+        p("ip6", "saddr"),
+        p("ip6", "daddr"),
+        p("tcp", "dport"),
+        p("tcp", "sport"),
+        p("udp", "dport"),
+        p("udp", "sport"),
+        p("th", "dport"),
+        p("th", "sport"),
+        p("ip", "protocol"),
+        p("ip6", "nexthdr"),
+        p("icmp", "type"),
+        p("icmpv6", "type"),
+        p("tcp", "flags"),
+        m("l4proto"),
+        m("nfproto"),
+        m("iifname"),
+        m("oifname"),
+        m("iif"),
+        m("oif"),
+        m("mark"),
+        m("pkttype"),
+        c("state"),
+        c("status"),
+        c("mark"),
+    ]
+};
+
+/// The shared node equal to `e`, if there is one.
+fn shared_field(e: &Expr<'_>) -> Option<&'static Expr<'static>> {
+    let k = match *e {
+        Expr::Payload { proto, field } => match (proto, field) {
+            ("ip", "saddr") => 0,
+            ("ip", "daddr") => 1,
+            ("ip6", "saddr") => 2,
+            ("ip6", "daddr") => 3,
+            ("tcp", "dport") => 4,
+            ("tcp", "sport") => 5,
+            ("udp", "dport") => 6,
+            ("udp", "sport") => 7,
+            ("th", "dport") => 8,
+            ("th", "sport") => 9,
+            ("ip", "protocol") => 10,
+            ("ip6", "nexthdr") => 11,
+            ("icmp", "type") => 12,
+            ("icmpv6", "type") => 13,
+            ("tcp", "flags") => 14,
+            _ => return None,
+        },
+        Expr::Meta { key } => match key {
+            "l4proto" => 15,
+            "nfproto" => 16,
+            "iifname" => 17,
+            "oifname" => 18,
+            "iif" => 19,
+            "oif" => 20,
+            "mark" => 21,
+            "pkttype" => 22,
+            _ => return None,
+        },
+        Expr::Ct { key, dir: None } => match key {
+            "state" => 23,
+            "status" => 24,
+            "mark" => 25,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(&SHARED_FIELDS[k])
 }
 
 /// True when, after blanks, the rule ends here (newline, `;`, `}`, end).
@@ -286,7 +380,7 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (&'a [Stmt<'a>], Op
         if at_rule_end(j) {
             break;
         }
-        if peek_word(j) == Some("comment") {
+        if j.starts_with("comment") && peek_word(j) == Some("comment") {
             let (r, c) = quoted(sp(&j["comment".len()..]))?;
             comment = Some(c);
             i = r;
@@ -338,7 +432,7 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
             let (r, v) = verdict(i)?;
             Ok((r, StmtKind::Verdict(v)))
         }
-        "counter" => counter(after()),
+        "counter" => counter(cx, after()),
         "log" => log(cx, after()),
         "reject" => {
             let r = after();
@@ -376,7 +470,10 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
         "set" | "add" | "update" | "delete" if sp(after()).starts_with('@') => {
             let (r, set) = setref(sp(after()))?;
             let (r, key) = update_key(cx, r)?;
-            Ok((r, StmtKind::SetUpdate { op: w, set, key }))
+            Ok((
+                r,
+                StmtKind::SetUpdate(cx.arena.alloc(SetUpdate { op: w, set, key })),
+            ))
         }
         "ct" if peek_word(sp(after())) == Some("count") => {
             let (r, _) = args(sp(after()))?;
@@ -474,7 +571,7 @@ pub fn verdict(i: &str) -> PResult<'_, Verdict<'_>> {
 }
 
 /// `counter := "counter" ["packets" number "bytes" number | "name" name]`
-fn counter(i: &str) -> PResult<'_, StmtKind<'_>> {
+fn counter<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
     let mut packets = None;
     let mut bytes = None;
     let mut cname = None;
@@ -504,11 +601,16 @@ fn counter(i: &str) -> PResult<'_, StmtKind<'_>> {
             _ => break,
         }
     }
+    let counts = (packets.is_some() || bytes.is_some()).then(|| {
+        &*cx.arena.alloc(Counts {
+            packets: packets.unwrap_or(0),
+            bytes: bytes.unwrap_or(0),
+        })
+    });
     Ok((
         i,
         StmtKind::Counter {
-            packets,
-            bytes,
+            counts,
             name: cname,
         },
     ))
@@ -671,7 +773,7 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
         return Ok((
             r,
             StmtKind::VerdictMap {
-                key: cx.alloc(left),
+                key: cx.alloc_field(left),
                 map: cx.alloc(map),
             },
         ));
@@ -702,7 +804,7 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
     Ok((
         r,
         StmtKind::Match {
-            left: cx.alloc(left),
+            left: cx.alloc_field(left),
             op,
             right: cx.alloc(right),
         },
@@ -1172,7 +1274,8 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>>
     // A number is never the start of an address (`number` refuses digits
     // followed by `.` or `:`), so the cheaper test goes first.
     if let Ok((r, n)) = number(s) {
-        return Ok((r, Expr::Number(n)));
+        let text = &s[..s.len() - r.len()];
+        return Ok((r, u64::try_from(n).map_or(Expr::Symbol(text), Expr::Number)));
     }
     if let Ok((r, a)) = addr(s) {
         return Ok((
@@ -1269,7 +1372,7 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem<'a
                     r = r2;
                 }
                 Some("counter") => {
-                    let (r2, _) = counter(word(t)?.0)?;
+                    let (r2, _) = counter(cx, word(t)?.0)?;
                     options.push(("counter", t[..t.len() - r2.len()].trim()));
                     r = r2;
                 }
@@ -1319,6 +1422,27 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem<'a
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each shared node is found for an equal expression, and only for it
+    /// (the table and the lookup agree, index by index).
+    #[test]
+    fn shared_fields_stand_for_equal_nodes() {
+        for node in &SHARED_FIELDS {
+            let found = shared_field(node).expect("a shared node is found");
+            assert!(std::ptr::eq(found, node), "{node:?} -> {found:?}");
+            assert_eq!(format!("{found:?}"), format!("{node:?}"));
+        }
+        assert!(shared_field(&Expr::Payload {
+            proto: "tcp",
+            field: "window"
+        })
+        .is_none());
+        assert!(shared_field(&Expr::Ct {
+            key: "state",
+            dir: Some("reply")
+        })
+        .is_none());
+    }
 
     fn cx(text: &'static str) -> Cx<'static> {
         let arena: &'static Arena = Box::leak(Box::new(Arena::new()));
@@ -1429,8 +1553,10 @@ mod tests {
         assert!(matches!(
             s[0],
             StmtKind::Counter {
-                packets: Some(5),
-                bytes: Some(300),
+                counts: Some(Counts {
+                    packets: 5,
+                    bytes: 300
+                }),
                 ..
             }
         ));
@@ -1450,7 +1576,7 @@ mod tests {
             matches!(&s[0], StmtKind::Limit { args } if *args == "rate 10/second burst 5 packets")
         );
         let s = rule("add @s { ip saddr timeout 10s } drop");
-        assert!(matches!(&s[0], StmtKind::SetUpdate { set, .. } if *set == "s"));
+        assert!(matches!(&s[0], StmtKind::SetUpdate(u) if u.set == "s"));
         let s = rule("fib daddr type local accept");
         assert!(
             matches!(&s[0], StmtKind::Match { left: Expr::Unknown { text }, .. } if *text == "fib daddr type")

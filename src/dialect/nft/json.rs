@@ -810,8 +810,9 @@ impl<'a> Walker<'a> {
     fn expr(&mut self, v: &JVal) -> Expr<'a> {
         match &v.kind {
             JKind::Str(s) => string_expr(self.arena, s),
-            JKind::Num(n) => match n.parse::<u128>() {
+            JKind::Num(n) => match n.parse::<u64>() {
                 Ok(n) => Expr::Number(n),
+                Err(_) if n.bytes().all(|b| b.is_ascii_digit()) => Expr::Symbol(self.s(n)),
                 Err(_) => Expr::Unknown { text: self.s(n) },
             },
             JKind::Bool(true) => Expr::Symbol("exists"),
@@ -1062,13 +1063,17 @@ impl<'a> Walker<'a> {
             },
             "counter" => match &body.kind {
                 JKind::Str(name) => StmtKind::Counter {
-                    packets: None,
-                    bytes: None,
+                    counts: None,
                     name: Some(self.s(name)),
                 },
                 _ => StmtKind::Counter {
-                    packets: body.get_u64("packets"),
-                    bytes: body.get_u64("bytes"),
+                    counts: match (body.get_u64("packets"), body.get_u64("bytes")) {
+                        (None, None) => None,
+                        (p, b) => Some(self.arena.alloc(Counts {
+                            packets: p.unwrap_or(0),
+                            bytes: b.unwrap_or(0),
+                        })),
+                    },
                     name: None,
                 },
             },
@@ -1135,11 +1140,11 @@ impl<'a> Walker<'a> {
                         text: self.s(&args(self)),
                     },
                 };
-                StmtKind::SetUpdate {
+                StmtKind::SetUpdate(self.arena.alloc(SetUpdate {
                     op: self.s(&op),
                     set: self.s(&set),
                     key: self.alloc(key_e),
-                }
+                }))
             }
             "mangle" => match (body.get("key"), body.get("value")) {
                 (Some(k), Some(val)) => StmtKind::Mangle {
@@ -1182,7 +1187,7 @@ fn string_expr<'a>(arena: &'a Arena, s: &str) -> Expr<'a> {
     // nft reads a string value in the type of its left side, where digits are a
     // number (`"90000"` as an interface index).
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = s.parse::<u128>() {
+        if let Ok(n) = s.parse::<u64>() {
             return Expr::Number(n);
         }
     }

@@ -510,7 +510,10 @@ impl<'a> St<'a> {
                     *key = self.subst_ref(key, o);
                     *map = self.subst_ref(map, o);
                 }
-                StmtKind::SetUpdate { key, .. } => *key = self.subst_ref(key, o),
+                StmtKind::SetUpdate(u) => {
+                    let key = self.subst_ref(u.key, o);
+                    *u = self.arena.alloc(ast::SetUpdate { key, ..**u });
+                }
                 StmtKind::Mangle { target, value } => {
                     *target = self.subst_ref(target, o);
                     *value = self.subst_ref(value, o);
@@ -931,8 +934,8 @@ impl<'a> St<'a> {
             for c in &t.chains {
                 for r in &c.rules {
                     for s in r.rule.stmts {
-                        if let StmtKind::SetUpdate { set, .. } = &s.kind {
-                            updated.insert((ti, set.to_string()));
+                        if let StmtKind::SetUpdate(u) = &s.kind {
+                            updated.insert((ti, u.set.to_string()));
                         }
                     }
                 }
@@ -1079,7 +1082,7 @@ fn stmt_has_var(s: &ast::Stmt<'_>) -> bool {
     match &s.kind {
         StmtKind::Match { left, right, .. } => has_var(left) || has_var(right),
         StmtKind::VerdictMap { key, map } => has_var(key) || has_var(map),
-        StmtKind::SetUpdate { key, .. } => has_var(key),
+        StmtKind::SetUpdate(u) => has_var(u.key),
         StmtKind::Mangle { target, value } => has_var(target) || has_var(value),
         StmtKind::Verdict(Verdict::Jump(n) | Verdict::Goto(n)) => n.starts_with('$'),
         _ => false,
@@ -1232,7 +1235,7 @@ impl<'t> RuleCx<'_, 't> {
                     );
                     conds.push(Cond::Opaque { what });
                 }
-                StmtKind::SetUpdate { op, set, .. } => {
+                StmtKind::SetUpdate(ast::SetUpdate { op, set, .. }) => {
                     *self.set_uses.entry((self.ti, set.to_string())).or_default() += 1;
                     notes.push(format!("{op} @{set}"));
                 }

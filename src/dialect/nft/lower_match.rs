@@ -382,8 +382,11 @@ fn num_value(
 ) -> Result<Ranges, BadValue> {
     let one = |e: &Expr| -> Result<u16, BadValue> {
         match e {
-            Expr::Number(n) if *n <= max as u128 => Ok(*n as u16),
+            Expr::Number(n) if *n <= u64::from(max) => Ok(*n as u16),
             Expr::Number(n) => Err(BadValue(format!("{n} is out of range"))),
+            Expr::Symbol(s) if s.bytes().all(|b| b.is_ascii_digit()) => {
+                Err(BadValue(format!("{s} is out of range")))
+            }
             Expr::Symbol(s) | Expr::String(s) => {
                 by_name(s).ok_or_else(|| BadValue(format!("unknown name '{s}'")))
             }
