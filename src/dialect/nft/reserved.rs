@@ -310,10 +310,40 @@ pub const CT_WORDS: [&str; 25] = [
     "zone",
 ];
 
+/// FNV-1a hash of a word (a `const fn`, for [`ALWAYS_BLOOM`]).
+#[inline]
+const fn hash(b: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    let mut k = 0;
+    while k < b.len() {
+        h = (h ^ b[k] as u32).wrapping_mul(0x0100_0193);
+        k += 1;
+    }
+    h
+}
+
+/// One bit per [`ALWAYS`] word's hash (4096 bits): most names are told apart
+/// by one hash and one lookup, without a string comparison (a name is
+/// checked on every `add element` line).
+const ALWAYS_BLOOM: [u64; 64] = {
+    let mut t = [0u64; 64];
+    let mut k = 0;
+    while k < ALWAYS.len() {
+        let h = hash(ALWAYS[k].as_bytes()) & 4095;
+        t[(h >> 6) as usize] |= 1 << (h & 63);
+        k += 1;
+    }
+    t
+};
+
 /// Whether nft reads the bare word `w` as a keyword at `place`.
 #[inline]
 pub fn is_reserved(w: &str, place: Place) -> bool {
-    ALWAYS.binary_search(&w).is_ok() || place.scoped().binary_search(&w).is_ok()
+    let h = hash(w.as_bytes()) & 4095;
+    ALWAYS_BLOOM[(h >> 6) as usize] & 1 << (h & 63) != 0 && ALWAYS.binary_search(&w).is_ok() || {
+        let scoped = place.scoped();
+        !scoped.is_empty() && scoped.binary_search(&w).is_ok()
+    }
 }
 
 /// Check the name `n` read at `at` (its first character: a `"` means it was
@@ -321,25 +351,41 @@ pub fn is_reserved(w: &str, place: Place) -> bool {
 /// expected and why.
 #[inline]
 pub fn check<'a>(at: &'a str, n: &str, place: Place) -> Result<(), nom::Err<PErr<'a>>> {
-    let why: Cow<'static, str> = if at.starts_with('"') {
+    let quoted = at.as_bytes().first() == Some(&b'"');
+    let number = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    if !quoted && !number && !is_reserved(n, place) {
+        return Ok(());
+    }
+    Err(refused(at, n, place, quoted, number))
+}
+
+/// The syntax error for a refused name (off the fast path).
+#[cold]
+#[inline(never)]
+fn refused<'a>(
+    at: &'a str,
+    n: &str,
+    place: Place,
+    quoted: bool,
+    number: bool,
+) -> nom::Err<PErr<'a>> {
+    let why: Cow<'static, str> = if quoted {
         format!(
             "{} as a bare word: nft does not accept a quoted name (\"{n}\") here",
             place.what()
         )
         .into()
-    } else if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+    } else if number {
         format!("{}; nft reads `{n}` as a number, not a name", place.what()).into()
-    } else if is_reserved(n, place) {
+    } else {
         format!(
             "{}; `{n}` is an nft keyword, which nft refuses as a name here \
              (quoted too): rename it",
             place.what()
         )
         .into()
-    } else {
-        return Ok(());
     };
-    Err(nom::Err::Failure(PErr::new(at, why)))
+    nom::Err::Failure(PErr::new(at, why))
 }
 
 /// `identifier := word` — a name (as [`name`] reads it) that nft accepts at
@@ -402,6 +448,18 @@ mod tests {
         ] {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
         }
+    }
+
+    /// The hash filter never hides a word of the list.
+    #[test]
+    fn the_filter_covers_the_list() {
+        for w in ALWAYS {
+            assert!(is_reserved(w, Place::Chain), "{w}");
+            assert!(!is_reserved(&format!("{w}x"), Place::Chain), "{w}x");
+        }
+        assert!(!is_reserved("", Place::Chain));
+        assert!(!is_reserved("é", Place::Chain));
+        assert!(!is_reserved("global", Place::Table));
     }
 
     #[test]
