@@ -68,7 +68,7 @@ fn render_text(rs: &RuleSet) -> String {
                         b.policy.as_str()
                     );
                 }
-                for c in &p.chains {
+                for c in p.chains.iter() {
                     let _ = writeln!(s, "  chain {}", c.name);
                     for r in &c.rules {
                         rule_line(&mut s, "    ", r, &names);

@@ -225,7 +225,9 @@ pub struct BaseChain {
 /// `Deny` is final; a base chain's policy applies when its rules run out.
 #[derive(Clone, Debug, Serialize)]
 pub struct Pipeline {
-    pub chains: Vec<Chain>,
+    /// The chains of every table of the ruleset. The pipelines of one
+    /// ruleset's hooks share them (`Arc::make_mut` before changing them).
+    pub chains: std::sync::Arc<Vec<Chain>>,
     /// Sorted by priority. Ties run last-created first: the kernel inserts a new
     /// hook before existing ones of equal priority (checked on a real kernel; see
     /// `dialect::nft::lower`).

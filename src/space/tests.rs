@@ -401,7 +401,7 @@ proptest! {
         let mut without = f.clone();
         if let FilterBody::Pipeline(q) = &mut without.body {
             let r = &an.rules[removed];
-            q.chains[r.chain].rules[r.index].enabled = false;
+            std::sync::Arc::make_mut(&mut q.chains)[r.chain].rules[r.index].enabled = false;
         }
         let again = analyze(&space, &without, &NoSymbols);
         prop_assert!(again.permitted.restrict(&decided) == permitted);
@@ -552,7 +552,7 @@ fn arb_pipeline() -> impl Strategy<Value = Pipeline> {
             nb,
         );
         (chains, bases).prop_map(move |(chains, bases)| Pipeline {
-            chains,
+            chains: chains.into(),
             base: bases
                 .into_iter()
                 .enumerate()
@@ -585,7 +585,7 @@ fn deep_jumps_stop_at_the_kernel_limit() {
         })
         .collect();
     let f = filter(FilterBody::Pipeline(Pipeline {
-        chains,
+        chains: chains.into(),
         base: vec![BaseChain {
             chain: 0,
             priority: 0,
@@ -622,7 +622,7 @@ fn cycles_do_not_hang() {
         },
     ];
     let f = filter(FilterBody::Pipeline(Pipeline {
-        chains,
+        chains: chains.into(),
         base: vec![BaseChain {
             chain: 0,
             priority: 0,

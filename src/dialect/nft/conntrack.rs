@@ -29,6 +29,7 @@ use crate::model::{
     Cond, CtStates, Effect, Family, FilterBody, IssueLevel, Match, Origin, ParseIssue, Ranges,
     RuleSet,
 };
+use std::sync::Arc;
 
 /// The note every lowered rule with a `notrack` statement carries.
 pub const NOTE: &str = "notrack";
@@ -169,7 +170,10 @@ fn before_conntrack(rs: &mut RuleSet) {
                 }
             }
         }
-        for (ci, ch) in p.chains.iter_mut().enumerate() {
+        if !reached.contains(&true) {
+            continue;
+        }
+        for (ci, ch) in Arc::make_mut(&mut p.chains).iter_mut().enumerate() {
             if !reached[ci] {
                 continue;
             }
@@ -223,7 +227,7 @@ fn untracked(rs: &mut RuleSet, sites: &[Site]) {
         let FilterBody::Pipeline(p) = &mut f.body else {
             continue;
         };
-        for ch in &mut p.chains {
+        for ch in Arc::make_mut(&mut p.chains) {
             for r in &mut ch.rules {
                 for c in &mut r.matches.conds {
                     rewrite(c, &untracked);

@@ -997,7 +997,8 @@ impl<'a> St<'a> {
                 }
             }
         }
-        // Pipelines per hook.
+        // Pipelines per hook, all sharing one copy of the chains.
+        let chains = Arc::new(chains);
         let mut hooks: Vec<&str> = ALWAYS_HOOKS.to_vec();
         for h in OTHER_HOOKS {
             if tables.iter().filter(|t| modelled(t.family)).any(|t| {
@@ -1055,7 +1056,7 @@ impl<'a> St<'a> {
                     "nftables hook {h}: base chains by priority; accept ends a base chain, drop is final"
                 ),
                 body: FilterBody::Pipeline(Pipeline {
-                    chains: chains.clone(),
+                    chains: Arc::clone(&chains),
                     base: base.into_iter().map(|b| b.2).collect(),
                 }),
                 bindings: vec![Binding {
