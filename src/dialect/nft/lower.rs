@@ -1366,6 +1366,11 @@ impl<'t> RuleCx<'_, 't> {
         right: &Expr<'t>,
         s: &Stmt<'t>,
     ) -> Vec<Cond> {
+        match super::lower_flags::lower(left, op, right) {
+            Some(Ok(cs)) => return cs,
+            Some(Err(m)) => return vec![self.bad(&m, s)],
+            None => {}
+        }
         // Right-hand side members.
         let mut elems: Vec<Expr<'t>> = Vec::new();
         match right {
