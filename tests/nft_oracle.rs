@@ -16,7 +16,7 @@ mod nft_gen;
 #[path = "oracle/nft_run.rs"]
 mod nft_run;
 
-use nft_gen::{packets, ruleset, Rng};
+use nft_gen::{packets, ruleset, tcp_flags_word, Rng};
 use nft_run::{compare, fwlint, fwlint_forward, kernel, FwAnswer, KernelCase, KernelResult};
 use std::path::Path;
 use std::process::Command;
@@ -313,6 +313,9 @@ fn feature_packets(text: &str, rng: &mut Rng, n: usize, routed: bool) -> Vec<Str
         v6.push(0x2001_0db8_u128 << 96 | 1);
     }
     v6.push(0x2001_0db8_u128 << 96 | 0x99);
+    // TCP probes carry flags; only those conntrack takes as `new` when the
+    // file matches on conntrack state (see `nft_gen::tcp_flags_word`).
+    let ct_safe = text.contains("ct state") || text.contains("ct status");
     let mut out = Vec::new();
     for _ in 0..n {
         let port = |rng: &mut Rng| *rng.pick(&ports);
@@ -322,7 +325,11 @@ fn feature_packets(text: &str, rng: &mut Rng, n: usize, routed: bool) -> Vec<Str
                 std::net::Ipv4Addr::from(*rng.pick(&v4)),
             );
             match rng.range(0, 9) {
-                0..=4 => format!("tcp {s}:{} {d}:{}", port(rng), port(rng)),
+                0..=4 => {
+                    let (sp, dp) = (port(rng), port(rng));
+                    let fl = tcp_flags_word(rng, ct_safe);
+                    format!("tcp {s}:{sp} {d}:{dp}{fl}")
+                }
                 5..=7 => format!("udp {s}:{} {d}:{}", port(rng), port(rng)),
                 _ => format!("icmp {s} {d} {}/0", rng.pick(&[8, 13])),
             }
@@ -332,7 +339,11 @@ fn feature_packets(text: &str, rng: &mut Rng, n: usize, routed: bool) -> Vec<Str
                 std::net::Ipv6Addr::from(*rng.pick(&v6)),
             );
             match rng.range(0, 9) {
-                0..=4 => format!("tcp [{s}]:{} [{d}]:{}", port(rng), port(rng)),
+                0..=4 => {
+                    let (sp, dp) = (port(rng), port(rng));
+                    let fl = tcp_flags_word(rng, ct_safe);
+                    format!("tcp [{s}]:{sp} [{d}]:{dp}{fl}")
+                }
                 5..=7 => format!("udp [{s}]:{} [{d}]:{}", port(rng), port(rng)),
                 _ => format!("icmpv6 [{s}] [{d}] 128/0"),
             }

@@ -142,7 +142,10 @@ pub fn describe(r: &Ranges) -> String {
         (m != 0 && (0..=255u8).all(|f| has(f) == (f & m != 0)))
             .then(|| format!("any of {}", names(m)))
     };
-    if let Some(s) = mask_form(false).or_else(any_of).or_else(|| mask_form(true)) {
+    if let Some(s) = any_of()
+        .or_else(|| mask_form(false))
+        .or_else(|| mask_form(true))
+    {
         return s;
     }
     r.ranges()
