@@ -314,7 +314,18 @@ impl Gen<'_> {
             }
             5 => {
                 let neg = self.neg();
-                let (v, m) = (self.flags_text(v, ","), self.flags_text(m, ","));
+                let v = self.flags_text(v, ",");
+                // A number after `/` is a prefix length (of 8 bits), not a mask.
+                let m = if self.rng.pct(15) {
+                    self.rng.range(0, 8).to_string()
+                } else {
+                    FLAG_NAMES
+                        .iter()
+                        .filter(|(_, b)| m & b != 0)
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                };
                 (format!("tcp flags {neg}{v} / {m}"), false)
             }
             6 => {

@@ -1366,7 +1366,7 @@ impl<'t> RuleCx<'_, 't> {
         right: &Expr<'t>,
         s: &Stmt<'t>,
     ) -> Vec<Cond> {
-        match super::lower_flags::lower(left, op, right) {
+        match super::lower_flags::lower(left, op, right, &self.st.text_of(s.loc)) {
             Some(Ok(cs)) => return cs,
             Some(Err(m)) => return vec![self.bad(&m, s)],
             None => {}

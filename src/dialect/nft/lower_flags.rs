@@ -10,7 +10,12 @@
 //! | `== VALUE`, `!= VALUE`               | `x == VALUE`, `x != VALUE`      |
 //! | `{ syn, syn\|ack }`, `!= { ... }`    | `x` in / not in the set         |
 //! | `LO-HI`, `< V`, `>= V`, ...          | the range, the ordering on `x`  |
+//! | `V / N` (a number `N`: a prefix)     | `(flags & top N bits) == V & top N bits` |
 //!
+//! The syntax tree writes `V / M` as `tcp flags & M` against `V`; when `M`
+//! is a bare number, nft reads `/ N` as a prefix length instead of a mask, so
+//! the statement's text (`text`) tells the two apart: a `/` in it (and no
+//! `&`) means a prefix; both, in a text statement, is left unmodelled.
 //! A value is a flag name, a number, or names joined by `|` or `,` (their
 //! union: `== syn,ack` is `== 0x12`). JSON `"in"` is the implicit operator.
 //! Named sets, variables and anything else stay with the caller (unmodelled:
@@ -25,7 +30,12 @@ use crate::model::{Cond, Ranges};
 /// masked): `None` when it is not, or when the right-hand side is a named set
 /// or a variable (left to the general path); `Err` with a message when a
 /// value cannot be decoded.
-pub fn lower(left: &Expr, op: RelOp, right: &Expr) -> Option<Result<Vec<Cond>, String>> {
+pub fn lower(
+    left: &Expr,
+    op: RelOp,
+    right: &Expr,
+    text: &str,
+) -> Option<Result<Vec<Cond>, String>> {
     let mask = match left {
         e if is_flags(e) => None,
         Expr::Binop {
@@ -38,6 +48,24 @@ pub fn lower(left: &Expr, op: RelOp, right: &Expr) -> Option<Result<Vec<Cond>, S
     if matches!(right, Expr::SetRef(_) | Expr::Variable(_)) {
         return None;
     }
+    // `V / N` with a number: a prefix of N bits (JSON has no such syntax).
+    let json = text.trim_start().starts_with('{');
+    let slash = !json && text.contains('/');
+    let mask = match (mask, right) {
+        (Some(Expr::Number(n)), _) if slash => {
+            if text.contains('&') {
+                return Some(Err("a TCP flags mask written with both & and /".into()));
+            }
+            Some(Mask::Prefix(*n))
+        }
+        (Some(m), _) => Some(Mask::Bits(m)),
+        (None, Expr::Prefix(_, len)) => Some(Mask::Prefix(u128::from(*len))),
+        (None, _) => None,
+    };
+    let right = match right {
+        Expr::Prefix(v, _) => &**v,
+        r => r,
+    };
     Some(flags_set(mask, op, right).map(|r| {
         vec![
             Cond::Protocol(Ranges::single(proto::TCP as u16)),
@@ -51,11 +79,25 @@ fn is_flags(e: &Expr) -> bool {
     matches!(e, Expr::Payload { proto, field } if &**proto == "tcp" && &**field == "flags")
 }
 
+/// How the flags byte is masked before the comparison.
+enum Mask<'e, 'a> {
+    /// `& M` or `/ M` with flag names.
+    Bits(&'e Expr<'a>),
+    /// `/ N` with a number: the top `N` bits; the value is masked too.
+    Prefix(u128),
+}
+
 /// The flag bytes that satisfy the match.
-fn flags_set(mask: Option<&Expr>, op: RelOp, right: &Expr) -> Result<Ranges, String> {
-    let m = match mask {
-        Some(e) => value(e)?,
-        None => 0xff,
+fn flags_set(mask: Option<Mask>, op: RelOp, right: &Expr) -> Result<Ranges, String> {
+    let (m, prefix) = match mask {
+        Some(Mask::Bits(e)) => (value(e)?, false),
+        Some(Mask::Prefix(n)) if n <= 8 => ((0xff00u16 >> n) as u8, true),
+        Some(Mask::Prefix(n)) => {
+            return Err(format!(
+                "prefix length {n} is invalid for the 8-bit TCP flags"
+            ))
+        }
+        None => (0xff, false),
     };
     // The values of `x` (the masked byte) the right-hand side names, and
     // whether it is a single value (not a set or range).
@@ -69,15 +111,16 @@ fn flags_set(mask: Option<&Expr>, op: RelOp, right: &Expr) -> Result<Ranges, Str
         }
         Expr::Range(..) => (member(right)?, None),
         other => {
-            let v = value(other)?;
+            // A prefix compares with the value's own top bits.
+            let v = value(other)? & if prefix { m } else { 0xff };
             (Ranges::single(v as u16), Some(v))
         }
     };
     let on_x = |pred: &dyn Fn(u8) -> bool| tcp_flags::where_(|f| pred(f & m));
     Ok(match op {
-        RelOp::Implicit | RelOp::In => match (single, mask) {
+        RelOp::Implicit | RelOp::In => match single {
             // A bitmask type against one value: "any of these bits".
-            (Some(v), None) => tcp_flags::where_(|f| f & v != 0),
+            Some(v) if m == 0xff && !prefix => tcp_flags::where_(|f| f & v != 0),
             _ => on_x(&|x| members.contains(x as u16)),
         },
         RelOp::Eq => on_x(&|x| members.contains(x as u16)),
@@ -206,6 +249,16 @@ mod tests {
             set("tcp flags & 0x3 == 0x1-0x2"),
             w(|x| matches!(x & 3, 1 | 2))
         );
+        // `/ NUMBER` is a prefix length, not a mask; `& NUMBER` is a mask.
+        assert_eq!(set("tcp flags 0x10 / 4"), w(|x| x & 0xf0 == 0x10));
+        assert_eq!(set("tcp flags 0x10/4"), w(|x| x & 0xf0 == 0x10));
+        assert_eq!(set("tcp flags syn / 4"), w(|x| x & 0xf0 == 0));
+        assert_eq!(set("tcp flags != 0x10 / 4"), w(|x| x & 0xf0 != 0x10));
+        assert_eq!(set("tcp flags & 4 == 4"), w(|x| x & 4 == 4));
+        // Only the `tcp flags` statement's own text counts.
+        assert!(conds("ip saddr 10.0.0.0/8 tcp flags & 4 == 4")
+            .contains(&Cond::TcpFlags(w(|x| x & 4 == 4))));
+        assert_eq!(set("tcp flags & 0x12 == 0x2"), w(|x| x & 0x12 == 2));
     }
 
     #[test]
@@ -216,6 +269,7 @@ mod tests {
             "tcp flags @nosuchset",
             "tcp flags . tcp dport { syn . 22 }",
             "tcp flags & (syn|ack) > { syn }",
+            "tcp flags syn / 0x12",
         ] {
             let cs = conds(rule);
             assert!(
