@@ -85,6 +85,40 @@ fn iface_sensitivity(
     Ok((diff(a), diff(b)))
 }
 
+/// How many TCP probes carry flags other than a plain SYN, and how many of
+/// fwlint's verdicts change when those flags are dropped (each such probe
+/// asked again as a SYN): proof that the `tcp flags` matches are exercised.
+fn flags_sensitivity(
+    file: &Path,
+    kc: &KernelCase,
+    r: &KernelResult,
+    fw: &[FwAnswer],
+    scratch: &Path,
+) -> Result<(usize, usize), String> {
+    let syn: Vec<String> = kc
+        .packets
+        .iter()
+        .map(|p| match p.split_once(" flags=") {
+            Some((a, _)) => a.to_string(),
+            None => p.clone(),
+        })
+        .collect();
+    let flagged = syn.iter().zip(&kc.packets).filter(|(a, b)| a != b).count();
+    let dir = scratch.join("as-syn");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let alt = if kc.hook == "forward" {
+        fwlint_forward(file, "nft", &syn, &r.iif, &r.oif, &dir)?
+    } else {
+        fwlint(file, "nft", &kc.hook, &syn, &dir)?
+    };
+    let changed = alt
+        .iter()
+        .zip(fw)
+        .filter(|(a, b)| a.verdict != b.verdict)
+        .count();
+    Ok((flagged, changed))
+}
+
 /// The packets as a mismatch report shows them (on forward with their interfaces).
 fn shown_packets(kc: &KernelCase, r: &KernelResult) -> Vec<String> {
     if kc.hook != "forward" {
@@ -194,6 +228,7 @@ fn random_cases(seed0: u64, cases0: u64, min_packets: usize, hook_of: fn(u64) ->
     let mut problems = Vec::new();
     let mut compared = 0usize;
     let (mut by_iif, mut by_oif) = (0usize, 0usize);
+    let (mut flagged, mut by_flags) = (0usize, 0usize);
     let allowed: usize = results
         .iter()
         .map(|r| r.verdicts.iter().filter(|v| *v == "allow").count())
@@ -214,6 +249,13 @@ fn random_cases(seed0: u64, cases0: u64, min_packets: usize, hook_of: fn(u64) ->
                 compared += fw.len();
                 let shown = shown_packets(kc, r);
                 problems.extend(compare(&label, &kc.ruleset, &shown, &r.verdicts, &fw));
+                match flags_sensitivity(&file, kc, r, &fw, dir.path()) {
+                    Ok((n, c)) => {
+                        flagged += n;
+                        by_flags += c;
+                    }
+                    Err(e) => problems.push(format!("{label}: {e}")),
+                }
                 if kc.hook == "forward" {
                     match iface_sensitivity(&file, kc, r, &fw, dir.path()) {
                         Ok((i, o)) => {
@@ -242,6 +284,14 @@ fn random_cases(seed0: u64, cases0: u64, min_packets: usize, hook_of: fn(u64) ->
     );
     // The probes must exercise both outcomes, not one trivially.
     eprintln!("{compared} packets compared, {allowed} allowed by the kernel");
+    // ... and the TCP flags: probes carry them, and verdicts depend on them.
+    eprintln!(
+        "{flagged} TCP probes carry flags other than SYN; {by_flags} verdicts change when they are sent as SYNs"
+    );
+    assert!(
+        n < cases0 || (flagged >= compared / 10 && by_flags >= compared / 500),
+        "the TCP flags are hardly exercised: {flagged} flagged probes, {by_flags} verdicts depend on them, of {compared}"
+    );
     if hook_of(first) == "forward" {
         // ... and on forward, the interfaces must matter for a fair share of them.
         eprintln!(
@@ -409,6 +459,7 @@ fn feature_files_match_the_kernel() {
     let mut problems = Vec::new();
     let mut compared = 0;
     let mut per_hook: std::collections::BTreeMap<String, usize> = Default::default();
+    let (mut flagged, mut by_flags) = (0usize, 0usize);
     for ((f, kc), r) in kcases.iter().zip(&results) {
         if let Some(e) = &r.load_error {
             problems.push(format!(
@@ -423,11 +474,25 @@ fn feature_files_match_the_kernel() {
                 *per_hook.entry(kc.hook.clone()).or_default() += fw.len();
                 let shown = shown_packets(kc, r);
                 problems.extend(compare(&kc.id, "(see the file)", &shown, &r.verdicts, &fw));
+                match flags_sensitivity(f, kc, r, &fw, tmp.path()) {
+                    Ok((n, c)) => {
+                        flagged += n;
+                        by_flags += c;
+                    }
+                    Err(e) => problems.push(format!("{}: {e}", kc.id)),
+                }
             }
             Err(e) => problems.push(format!("{}: {e}", kc.id)),
         }
     }
     eprintln!("feature files: {compared} packets compared, per hook {per_hook:?}");
+    eprintln!(
+        "feature files: {flagged} TCP probes carry flags other than SYN; {by_flags} verdicts change when they are sent as SYNs"
+    );
+    assert!(
+        by_flags > 0,
+        "the feature files' tcp flags matches are not exercised"
+    );
     assert!(
         per_hook.get("forward").copied().unwrap_or(0) >= FWD_FEATURE_PACKETS,
         "the feature files exercise the forward hook too little: {per_hook:?}"

@@ -319,6 +319,12 @@ impl Gen<'_> {
                 let m = if self.rng.pct(15) {
                     self.rng.range(0, 8).to_string()
                 } else {
+                    // nft wants a comma list (two flags or more) after `/`.
+                    let m = if m.count_ones() == 1 {
+                        m | if m == 0x02 { 0x10 } else { 0x02 }
+                    } else {
+                        m
+                    };
                     FLAG_NAMES
                         .iter()
                         .filter(|(_, b)| m & b != 0)
@@ -460,6 +466,15 @@ impl Gen<'_> {
                     L3::Any => {}
                 },
             }
+        }
+        // TCP flags, often on their own (broad rules decide many probes) or
+        // beside a port.
+        if (l4 == "tcp" && self.rng.pct(35))
+            || (l4.is_empty() && out.is_empty() && self.rng.pct(10))
+        {
+            let (m, ct) = self.tcp_flags_match();
+            self.uses_ct |= ct;
+            out.push(m);
         }
         // Keep the rule's L3/L4 context even when no match named it.
         if out.is_empty() && l3 != L3::Any && self.rng.pct(50) {
