@@ -10,6 +10,7 @@
 use super::iface::Ifaces;
 use super::layout::{Field, Layout, Widths};
 use super::{PacketSet, Space, Tri};
+use crate::model::tcp_flags;
 use crate::model::values::{ip_to_u128, proto};
 use crate::model::{AddrPattern, CtStates, Family, Packet};
 use biodivine_lib_bdd::{Bdd, BddValuation, BddVariableSet};
@@ -204,6 +205,20 @@ impl Space {
             )),
             _ => self.ranges(f, r).and(&self.icmp_protos_raw),
         }
+    }
+
+    /// First packets of new connections, as `fwlint query` reads a packet
+    /// line: conntrack state `new`, and for TCP a SYN (flags exactly 0x02,
+    /// [`tcp_flags::DEFAULT`]). What the checks mean by "a connection".
+    pub fn new_connections(&self) -> PacketSet {
+        let syn = self.raw_l4(
+            Field::TcpFlags,
+            &crate::model::Ranges::single(tcp_flags::DEFAULT as u16),
+        );
+        let tcp = self
+            .layout
+            .eq(&self.vars, Field::Protocol, proto::TCP as u128);
+        self.set(self.raw_ct(CtStates::NEW).and(&tcp.not().or(&syn)))
     }
 
     /// Packets whose ct state is one of `s`.
