@@ -3,16 +3,21 @@
 //! 100,000-rule ruleset; and, for comparison, `nft -c -f` on the same files
 //! inside a throwaway network namespace (printed once, when root and nft are
 //! available). Before criterion's wall-clock figures it prints the mean
-//! per-run CPU time of parse and of lower alone (`cpu ...` lines), the figure
-//! to compare on a shared, loaded machine. Run: `cargo bench --bench nft_parse`
-//! (`-- none` skips criterion; `nft -c` is still timed).
+//! per-run CPU time of reading (text to `SourceFile`), of parsing (into a
+//! new arena, and into a reused one) and of lowering (`cpu ...` lines), the
+//! figures to compare on a shared, loaded machine, and the size of the tree.
+//! Run: `cargo bench --bench nft_parse` (`-- none` skips criterion; `nft -c`
+//! is still timed unless `FWLINT_BENCH_SKIP_NFT=1`).
 
 mod common;
 
 use common::cpu_throughput;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use fwlint::dialect::nft::ast::Arena;
 use fwlint::dialect::nft::{lower, parse};
+use fwlint::model::SourceFile;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus-real/nft");
@@ -90,10 +95,14 @@ fn nft_check_time(file: &Path) -> Option<f64> {
     Some(dt)
 }
 
-/// One parse, tree dropped (what a `cpu ... parse` run costs), for profiles.
+/// One parse of a file already read into memory, into a new arena, tree
+/// and arena dropped (what a `cpu ... parse` run costs), for profiles.
 #[inline(never)]
-fn parse_and_drop(text: &str) {
-    drop(std::hint::black_box(parse::parse_str("bench.nft", text)));
+fn parse_and_drop(file: &Arc<SourceFile>) {
+    let arena = Arena::new();
+    drop(std::hint::black_box(parse::parse_source(
+        &arena, file, false,
+    )));
 }
 
 fn bench(c: &mut Criterion) {
@@ -106,7 +115,7 @@ fn bench(c: &mut Criterion) {
     if let Some(which) = std::env::var_os("FWLINT_BENCH_PROFILE") {
         for (label, text) in [("real", &big_text), ("generated", &gen_text)] {
             if which == "1" || which == label {
-                parse_and_drop(text);
+                parse_and_drop(&SourceFile::new("bench.nft", text.as_str()));
             }
         }
         return;
@@ -119,19 +128,56 @@ fn bench(c: &mut Criterion) {
         ("largest-corpus", big.as_path(), &big_text),
         ("generated-100k", gen_path.as_path(), &gen_text),
     ] {
-        cpu_throughput(&format!("nft {label} parse"), text.len(), || {
-            std::hint::black_box(parse::parse_str("bench.nft", text));
+        // Reading: the text copied into a `SourceFile` and its lines
+        // indexed (what `Input::text` does after decoding); parsing starts
+        // from that file in memory.
+        cpu_throughput(&format!("nft {label} read"), text.len(), || {
+            std::hint::black_box(SourceFile::new("bench.nft", text.as_str()));
         });
-        let ast = parse::parse_str("bench.nft", text);
+        let file = SourceFile::new("bench.nft", text.as_str());
+        // A new arena per parse (what one `fwlint` run on one file does:
+        // every page of the tree is touched for the first time), and one
+        // arena reset between parses (what a thread that reads several
+        // files does, `dialect::nft::with_arena`: no new pages).
+        cpu_throughput(&format!("nft {label} parse"), text.len(), || {
+            parse_and_drop(&file);
+        });
+        let mut reused = Arena::new();
+        cpu_throughput(
+            &format!("nft {label} parse (arena reused)"),
+            text.len(),
+            || {
+                reused.reset();
+                std::hint::black_box(parse::parse_source(&reused, &file, false));
+            },
+        );
+        let mut arena = Arena::new();
+        let used = {
+            let ast = parse::parse_source(&arena, &file, false);
+            std::hint::black_box(&ast);
+            drop(ast);
+            arena
+                .iter_allocated_chunks()
+                .map(|c| c.len())
+                .sum::<usize>()
+        };
+        println!(
+            "tree {label}: {} bytes of text, {used} bytes of tree",
+            text.len()
+        );
+        let ast = parse::parse_source(&arena, &file, false);
         cpu_throughput(&format!("nft {label} lower"), text.len(), || {
             std::hint::black_box(lower::lower(&ast));
         });
         let mut g = c.benchmark_group(format!("nft/{label}"));
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.sample_size(10);
-        g.bench_function("parse", |b| b.iter(|| parse::parse_str("bench.nft", text)));
+        g.bench_function("parse", |b| b.iter(|| parse_and_drop(&file)));
         g.bench_function("parse+lower", |b| {
-            b.iter(|| lower::lower(&parse::parse_str("bench.nft", text)))
+            b.iter(|| {
+                let arena = Arena::new();
+                lower::lower(&parse::parse_str(&arena, "bench.nft", text))
+            })
         });
         g.finish();
         match nft_check_time(path) {

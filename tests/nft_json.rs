@@ -45,13 +45,14 @@ fn every_corpus_json_document_is_read() {
             continue; // a text ruleset filed among the JSON ones
         }
         let file = SourceFile::new(f.display().to_string(), text);
-        match json::parse(&file) {
+        let arena = fwlint::dialect::nft::ast::Arena::new();
+        match json::parse(&arena, &file) {
             Ok(rs) => {
                 for c in &rs.commands {
                     if let fwlint::dialect::nft::ast::Command::Rule { rule, .. } = c {
                         rules += 1;
                         assert!(
-                            rule.origin.text().contains("\"rule\""),
+                            rs.origin(rule.loc).text().contains("\"rule\""),
                             "{}: rule origin",
                             f.display()
                         );
@@ -219,13 +220,17 @@ fn kernel_json_dumps_give_the_same_verdicts() {
         std::fs::write(&tfile, &kc.ruleset).unwrap();
         std::fs::write(&jfile, dump).unwrap();
         // The reader alone: every rule of the text comes back, with no issue.
-        let doc = json::parse(&SourceFile::new(jfile.display().to_string(), dump.clone()))
-            .unwrap_or_else(|e| {
-                panic!(
-                    "{label}: the kernel's JSON dump is unreadable: {}",
-                    e.message
-                )
-            });
+        let arena = fwlint::dialect::nft::ast::Arena::new();
+        let doc = json::parse(
+            &arena,
+            &SourceFile::new(jfile.display().to_string(), dump.clone()),
+        )
+        .unwrap_or_else(|e| {
+            panic!(
+                "{label}: the kernel's JSON dump is unreadable: {}",
+                e.message
+            )
+        });
         let rules = doc
             .commands
             .iter()

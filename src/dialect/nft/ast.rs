@@ -11,25 +11,35 @@
 //! [`Expr::Symbol`] and only resolved by `lower`, which knows the data type
 //! of the left-hand side, exactly like nft resolves them.
 //!
-//! Names, words and values borrow from the source text ([`Str`] is a
-//! `Cow<'a, str>`: borrowed from the text parser's input, owned where the
-//! JSON reader unescapes strings or an included file's tree outlives its
-//! text, see [`Command::into_owned`]).
+//! Names, words and values are `&str` slices ([`Str`]) of the source text,
+//! or of copies in the ruleset's [`Arena`] (JSON strings after unescaping,
+//! the texts of included files). Rules, statements, expressions and set
+//! elements live in that arena too, referring to each other by `&'a`
+//! references and slices: a large ruleset's tree is a few dense blocks
+//! instead of millions of small allocations, built and freed at once.
 //!
-//! Rules and declarations carry an [`Origin`] (file, span, line, column,
-//! text). The many small nodes (statements, set elements, `add element`
-//! commands) carry a [`Loc`] instead: a file number and a byte span, turned
-//! into an `Origin` (line and column) only when lowering reports on them.
+//! Declarations (tables, chains, sets, defines) carry an [`Origin`] (file,
+//! span, line, column, text). Rules and the many small nodes (statements,
+//! set elements, `add element` commands) carry a [`Loc`] instead: a file
+//! number and a byte span, turned into an `Origin` (line and column) only
+//! when lowering needs one.
 //! Includes make rules come from several files, so both name their file. The
 //! JSON reader points them into the JSON text.
 
 use crate::model::{Origin, SourceFile};
-use std::borrow::Cow;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-/// Text of the syntax tree: borrowed from the source where possible.
-pub type Str<'a> = Cow<'a, str>;
+/// Text of the syntax tree: a slice of the source text, or of a copy in the
+/// [`Arena`] (JSON strings after unescaping, included files' texts).
+pub type Str<'a> = &'a str;
+
+/// Where the small nodes of a tree live (statements, expressions, set
+/// elements, rules): one bump allocation each instead of one `malloc`, and
+/// the whole tree freed (or, with [`Arena::reset`], reused) at once. The
+/// nodes it holds own nothing (see `arena_nodes_own_nothing` below): the
+/// arena never runs destructors.
+pub type Arena = bumpalo::Bump;
 
 /// Where a small node is written: the file (an index into
 /// [`Ruleset::files`]) and the byte span in its text.
@@ -59,15 +69,28 @@ impl Loc {
 
 /// A whole ruleset: commands in the order nft applies them, plus the problems
 /// met while reading.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Ruleset<'a> {
+    /// Where the tree's nodes live (lowering allocates substituted
+    /// expressions there too).
+    pub arena: &'a Arena,
     pub commands: Vec<Command<'a>>,
     pub issues: Vec<Issue>,
     /// The files read, indexed by [`Loc::file`] (the first is the main file).
     pub files: Vec<Arc<SourceFile>>,
 }
 
-impl Ruleset<'_> {
+impl<'a> Ruleset<'a> {
+    /// An empty ruleset whose nodes will live in `arena`.
+    pub fn new(arena: &'a Arena) -> Self {
+        Ruleset {
+            arena,
+            commands: Vec::new(),
+            issues: Vec::new(),
+            files: Vec::new(),
+        }
+    }
+
     /// The origin (with line and column) of a location of this tree.
     pub fn origin(&self, loc: Loc) -> Origin {
         loc_origin(&self.files, loc)
@@ -180,7 +203,7 @@ pub enum Command<'a> {
         op: RuleOp,
         chain: ChainRef<'a>,
         position: Option<RulePosition>,
-        rule: Box<Rule<'a>>,
+        rule: &'a Rule<'a>,
     },
     /// `[add|create] set|map FAMILY TABLE NAME { ... }`.
     Set {
@@ -193,7 +216,7 @@ pub enum Command<'a> {
         op: ElementOp,
         table: TableRef<'a>,
         set: Str<'a>,
-        elements: Vec<SetElem<'a>>,
+        elements: &'a [SetElem<'a>],
         loc: Loc,
     },
     /// `flush ruleset|table|chain|set|map ...`.
@@ -362,19 +385,19 @@ pub struct Policy<'a> {
 }
 
 /// One rule: its statements in order.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Rule<'a> {
-    pub stmts: Vec<Stmt<'a>>,
+    pub stmts: &'a [Stmt<'a>],
     /// `comment "..."`.
     pub comment: Option<Str<'a>>,
     /// `# handle N` in `nft -a list` output, or the JSON handle.
     pub handle: Option<u64>,
     /// The whole rule text.
-    pub origin: Origin,
+    pub loc: Loc,
 }
 
 /// A statement of a rule with where it is written.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Stmt<'a> {
     pub kind: StmtKind<'a>,
     pub loc: Loc,
@@ -412,26 +435,29 @@ impl RelOp {
 }
 
 /// The kinds of statement nft knows.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub enum StmtKind<'a> {
     /// `LEFT [OP] RIGHT`: a match.
     Match {
-        left: Expr<'a>,
+        left: &'a Expr<'a>,
         op: RelOp,
-        right: Expr<'a>,
+        right: &'a Expr<'a>,
     },
     /// `accept`, `drop`, `jump c`, ...
     Verdict(Verdict<'a>),
     /// `KEY vmap { k : verdict, ... }` or `KEY vmap @map`.
-    VerdictMap { key: Expr<'a>, map: Expr<'a> },
+    VerdictMap {
+        key: &'a Expr<'a>,
+        map: &'a Expr<'a>,
+    },
     /// `counter [packets N bytes M]` or `counter name NAME`.
     Counter {
-        packets: Option<u64>,
-        bytes: Option<u64>,
+        /// `packets N bytes M` (a missing one is 0).
+        counts: Option<&'a Counts>,
         name: Option<Str<'a>>,
     },
     /// `log [prefix "..."] [level L] [group N] ...`: options as (key, value).
-    Log { options: Vec<(Str<'a>, Str<'a>)> },
+    Log { options: &'a [(Str<'a>, Str<'a>)] },
     /// `reject [with icmp|icmpv6|icmpx type X | with tcp reset]`: final (drop).
     Reject { with: Option<Str<'a>> },
     /// `snat`, `dnat`, `masquerade`, `redirect` with their arguments (text).
@@ -443,21 +469,37 @@ pub enum StmtKind<'a> {
     /// `quota ...`: matches while under the quota (opaque).
     Quota { args: Str<'a> },
     /// `set|add|update|delete @set { key [timeout ...] }`, and `meter`.
-    SetUpdate {
-        op: Str<'a>,
-        set: Str<'a>,
-        key: Expr<'a>,
-    },
+    SetUpdate(&'a SetUpdate<'a>),
     /// `meta KEY set EXPR`, `ct KEY set EXPR`, payload mangling
     /// (`ip dscp set ...`), `notrack` (as `target = "notrack"`).
-    Mangle { target: Expr<'a>, value: Expr<'a> },
+    Mangle {
+        target: &'a Expr<'a>,
+        value: &'a Expr<'a>,
+    },
     /// `notrack`.
     Notrack,
     /// `jump { rules }` / `goto { rules }`: an anonymous (bound) chain.
-    AnonChain { goto: bool, rules: Vec<Rule<'a>> },
+    AnonChain { goto: bool, rules: &'a [Rule<'a>] },
     /// Anything else, kept as text: `fwd`, `dup`, `tproxy`, `synproxy`, `xt ...`,
     /// `flow add @ft`, `objref`... The keyword names it.
     Other { keyword: Str<'a> },
+}
+
+/// The values of `counter packets N bytes M`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counts {
+    pub packets: u64,
+    pub bytes: u64,
+}
+
+/// `OP @SET { KEY ... }`: a set updated from the packet path (a separate
+/// node: rare, and larger than the other statements).
+#[derive(Clone, Copy, Debug)]
+pub struct SetUpdate<'a> {
+    /// `set`, `add`, `update`, `delete`, `meter`.
+    pub op: Str<'a>,
+    pub set: Str<'a>,
+    pub key: &'a Expr<'a>,
 }
 
 /// NAT statement kinds.
@@ -470,7 +512,7 @@ pub enum NatKind {
 }
 
 /// A verdict.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict<'a> {
     Accept,
     Drop,
@@ -483,7 +525,7 @@ pub enum Verdict<'a> {
 }
 
 /// An expression: a packet field, a constant, or a structure of them.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub enum Expr<'a> {
     /// `PROTO FIELD`: `ip saddr`, `ip6 nexthdr`, `tcp dport`, `th sport`,
     /// `icmp type`, `tcp flags`, `ether saddr`, `vlan id`, `ip dscp`...
@@ -500,20 +542,22 @@ pub enum Expr<'a> {
     Symbol(Str<'a>),
     /// A quoted string (`"eth*"`).
     String(Str<'a>),
-    /// A number (decimal, hex, octal as nft reads them).
-    Number(u128),
+    /// A number (decimal, hex, octal as nft reads them) up to 64 bits; a
+    /// larger constant (no field fwlint models is that wide) stays a
+    /// [`Expr::Symbol`] of its text, which lowering reports as out of range.
+    Number(u64),
     /// An IPv4 or IPv6 address.
     Addr(IpAddr),
     /// `EXPR / LEN`.
-    Prefix(Box<Expr<'a>>, u8),
+    Prefix(&'a Expr<'a>, u8),
     /// `LOW - HIGH`.
-    Range(Box<Expr<'a>>, Box<Expr<'a>>),
+    Range(&'a Expr<'a>, &'a Expr<'a>),
     /// `A . B . C`.
-    Concat(Vec<Expr<'a>>),
+    Concat(&'a [Expr<'a>]),
     /// A comma list outside braces: `syn,ack`, `established,related`.
-    List(Vec<Expr<'a>>),
+    List(&'a [Expr<'a>]),
     /// An anonymous set `{ e1, e2 }` (map elements carry `value`).
-    Set(Vec<SetElem<'a>>),
+    Set(&'a [SetElem<'a>]),
     /// `@name`: a named set or map.
     SetRef(Str<'a>),
     /// `$name`.
@@ -521,13 +565,13 @@ pub enum Expr<'a> {
     /// `LEFT & RIGHT`, `|`, `^`, `<<`, `>>`.
     Binop {
         op: BinOp,
-        left: Box<Expr<'a>>,
-        right: Box<Expr<'a>>,
+        left: &'a Expr<'a>,
+        right: &'a Expr<'a>,
     },
     /// `KEY map { ... }` / `KEY map @m`: a looked-up value.
     Map {
-        key: Box<Expr<'a>>,
-        map: Box<Expr<'a>>,
+        key: &'a Expr<'a>,
+        map: &'a Expr<'a>,
     },
     /// A verdict as data (map values, policies).
     Verdict(Verdict<'a>),
@@ -569,357 +613,55 @@ pub struct SetDecl<'a> {
 }
 
 /// One element of a set or map.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct SetElem<'a> {
-    pub key: Expr<'a>,
-    /// The map value (`key : value`), for maps and vmaps (boxed: most
-    /// elements have none, and elements are the bulk of large sets).
-    pub value: Option<Box<Expr<'a>>>,
+    pub key: &'a Expr<'a>,
+    /// The map value (`key : value`), for maps and vmaps.
+    pub value: Option<&'a Expr<'a>>,
     /// Element options (`timeout 1h`, `expires ...`, `counter ...`,
     /// `comment "..."`), as (key, value text).
-    pub options: Vec<(Str<'a>, Str<'a>)>,
+    pub options: &'a [(Str<'a>, Str<'a>)],
     pub loc: Loc,
 }
 
-// ---------------------------------------------------------------------------
-// Owned copies: an included file's tree outlives the included text, so its
-// borrowed strings are copied (includes are few; the main file stays borrowed).
-
-fn own(s: Str<'_>) -> Str<'static> {
-    Cow::Owned(s.into_owned())
-}
-
-fn own_pairs(v: Vec<(Str<'_>, Str<'_>)>) -> Vec<(Str<'static>, Str<'static>)> {
-    v.into_iter().map(|(k, x)| (own(k), own(x))).collect()
-}
-
-fn own_exprs(v: Vec<Expr<'_>>) -> Vec<Expr<'static>> {
-    v.into_iter().map(Expr::into_owned).collect()
-}
-
-impl TableRef<'_> {
-    pub fn into_owned(self) -> TableRef<'static> {
-        TableRef {
-            family: self.family,
-            name: own(self.name),
-        }
-    }
-}
-
-impl ChainRef<'_> {
-    pub fn into_owned(self) -> ChainRef<'static> {
-        ChainRef {
-            table: self.table.into_owned(),
-            chain: own(self.chain),
-        }
-    }
-}
-
-impl Command<'_> {
-    /// The same command with every string owned.
-    pub fn into_owned(self) -> Command<'static> {
-        match self {
-            Command::Table { op, table } => Command::Table {
-                op,
-                table: Box::new(table.into_owned()),
-            },
-            Command::Chain { op, table, chain } => Command::Chain {
-                op,
-                table: table.into_owned(),
-                chain: Box::new(chain.into_owned()),
-            },
-            Command::Rule {
-                op,
-                chain,
-                position,
-                rule,
-            } => Command::Rule {
-                op,
-                chain: chain.into_owned(),
-                position,
-                rule: Box::new(rule.into_owned()),
-            },
-            Command::Set { op, table, set } => Command::Set {
-                op,
-                table: table.into_owned(),
-                set: Box::new(set.into_owned()),
-            },
-            Command::Element {
-                op,
-                table,
-                set,
-                elements,
-                loc,
-            } => Command::Element {
-                op,
-                table: table.into_owned(),
-                set: own(set),
-                elements: elements.into_iter().map(SetElem::into_owned).collect(),
-                loc,
-            },
-            Command::Flush { target, origin } => Command::Flush {
-                target: target.into_owned(),
-                origin,
-            },
-            Command::Delete { target, origin } => Command::Delete {
-                target: target.into_owned(),
-                origin,
-            },
-            Command::Define(d) => Command::Define(d.into_owned()),
-            Command::Other { what, origin } => Command::Other { what, origin },
-        }
-    }
-}
-
-impl Target<'_> {
-    pub fn into_owned(self) -> Target<'static> {
-        match self {
-            Target::Ruleset(f) => Target::Ruleset(f),
-            Target::Table(t) => Target::Table(t.into_owned()),
-            Target::Chain(c) => Target::Chain(c.into_owned()),
-            Target::Rule { chain, handle } => Target::Rule {
-                chain: chain.into_owned(),
-                handle,
-            },
-            Target::Set { table, name } => Target::Set {
-                table: table.into_owned(),
-                name: own(name),
-            },
-            Target::Map { table, name } => Target::Map {
-                table: table.into_owned(),
-                name: own(name),
-            },
-            Target::Other(w) => Target::Other(w),
-        }
-    }
-}
-
-impl Define<'_> {
-    pub fn into_owned(self) -> Define<'static> {
-        Define {
-            kind: self.kind,
-            name: own(self.name),
-            value: self.value.map(Expr::into_owned),
-            origin: self.origin,
-        }
-    }
-}
-
-impl Table<'_> {
-    pub fn into_owned(self) -> Table<'static> {
-        Table {
-            family: self.family,
-            name: own(self.name),
-            flags: self.flags,
-            comment: self.comment,
-            handle: self.handle,
-            items: self
-                .items
-                .into_iter()
-                .map(|i| match i {
-                    TableItem::Chain(c) => TableItem::Chain(c.into_owned()),
-                    TableItem::Set(s) => TableItem::Set(s.into_owned()),
-                    TableItem::Define(d) => TableItem::Define(d.into_owned()),
-                    TableItem::Other { what, origin } => TableItem::Other { what, origin },
-                })
-                .collect(),
-            origin: self.origin,
-        }
-    }
-}
-
-impl Chain<'_> {
-    pub fn into_owned(self) -> Chain<'static> {
-        Chain {
-            name: own(self.name),
-            hook: self.hook.map(|h| BaseHook {
-                chain_type: h.chain_type,
-                hook: h.hook,
-                priority: h.priority,
-                devices: own_exprs(h.devices),
-                origin: h.origin,
-            }),
-            policy: self.policy.map(|p| Policy {
-                value: p.value.into_owned(),
-                origin: p.origin,
-            }),
-            comment: self.comment,
-            flags: self.flags,
-            handle: self.handle,
-            rules: self.rules.into_iter().map(Rule::into_owned).collect(),
-            origin: self.origin,
-        }
-    }
-}
-
-impl Rule<'_> {
-    pub fn into_owned(self) -> Rule<'static> {
-        Rule {
-            stmts: self
-                .stmts
-                .into_iter()
-                .map(|s| Stmt {
-                    kind: s.kind.into_owned(),
-                    loc: s.loc,
-                })
-                .collect(),
-            comment: self.comment.map(own),
-            handle: self.handle,
-            origin: self.origin,
-        }
-    }
-}
-
-impl StmtKind<'_> {
-    pub fn into_owned(self) -> StmtKind<'static> {
-        match self {
-            StmtKind::Match { left, op, right } => StmtKind::Match {
-                left: left.into_owned(),
-                op,
-                right: right.into_owned(),
-            },
-            StmtKind::Verdict(v) => StmtKind::Verdict(v.into_owned()),
-            StmtKind::VerdictMap { key, map } => StmtKind::VerdictMap {
-                key: key.into_owned(),
-                map: map.into_owned(),
-            },
-            StmtKind::Counter {
-                packets,
-                bytes,
-                name,
-            } => StmtKind::Counter {
-                packets,
-                bytes,
-                name: name.map(own),
-            },
-            StmtKind::Log { options } => StmtKind::Log {
-                options: own_pairs(options),
-            },
-            StmtKind::Reject { with } => StmtKind::Reject {
-                with: with.map(own),
-            },
-            StmtKind::Nat { kind, args } => StmtKind::Nat {
-                kind,
-                args: own(args),
-            },
-            StmtKind::Queue { args } => StmtKind::Queue { args: own(args) },
-            StmtKind::Limit { args } => StmtKind::Limit { args: own(args) },
-            StmtKind::Quota { args } => StmtKind::Quota { args: own(args) },
-            StmtKind::SetUpdate { op, set, key } => StmtKind::SetUpdate {
-                op: own(op),
-                set: own(set),
-                key: key.into_owned(),
-            },
-            StmtKind::Mangle { target, value } => StmtKind::Mangle {
-                target: target.into_owned(),
-                value: value.into_owned(),
-            },
-            StmtKind::Notrack => StmtKind::Notrack,
-            StmtKind::AnonChain { goto, rules } => StmtKind::AnonChain {
-                goto,
-                rules: rules.into_iter().map(Rule::into_owned).collect(),
-            },
-            StmtKind::Other { keyword } => StmtKind::Other {
-                keyword: own(keyword),
-            },
-        }
-    }
-}
-
-impl Verdict<'_> {
-    pub fn into_owned(self) -> Verdict<'static> {
-        match self {
-            Verdict::Accept => Verdict::Accept,
-            Verdict::Drop => Verdict::Drop,
-            Verdict::Continue => Verdict::Continue,
-            Verdict::Return => Verdict::Return,
-            Verdict::Jump(c) => Verdict::Jump(own(c)),
-            Verdict::Goto(c) => Verdict::Goto(own(c)),
-            Verdict::Queue => Verdict::Queue,
-        }
-    }
-}
-
-impl Expr<'_> {
-    pub fn into_owned(self) -> Expr<'static> {
-        let b = |e: Box<Expr<'_>>| Box::new(e.into_owned());
-        match self {
-            Expr::Payload { proto, field } => Expr::Payload {
-                proto: own(proto),
-                field: own(field),
-            },
-            Expr::Meta { key } => Expr::Meta { key: own(key) },
-            Expr::Ct { key, dir } => Expr::Ct {
-                key: own(key),
-                dir: dir.map(own),
-            },
-            Expr::Unknown { text } => Expr::Unknown { text: own(text) },
-            Expr::Symbol(s) => Expr::Symbol(own(s)),
-            Expr::String(s) => Expr::String(own(s)),
-            Expr::Number(n) => Expr::Number(n),
-            Expr::Addr(a) => Expr::Addr(a),
-            Expr::Prefix(e, l) => Expr::Prefix(b(e), l),
-            Expr::Range(x, y) => Expr::Range(b(x), b(y)),
-            Expr::Concat(v) => Expr::Concat(own_exprs(v)),
-            Expr::List(v) => Expr::List(own_exprs(v)),
-            Expr::Set(v) => Expr::Set(v.into_iter().map(SetElem::into_owned).collect()),
-            Expr::SetRef(s) => Expr::SetRef(own(s)),
-            Expr::Variable(s) => Expr::Variable(own(s)),
-            Expr::Binop { op, left, right } => Expr::Binop {
-                op,
-                left: b(left),
-                right: b(right),
-            },
-            Expr::Map { key, map } => Expr::Map {
-                key: b(key),
-                map: b(map),
-            },
-            Expr::Verdict(v) => Expr::Verdict(v.into_owned()),
-            Expr::Wildcard => Expr::Wildcard,
-        }
-    }
-}
-
-impl SetDecl<'_> {
-    pub fn into_owned(self) -> SetDecl<'static> {
-        SetDecl {
-            name: own(self.name),
-            is_map: self.is_map,
-            key_type: self.key_type,
-            key_typeof: own_exprs(self.key_typeof),
-            data_type: self.data_type,
-            flags: self.flags,
-            elements: self.elements.into_iter().map(SetElem::into_owned).collect(),
-            settings: self.settings,
-            comment: self.comment,
-            handle: self.handle,
-            origin: self.origin,
-        }
-    }
-}
-
-impl SetElem<'_> {
-    pub fn into_owned(self) -> SetElem<'static> {
-        SetElem {
-            key: self.key.into_owned(),
-            value: self.value.map(|v| Box::new(v.into_owned())),
-            options: own_pairs(self.options),
-            loc: self.loc,
-        }
-    }
-}
+/// The arena never runs destructors: what it holds must own nothing, or
+/// that memory (or an `Arc`'s count) would leak. Checked at compile time.
+const _: () = {
+    assert!(!std::mem::needs_drop::<Expr>());
+    assert!(!std::mem::needs_drop::<Stmt>());
+    assert!(!std::mem::needs_drop::<SetElem>());
+    assert!(!std::mem::needs_drop::<Rule>());
+};
 
 #[cfg(test)]
 mod size_tests {
     use super::*;
 
-    /// The tree of a large ruleset is mostly commands, statements and set
-    /// elements: their sizes decide how much memory parsing writes. Guard
-    /// them against growing back (large variants are boxed).
+    /// The tree of a large ruleset is mostly commands, rules, statements,
+    /// expressions and set elements: their sizes decide how much memory
+    /// parsing writes. Guard them against growing back.
     #[test]
     fn nodes_stay_small() {
         assert!(std::mem::size_of::<Command>() <= 128);
-        assert!(std::mem::size_of::<Stmt>() <= 160);
-        assert!(std::mem::size_of::<SetElem>() <= 112);
+        assert!(
+            std::mem::size_of::<Stmt>() <= 48,
+            "{}",
+            std::mem::size_of::<Stmt>()
+        );
+        assert!(
+            std::mem::size_of::<Expr>() <= 40,
+            "{}",
+            std::mem::size_of::<Expr>()
+        );
+        assert!(
+            std::mem::size_of::<SetElem>() <= 48,
+            "{}",
+            std::mem::size_of::<SetElem>()
+        );
+        assert!(
+            std::mem::size_of::<Rule>() <= 64,
+            "{}",
+            std::mem::size_of::<Rule>()
+        );
     }
 }

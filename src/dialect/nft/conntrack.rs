@@ -356,7 +356,8 @@ mod tests {
 
     fn lowered(text: &str) -> RuleSet {
         let src = SourceFile::new("t.nft", text);
-        let ast = crate::dialect::nft::parse::parse_source(&src, false);
+        let arena = crate::dialect::nft::ast::Arena::new();
+        let ast = crate::dialect::nft::parse::parse_source(&arena, &src, false);
         crate::dialect::nft::lower(&ast)
     }
 

@@ -24,6 +24,8 @@ pub const MAX_DEPTH: usize = 32;
 pub struct Cx<'a> {
     pub file: Arc<SourceFile>,
     pub text: &'a str,
+    /// Where the tree's nodes go.
+    pub arena: &'a Arena,
     /// This file's number in [`Ruleset::files`] (for [`Loc`]s).
     pub file_no: u32,
     line: Cell<LineCache>,
@@ -45,10 +47,11 @@ struct LineCache {
 
 impl<'a> Cx<'a> {
     /// A context for `text`, the text of `file`.
-    pub fn new(file: Arc<SourceFile>, text: &'a str) -> Self {
+    pub fn new(file: Arc<SourceFile>, text: &'a str, arena: &'a Arena) -> Self {
         let mut cx = Cx {
             file,
             text,
+            arena,
             file_no: 0,
             stmts: RefCell::new(Vec::new()),
             elems: RefCell::new(Vec::new()),
@@ -68,6 +71,26 @@ impl<'a> Cx<'a> {
             .find('\n')
             .map_or(usize::MAX, |p| start + p + 1);
         LineCache { start, next, no }
+    }
+    /// `e`, moved into the arena.
+    #[inline]
+    pub fn alloc(&self, e: Expr<'a>) -> &'a Expr<'a> {
+        self.arena.alloc(e)
+    }
+    /// `e` in the arena, or, for the packet fields most matches name
+    /// (`ip saddr`, `tcp dport`, `meta l4proto`, `ct state`...), one shared
+    /// static node: large rulesets repeat a few dozen fields in every rule.
+    #[inline]
+    pub fn alloc_field(&self, e: Expr<'a>) -> &'a Expr<'a> {
+        match shared_field(&e) {
+            Some(shared) => shared,
+            None => self.alloc(e),
+        }
+    }
+    /// A copy of `items` in the arena.
+    #[inline]
+    pub fn slice<T: Copy>(&self, items: &[T]) -> &'a [T] {
+        self.arena.alloc_slice_copy(items)
     }
     /// Byte offset of the sub-slice `s` in the file.
     pub fn off(&self, s: &str) -> usize {
@@ -117,6 +140,90 @@ impl<'a> Cx<'a> {
             column: column as u32 + 1,
         }
     }
+}
+
+/// The shared nodes of [`Cx::alloc_field`].
+static SHARED_FIELDS: [Expr<'static>; 26] = {
+    const fn p(proto: &'static str, field: &'static str) -> Expr<'static> {
+        Expr::Payload { proto, field }
+    }
+    const fn m(key: &'static str) -> Expr<'static> {
+        Expr::Meta { key }
+    }
+    const fn c(key: &'static str) -> Expr<'static> {
+        Expr::Ct { key, dir: None }
+    }
+    [
+        p("ip", "saddr"),
+        p("ip", "daddr"),
+        p("ip6", "saddr"),
+        p("ip6", "daddr"),
+        p("tcp", "dport"),
+        p("tcp", "sport"),
+        p("udp", "dport"),
+        p("udp", "sport"),
+        p("th", "dport"),
+        p("th", "sport"),
+        p("ip", "protocol"),
+        p("ip6", "nexthdr"),
+        p("icmp", "type"),
+        p("icmpv6", "type"),
+        p("tcp", "flags"),
+        m("l4proto"),
+        m("nfproto"),
+        m("iifname"),
+        m("oifname"),
+        m("iif"),
+        m("oif"),
+        m("mark"),
+        m("pkttype"),
+        c("state"),
+        c("status"),
+        c("mark"),
+    ]
+};
+
+/// The shared node equal to `e`, if there is one.
+fn shared_field(e: &Expr<'_>) -> Option<&'static Expr<'static>> {
+    let k = match *e {
+        Expr::Payload { proto, field } => match (proto, field) {
+            ("ip", "saddr") => 0,
+            ("ip", "daddr") => 1,
+            ("ip6", "saddr") => 2,
+            ("ip6", "daddr") => 3,
+            ("tcp", "dport") => 4,
+            ("tcp", "sport") => 5,
+            ("udp", "dport") => 6,
+            ("udp", "sport") => 7,
+            ("th", "dport") => 8,
+            ("th", "sport") => 9,
+            ("ip", "protocol") => 10,
+            ("ip6", "nexthdr") => 11,
+            ("icmp", "type") => 12,
+            ("icmpv6", "type") => 13,
+            ("tcp", "flags") => 14,
+            _ => return None,
+        },
+        Expr::Meta { key } => match key {
+            "l4proto" => 15,
+            "nfproto" => 16,
+            "iifname" => 17,
+            "oifname" => 18,
+            "iif" => 19,
+            "oif" => 20,
+            "mark" => 21,
+            "pkttype" => 22,
+            _ => return None,
+        },
+        Expr::Ct { key, dir: None } => match key {
+            "state" => 23,
+            "status" => 24,
+            "mark" => 25,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(&SHARED_FIELDS[k])
 }
 
 /// True when, after blanks, the rule ends here (newline, `;`, `}`, end).
@@ -262,9 +369,8 @@ fn is_opaque_expr(w: &str) -> bool {
 }
 
 /// `rule := stmt+ ["comment" quoted]` — returns the rule without its origin.
-pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt<'a>>, Option<Str<'a>>)> {
-    // Statements gather in a reused buffer, then move to a vector of exactly
-    // their number (a growing vector would allocate two or three times).
+pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (&'a [Stmt<'a>], Option<Str<'a>>)> {
+    // Statements gather in a reused buffer, then are copied to the arena.
     let mut stmts = cx.stmts.take();
     stmts.clear();
     let mut comment = None;
@@ -276,7 +382,7 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt<'a>>, Opt
         }
         if peek_word(j) == Some("comment") {
             let (r, c) = quoted(sp(&j["comment".len()..]))?;
-            comment = Some(c.into());
+            comment = Some(c);
             i = r;
             continue;
         }
@@ -287,8 +393,8 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (Vec<Stmt<'a>>, Opt
     if stmts.is_empty() && comment.is_none() {
         return fail(sp(i), "a statement");
     }
-    let mut exact = Vec::with_capacity(stmts.len());
-    exact.append(&mut stmts);
+    let exact = cx.slice(&stmts);
+    stmts.clear();
     cx.stmts.replace(stmts);
     Ok((i, (exact, comment)))
 }
@@ -326,19 +432,14 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
             let (r, v) = verdict(i)?;
             Ok((r, StmtKind::Verdict(v)))
         }
-        "counter" => counter(after()),
-        "log" => log(after()),
+        "counter" => counter(cx, after()),
+        "log" => log(cx, after()),
         "reject" => {
             let r = after();
             match keyword("with")(sp(r)) {
                 Ok((r2, _)) => {
                     let (r3, a) = args(r2)?;
-                    Ok((
-                        r3,
-                        StmtKind::Reject {
-                            with: Some(a.into()),
-                        },
-                    ))
+                    Ok((r3, StmtKind::Reject { with: Some(a) }))
                 }
                 Err(_) => Ok((r, StmtKind::Reject { with: None })),
             }
@@ -351,25 +452,19 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
                 _ => NatKind::Redirect,
             };
             let (r, a) = args(after())?;
-            Ok((
-                r,
-                StmtKind::Nat {
-                    kind,
-                    args: a.into(),
-                },
-            ))
+            Ok((r, StmtKind::Nat { kind, args: a }))
         }
         "queue" => {
             let (r, a) = args(after())?;
-            Ok((r, StmtKind::Queue { args: a.into() }))
+            Ok((r, StmtKind::Queue { args: a }))
         }
         "limit" => {
             let (r, a) = args(after())?;
-            Ok((r, StmtKind::Limit { args: a.into() }))
+            Ok((r, StmtKind::Limit { args: a }))
         }
         "quota" => {
             let (r, a) = args(after())?;
-            Ok((r, StmtKind::Quota { args: a.into() }))
+            Ok((r, StmtKind::Quota { args: a }))
         }
         "notrack" => Ok((after(), StmtKind::Notrack)),
         "set" | "add" | "update" | "delete" if sp(after()).starts_with('@') => {
@@ -377,11 +472,7 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
             let (r, key) = update_key(cx, r)?;
             Ok((
                 r,
-                StmtKind::SetUpdate {
-                    op: w.into(),
-                    set: set.into(),
-                    key,
-                },
+                StmtKind::SetUpdate(cx.arena.alloc(SetUpdate { op: w, set, key })),
             ))
         }
         "ct" if peek_word(sp(after())) == Some("count") => {
@@ -389,26 +480,26 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
             Ok((
                 r,
                 StmtKind::Other {
-                    keyword: "ct count".into(),
+                    keyword: "ct count",
                 },
             ))
         }
         "meter" | "fwd" | "dup" | "tproxy" | "synproxy" | "xt" | "flow" | "tunnel" => {
             let (r, _) = args(after())?;
-            Ok((r, StmtKind::Other { keyword: w.into() }))
+            Ok((r, StmtKind::Other { keyword: w }))
         }
         _ => match_stmt(cx, i),
     }
 }
 
 /// `anon_chain := "{" (rule blanks_sep)* "}"` (after `jump`/`goto`).
-fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Rule<'a>>> {
+fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, &'a [Rule<'a>]> {
     let mut out = Vec::new();
     let mut i = i;
     loop {
         i = super::lex::spsep(i);
         if let Some(r) = i.strip_prefix('}') {
-            return Ok((r, out));
+            return Ok((r, cx.slice(&out)));
         }
         if i.is_empty() {
             return fail(i, "'}' closing the anonymous chain");
@@ -419,7 +510,7 @@ fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Rule<'a>>> {
             stmts,
             comment,
             handle: None,
-            origin: cx.origin(start, r),
+            loc: cx.loc(start, r),
         });
         i = r;
     }
@@ -427,7 +518,7 @@ fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Vec<Rule<'a>>> {
 
 /// `update_key := "{" lhs (token)* "}"` — the key of a set update is a packet
 /// expression, followed by element options (`timeout 10s`, `counter`, `limit ...`).
-fn update_key<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
+fn update_key<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, &'a Expr<'a>> {
     let s = sp(i);
     let Some(t) = s.strip_prefix('{') else {
         return fail(s, "'{'");
@@ -436,7 +527,7 @@ fn update_key<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
     loop {
         let u = super::lex::spnl(r);
         if let Some(u2) = u.strip_prefix('}') {
-            return Ok((u2, key));
+            return Ok((u2, cx.alloc(key)));
         }
         if u.is_empty() || u.starts_with(';') {
             return fail(u, "'}'");
@@ -458,8 +549,8 @@ pub fn verdict(i: &str) -> PResult<'_, Verdict<'_>> {
         "jump" | "goto" => {
             let t = sp(r);
             let (r2, n) = match variable(t) {
-                Ok((r2, _)) => (r2, Str::Borrowed(&t[..t.len() - r2.len()])),
-                Err(_) => name(t).map(|(r2, n)| (r2, n.into()))?,
+                Ok((r2, _)) => (r2, &t[..t.len() - r2.len()]),
+                Err(_) => name(t)?,
             };
             (
                 r2,
@@ -480,7 +571,7 @@ pub fn verdict(i: &str) -> PResult<'_, Verdict<'_>> {
 }
 
 /// `counter := "counter" ["packets" number "bytes" number | "name" name]`
-fn counter(i: &str) -> PResult<'_, StmtKind<'_>> {
+fn counter<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
     let mut packets = None;
     let mut bytes = None;
     let mut cname = None;
@@ -510,18 +601,23 @@ fn counter(i: &str) -> PResult<'_, StmtKind<'_>> {
             _ => break,
         }
     }
+    let counts = (packets.is_some() || bytes.is_some()).then(|| {
+        &*cx.arena.alloc(Counts {
+            packets: packets.unwrap_or(0),
+            bytes: bytes.unwrap_or(0),
+        })
+    });
     Ok((
         i,
         StmtKind::Counter {
-            packets,
-            bytes,
+            counts,
             name: cname,
         },
     ))
 }
 
 /// `log := "log" (("prefix"|"level"|"group"|"snaplen"|"queue-threshold"|"flags") value)*`
-fn log(i: &str) -> PResult<'_, StmtKind<'_>> {
+fn log<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
     let mut options = Vec::new();
     let mut i = i;
     loop {
@@ -530,7 +626,7 @@ fn log(i: &str) -> PResult<'_, StmtKind<'_>> {
             Some(k @ ("prefix" | "level" | "group" | "snaplen" | "queue-threshold")) => {
                 let r = sp(word(s)?.0);
                 let (r, v) = alt_value_text(r)?;
-                options.push((k.into(), v.into()));
+                options.push((k, v));
                 i = r;
             }
             Some("flags") => {
@@ -539,13 +635,18 @@ fn log(i: &str) -> PResult<'_, StmtKind<'_>> {
                     r = sp(word(r)?.0);
                 }
                 let (r, v) = comma_words(r)?;
-                options.push(("flags".into(), v.into()));
+                options.push(("flags", v));
                 i = r;
             }
             _ => break,
         }
     }
-    Ok((i, StmtKind::Log { options }))
+    Ok((
+        i,
+        StmtKind::Log {
+            options: cx.slice(&options),
+        },
+    ))
 }
 
 fn alt_value_text(i: &str) -> PResult<'_, &str> {
@@ -653,8 +754,8 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
         return Ok((
             r,
             StmtKind::Mangle {
-                target: left,
-                value,
+                target: cx.alloc(left),
+                value: cx.alloc(value),
             },
         ));
     }
@@ -662,14 +763,20 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
         let t = sp(r);
         let (r, map) = if t.starts_with('@') {
             let (r, n) = setref(t)?;
-            (r, Expr::SetRef(n.into()))
+            (r, Expr::SetRef(n))
         } else if t.starts_with('$') {
             let (r, n) = variable(t)?;
-            (r, Expr::Variable(n.into()))
+            (r, Expr::Variable(n))
         } else {
             braced_expr(cx, t, 0)?
         };
-        return Ok((r, StmtKind::VerdictMap { key: left, map }));
+        return Ok((
+            r,
+            StmtKind::VerdictMap {
+                key: cx.alloc_field(left),
+                map: cx.alloc(map),
+            },
+        ));
     }
     let (r, op) = relop(s);
     if at_rule_end(r) {
@@ -682,25 +789,40 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
         let (r2, mask) = rhs(cx, m, 0)?;
         let left = Expr::Binop {
             op: BinOp::And,
-            left: Box::new(left),
-            right: Box::new(mask),
+            left: cx.alloc(left),
+            right: cx.alloc(mask),
         };
-        return Ok((r2, StmtKind::Match { left, op, right }));
+        return Ok((
+            r2,
+            StmtKind::Match {
+                left: cx.alloc(left),
+                op,
+                right: cx.alloc(right),
+            },
+        ));
     }
-    Ok((r, StmtKind::Match { left, op, right }))
+    Ok((
+        r,
+        StmtKind::Match {
+            left: cx.alloc_field(left),
+            op,
+            right: cx.alloc(right),
+        },
+    ))
 }
 
 /// `first` alone, or `first` and the `rest` that followed it, wrapped by `make`.
 fn join<'a>(
+    cx: &Cx<'a>,
     first: Expr<'a>,
     mut rest: Vec<Expr<'a>>,
-    make: fn(Vec<Expr<'a>>) -> Expr<'a>,
+    make: fn(&'a [Expr<'a>]) -> Expr<'a>,
 ) -> Expr<'a> {
     if rest.is_empty() {
         return first;
     }
     rest.insert(0, first);
-    make(rest)
+    make(cx.slice(&rest))
 }
 
 /// `relop := "==" | "!=" | "<=" | ">=" | "<" | ">" | "eq" | "ne" | "lt" | "gt" | "le" | "ge" | ε`
@@ -717,6 +839,10 @@ fn relop(i: &str) -> (&str, RelOp) {
         if let Some(r) = s.strip_prefix(t) {
             return (r, op);
         }
+    }
+    // The word operators start with e, n, l or g: values usually do not.
+    if !s.starts_with(['e', 'n', 'l', 'g']) {
+        return (i, RelOp::Implicit);
     }
     if let Some(w) = peek_word(s) {
         let op = match w {
@@ -738,6 +864,11 @@ fn relop(i: &str) -> (&str, RelOp) {
 /// `lhs := lhs_primary ("." lhs_primary)* [binop operand]*`
 pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
     let (mut r, first) = lhs_primary(i)?;
+    // Usually a relation or a value follows: none of `.`, a binary
+    // operator or `map` can start here, and `first` is the whole result.
+    if !sp(r).starts_with(['.', '<', '>', '&', '|', '^', 'm']) {
+        return Ok((r, first));
+    }
     let mut parts: Vec<Expr> = Vec::new();
     loop {
         let s = sp(r);
@@ -753,7 +884,7 @@ pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
             break;
         }
     }
-    let mut e = join(first, parts, Expr::Concat);
+    let mut e = join(cx, first, parts, Expr::Concat);
     loop {
         let s = sp(r);
         let (op, t) = if let Some(t) = s.strip_prefix("<<") {
@@ -772,8 +903,8 @@ pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
         let (r2, operand) = operand(cx, t, 0)?;
         e = Expr::Binop {
             op,
-            left: Box::new(e),
-            right: Box::new(operand),
+            left: cx.alloc(e),
+            right: cx.alloc(operand),
         };
         r = r2;
     }
@@ -782,8 +913,8 @@ pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
         return Ok((
             r3,
             Expr::Map {
-                key: Box::new(e),
-                map: Box::new(m),
+                key: cx.alloc(e),
+                map: cx.alloc(m),
             },
         ));
     }
@@ -814,7 +945,7 @@ fn operand<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
             if items.len() == 1 {
                 items.pop().unwrap_or(Expr::Wildcard)
             } else {
-                Expr::List(items)
+                Expr::List(cx.slice(&items))
             },
         ));
     }
@@ -840,7 +971,7 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr<'_>> {
     }
     if s.starts_with('"') {
         let (r, q) = quoted(s)?;
-        return Ok((r, Expr::String(q.into())));
+        return Ok((r, Expr::String(q)));
     }
     let (r, w) = match word(s) {
         Ok(x) => x,
@@ -852,14 +983,14 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr<'_>> {
     match w {
         "meta" => {
             let (r2, k) = word(sp(r))?;
-            Ok((r2, Expr::Meta { key: k.into() }))
+            Ok((r2, Expr::Meta { key: k }))
         }
-        _ if is_bare_meta(w) => Ok((r, Expr::Meta { key: w.into() })),
+        _ if is_bare_meta(w) => Ok((r, Expr::Meta { key: w })),
         "ct" => {
             let (mut r2, mut k) = word(sp(r))?;
             let mut dir = None;
             if matches!(k, "original" | "reply") {
-                dir = Some(k.into());
+                dir = Some(k);
                 let (r3, k2) = word(sp(r2))?;
                 r2 = r3;
                 k = k2;
@@ -877,7 +1008,7 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr<'_>> {
                 let (r3, _) = number(sp(r3))?;
                 return Ok((r3, unknown(r3)));
             }
-            Ok((r2, Expr::Ct { key: k.into(), dir }))
+            Ok((r2, Expr::Ct { key: k, dir }))
         }
         _ if SUB_HEADERS
             .iter()
@@ -908,13 +1039,7 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr<'_>> {
         _ if is_payload_proto(w) || w == "dccp" => {
             let (r2, f) =
                 word(sp(r)).map_err(|_| nom::Err::Error(PErr::new(sp(r), "a header field")))?;
-            Ok((
-                r2,
-                Expr::Payload {
-                    proto: w.into(),
-                    field: f.into(),
-                },
-            ))
+            Ok((r2, Expr::Payload { proto: w, field: f }))
         }
         "fib" => {
             let mut r2 = r;
@@ -1002,7 +1127,7 @@ pub fn rhs<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
     }
     if s.starts_with('@') {
         let (r, n) = setref(s)?;
-        return Ok((r, Expr::SetRef(n.into())));
+        return Ok((r, Expr::SetRef(n)));
     }
     list(cx, s, depth)
 }
@@ -1023,12 +1148,19 @@ fn list<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
             _ => break,
         }
     }
-    Ok((r, join(first, items, Expr::List)))
+    Ok((r, join(cx, first, items, Expr::List)))
 }
 
 /// `concat := bitor ("." bitor)*`
 pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
-    let (mut r, first) = bitor(cx, i, depth)?;
+    // Most values stand alone: when no operator of `concat`, `bitor`,
+    // `range` or `prefix` follows the value, it is the whole result (exactly
+    // what the levels below would return), without passing through them.
+    let (r, v) = value(cx, i, depth)?;
+    if !r.starts_with('/') && !sp(r).starts_with(['.', '|', '-']) {
+        return Ok((r, v));
+    }
+    let (mut r, first) = bitor_after(cx, v, r, depth)?;
     let mut parts: Vec<Expr> = Vec::new();
     loop {
         let s = sp(r);
@@ -1041,13 +1173,20 @@ pub fn concat<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>
             None => break,
         }
     }
-    Ok((r, join(first, parts, Expr::Concat)))
+    Ok((r, join(cx, first, parts, Expr::Concat)))
 }
 
 /// `bitor := range ("|" range)*` — flag values combined (`fin | ack`).
 #[inline(always)]
 fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
-    let (mut r, mut e) = range(cx, i, depth)?;
+    let (r, v) = value(cx, i, depth)?;
+    bitor_after(cx, v, r, depth)
+}
+
+/// `bitor`, its first value `v` already read (`r` is the rest after it).
+#[inline(always)]
+fn bitor_after<'a>(cx: &Cx<'a>, v: Expr<'a>, r: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
+    let (mut r, mut e) = range_after(cx, v, r, depth)?;
     loop {
         let s = sp(r);
         match s.strip_prefix('|') {
@@ -1055,8 +1194,8 @@ fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
                 let (r2, x) = range(cx, t, depth)?;
                 e = Expr::Binop {
                     op: BinOp::Or,
-                    left: Box::new(e),
-                    right: Box::new(x),
+                    left: cx.alloc(e),
+                    right: cx.alloc(x),
                 };
                 r = r2;
             }
@@ -1068,26 +1207,34 @@ fn bitor<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
 /// `range := prefix ["-" prefix]`
 #[inline(always)]
 fn range<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
-    let (r, lo) = prefix(cx, i, depth)?;
+    let (r, v) = value(cx, i, depth)?;
+    range_after(cx, v, r, depth)
+}
+
+/// `range`, its first value `v` already read.
+#[inline(always)]
+fn range_after<'a>(cx: &Cx<'a>, v: Expr<'a>, r: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
+    let (r, lo) = prefix_after(cx, v, r)?;
     let s = sp(r);
     if let Some(t) = s.strip_prefix('-') {
-        let (r2, hi) = prefix(cx, t, depth)?;
-        return Ok((r2, Expr::Range(Box::new(lo), Box::new(hi))));
+        let (r2, hi) = value(cx, t, depth)?;
+        let (r2, hi) = prefix_after(cx, hi, r2)?;
+        return Ok((r2, Expr::Range(cx.alloc(lo), cx.alloc(hi))));
     }
     Ok((r, lo))
 }
 
-/// `prefix := value ["/" number]` (only after an address or a variable).
+/// `prefix := value ["/" number]` (only after an address or a variable),
+/// its value `v` already read.
 #[inline(always)]
-fn prefix<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
-    let (r, v) = value(cx, i, depth)?;
+fn prefix_after<'a>(cx: &Cx<'a>, v: Expr<'a>, r: &'a str) -> PResult<'a, Expr<'a>> {
     if matches!(v, Expr::Addr(_) | Expr::Variable(_)) {
         if let Some(t) = r.strip_prefix('/') {
             let (r2, n) = number(t)?;
             if n > 128 {
                 return fail(t, "a prefix length of at most 128");
             }
-            return Ok((r2, Expr::Prefix(Box::new(v), n as u8)));
+            return Ok((r2, Expr::Prefix(cx.alloc(v), n as u8)));
         }
     }
     Ok((r, v))
@@ -1102,17 +1249,17 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>>
     match s.as_bytes().first() {
         Some(b'$') => {
             let (r, n) = variable(s)?;
-            return Ok((r, Expr::Variable(n.into())));
+            return Ok((r, Expr::Variable(n)));
         }
         Some(b'"') => {
             let (r, q) = quoted(s)?;
-            return Ok((r, Expr::String(q.into())));
+            return Ok((r, Expr::String(q)));
         }
         Some(b'*') => return Ok((&s[1..], Expr::Wildcard)),
         Some(b'{') => return braced_expr(cx, s, depth + 1),
         Some(b'@') => {
             let (r, n) = setref(s)?;
-            return Ok((r, Expr::SetRef(n.into())));
+            return Ok((r, Expr::SetRef(n)));
         }
         Some(b'(') => {
             let (r, e) = list(cx, &s[1..], depth + 1)?;
@@ -1124,17 +1271,20 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>>
         }
         _ => {}
     }
+    // A number is never the start of an address (`number` refuses digits
+    // followed by `.` or `:`), so the cheaper test goes first.
+    if let Ok((r, n)) = number(s) {
+        let text = &s[..s.len() - r.len()];
+        return Ok((r, u64::try_from(n).map_or(Expr::Symbol(text), Expr::Number)));
+    }
     if let Ok((r, a)) = addr(s) {
         return Ok((
             r,
             match a {
                 AddrTok::Ip(ip) => Expr::Addr(ip),
-                AddrTok::Mac(m) => Expr::Symbol(m.into()),
+                AddrTok::Mac(m) => Expr::Symbol(m),
             },
         ));
-    }
-    if let Ok((r, n)) = number(s) {
-        return Ok((r, Expr::Number(n)));
     }
     if let Some(t) = s.strip_prefix('-') {
         // A negative number (priorities in defines): kept as text.
@@ -1150,7 +1300,7 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>>
         Ok((_, w)) if is_not_value(w) => {
             fail(s, "a value (address, number, name, set or $variable)")
         }
-        Ok((r, w)) => Ok((r, Expr::Symbol(w.into()))),
+        Ok((r, w)) => Ok((r, Expr::Symbol(w))),
         Err(_) => fail(s, "a value (address, number, name, set or $variable)"),
     }
 }
@@ -1162,7 +1312,7 @@ pub fn braced_expr<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Exp
 }
 
 /// `elements := "{" blanks [elem (blanks "," blanks elem)* [","]] blanks "}"`
-pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Vec<SetElem<'a>>> {
+pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, &'a [SetElem<'a>]> {
     if depth > MAX_DEPTH {
         return fail(i, "less deeply nested sets");
     }
@@ -1170,14 +1320,14 @@ pub fn elements<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Vec<Se
     let Some(mut r) = s.strip_prefix('{') else {
         return fail(s, "'{'");
     };
-    // As in `rule_body`: a reused buffer, then a vector of the exact size.
+    // As in `rule_body`: a reused buffer, then a copy in the arena.
     let mut out = cx.elems.take();
     out.clear();
     loop {
         let t = super::lex::spnl(r);
         if let Some(t2) = t.strip_prefix('}') {
-            let mut exact = Vec::with_capacity(out.len());
-            exact.append(&mut out);
+            let exact = cx.slice(&out);
+            out.clear();
             cx.elems.replace(out);
             return Ok((t2, exact));
         }
@@ -1213,17 +1363,17 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem<'a
             match peek_word(t) {
                 Some(k @ ("timeout" | "expires")) => {
                     let (r2, v) = time_text(sp(word(t)?.0))?;
-                    options.push((k.into(), v.into()));
+                    options.push((k, v));
                     r = r2;
                 }
                 Some("comment") => {
                     let (r2, v) = quoted(sp(word(t)?.0))?;
-                    options.push(("comment".into(), v.into()));
+                    options.push(("comment", v));
                     r = r2;
                 }
                 Some("counter") => {
-                    let (r2, _) = counter(word(t)?.0)?;
-                    options.push(("counter".into(), t[..t.len() - r2.len()].trim().into()));
+                    let (r2, _) = counter(cx, word(t)?.0)?;
+                    options.push(("counter", t[..t.len() - r2.len()].trim()));
                     r = r2;
                 }
                 Some(k @ ("limit" | "quota" | "ct")) => {
@@ -1235,7 +1385,7 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem<'a
                         }
                         r2 = skip_token(u)?;
                     }
-                    options.push((k.into(), t[k.len()..t.len() - r2.len()].trim().into()));
+                    options.push((k, t[k.len()..t.len() - r2.len()].trim()));
                     r = r2;
                 }
                 _ => return Ok((r, ())),
@@ -1255,15 +1405,15 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem<'a
         } else {
             concat(cx, u, depth)?
         };
-        value_e = Some(Box::new(v));
+        value_e = Some(cx.alloc(v));
         r = opts(r2, &mut options)?.0;
     }
     Ok((
         r,
         SetElem {
-            key,
+            key: cx.alloc(key),
             value: value_e,
-            options,
+            options: cx.slice(&options),
             loc: cx.loc(start, r),
         },
     ))
@@ -1273,8 +1423,30 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem<'a
 mod tests {
     use super::*;
 
+    /// Each shared node is found for an equal expression, and only for it
+    /// (the table and the lookup agree, index by index).
+    #[test]
+    fn shared_fields_stand_for_equal_nodes() {
+        for node in &SHARED_FIELDS {
+            let found = shared_field(node).expect("a shared node is found");
+            assert!(std::ptr::eq(found, node), "{node:?} -> {found:?}");
+            assert_eq!(format!("{found:?}"), format!("{node:?}"));
+        }
+        assert!(shared_field(&Expr::Payload {
+            proto: "tcp",
+            field: "window"
+        })
+        .is_none());
+        assert!(shared_field(&Expr::Ct {
+            key: "state",
+            dir: Some("reply")
+        })
+        .is_none());
+    }
+
     fn cx(text: &'static str) -> Cx<'static> {
-        Cx::new(SourceFile::new("t.nft", text), text)
+        let arena: &'static Arena = Box::leak(Box::new(Arena::new()));
+        Cx::new(SourceFile::new("t.nft", text), text, arena)
     }
 
     #[test]
@@ -1303,14 +1475,14 @@ mod tests {
         let c = cx(text);
         let (r, (stmts, _)) = rule_body(&c, text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
         assert!(at_rule_end(r), "left {r:?}");
-        stmts.into_iter().map(|s| s.kind).collect()
+        stmts.iter().map(|s| s.kind).collect()
     }
 
     #[test]
     fn simple_match_and_verdict() {
         let s = rule("tcp dport 22 accept");
         assert!(
-            matches!(&s[0], StmtKind::Match { left: Expr::Payload { proto, field }, op: RelOp::Implicit, right: Expr::Number(22) } if proto == "tcp" && field == "dport")
+            matches!(&s[0], StmtKind::Match { left: Expr::Payload { proto, field }, op: RelOp::Implicit, right: Expr::Number(22) } if *proto == "tcp" && *field == "dport")
         );
         assert!(matches!(s[1], StmtKind::Verdict(Verdict::Accept)));
     }
@@ -1348,7 +1520,7 @@ mod tests {
         );
         let s = rule("tcp flags syn / syn,ack counter");
         assert!(
-            matches!(&s[0], StmtKind::Match { left: Expr::Binop { op: BinOp::And, .. }, right: Expr::Symbol(x), .. } if x == "syn")
+            matches!(&s[0], StmtKind::Match { left: Expr::Binop { op: BinOp::And, .. }, right: Expr::Symbol(x), .. } if *x == "syn")
         );
         let s = rule("tcp flags & (syn|ack) == syn");
         assert!(
@@ -1367,14 +1539,12 @@ mod tests {
             StmtKind::VerdictMap {
                 map: Expr::Set(e), ..
             } => {
-                assert!(
-                    matches!(e[1].value.as_deref(), Some(Expr::Verdict(Verdict::Jump(c))) if c == "web")
-                );
+                assert!(matches!(e[1].value, Some(Expr::Verdict(Verdict::Jump(c))) if *c == "web"));
             }
             o => panic!("{o:?}"),
         }
         let s = rule("meta l4proto . th dport vmap @m");
-        assert!(matches!(&s[0], StmtKind::VerdictMap { map: Expr::SetRef(n), .. } if n == "m"));
+        assert!(matches!(&s[0], StmtKind::VerdictMap { map: Expr::SetRef(n), .. } if *n == "m"));
     }
 
     #[test]
@@ -1383,35 +1553,37 @@ mod tests {
         assert!(matches!(
             s[0],
             StmtKind::Counter {
-                packets: Some(5),
-                bytes: Some(300),
+                counts: Some(Counts {
+                    packets: 5,
+                    bytes: 300
+                }),
                 ..
             }
         ));
         assert!(matches!(&s[1], StmtKind::Log { options } if options.len() == 2));
         assert!(
-            matches!(&s[2], StmtKind::Reject { with: Some(w) } if w == "icmp type host-unreachable")
+            matches!(&s[2], StmtKind::Reject { with: Some(w) } if *w == "icmp type host-unreachable")
         );
         let s = rule("meta mark set 0x1 ct mark set meta mark");
         assert!(matches!(s[0], StmtKind::Mangle { .. }));
         assert!(matches!(s[1], StmtKind::Mangle { .. }));
         let s = rule("ip daddr 1.2.3.4 tcp dport 80 dnat to 10.0.0.1:8080");
         assert!(
-            matches!(&s[2], StmtKind::Nat { kind: NatKind::Dnat, args } if args == "to 10.0.0.1:8080")
+            matches!(&s[2], StmtKind::Nat { kind: NatKind::Dnat, args } if *args == "to 10.0.0.1:8080")
         );
         let s = rule("limit rate 10/second burst 5 packets accept");
         assert!(
-            matches!(&s[0], StmtKind::Limit { args } if args == "rate 10/second burst 5 packets")
+            matches!(&s[0], StmtKind::Limit { args } if *args == "rate 10/second burst 5 packets")
         );
         let s = rule("add @s { ip saddr timeout 10s } drop");
-        assert!(matches!(&s[0], StmtKind::SetUpdate { set, .. } if set == "s"));
+        assert!(matches!(&s[0], StmtKind::SetUpdate(u) if u.set == "s"));
         let s = rule("fib daddr type local accept");
         assert!(
-            matches!(&s[0], StmtKind::Match { left: Expr::Unknown { text }, .. } if text == "fib daddr type")
+            matches!(&s[0], StmtKind::Match { left: Expr::Unknown { text }, .. } if *text == "fib daddr type")
         );
         let s = rule("iifname \"eth*\" oif lo jump c");
-        assert!(matches!(&s[0], StmtKind::Match { right: Expr::String(x), .. } if x == "eth*"));
-        assert!(matches!(&s[2], StmtKind::Verdict(Verdict::Jump(c)) if c == "c"));
+        assert!(matches!(&s[0], StmtKind::Match { right: Expr::String(x), .. } if *x == "eth*"));
+        assert!(matches!(&s[2], StmtKind::Verdict(Verdict::Jump(c)) if *c == "c"));
     }
 
     #[test]

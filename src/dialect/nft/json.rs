@@ -273,14 +273,14 @@ impl Scanner<'_> {
 /// then lower it exactly like the text reader does.
 pub fn load(input: &Input) -> Result<RuleSet, LoadError> {
     let file = input.text()?;
-    let ast = parse(&file)?;
-    Ok(super::lower(&ast))
+    super::with_arena(|arena| Ok(super::lower(&parse(arena, &file)?)))
 }
 
 /// Parse a `nft -j` document into the syntax tree. A text that is not JSON at
 /// all, or has no `nftables` array, is unusable ([`LoadError`]); problems inside
 /// are [`Issue`]s.
-pub fn parse(file: &Arc<SourceFile>) -> Result<Ruleset<'static>, LoadError> {
+/// The tree's strings are copies in `arena` (JSON strings are unescaped).
+pub fn parse<'a>(arena: &'a Arena, file: &Arc<SourceFile>) -> Result<Ruleset<'a>, LoadError> {
     let root = scan(&file.text).map_err(|(at, msg)| {
         let mut e = LoadError::new(&file.name, format!("not valid JSON: {msg}"));
         let end = (at + 1).min(file.text.len());
@@ -298,12 +298,12 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Ruleset<'static>, LoadError> {
             return Err(e);
         }
     };
+    let mut out = Ruleset::new(arena);
+    out.files.push(file.clone());
     let mut w = Walker {
+        arena,
         file: file.clone(),
-        out: Ruleset {
-            files: vec![file.clone()],
-            ..Ruleset::default()
-        },
+        out,
     };
     for item in items {
         w.item(item);
@@ -311,16 +311,44 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Ruleset<'static>, LoadError> {
     Ok(w.out)
 }
 
-struct Walker {
+struct Walker<'a> {
+    arena: &'a Arena,
     file: Arc<SourceFile>,
-    out: Ruleset<'static>,
+    out: Ruleset<'a>,
 }
 
 const COMMANDS: [&str; 10] = [
     "add", "create", "insert", "replace", "delete", "destroy", "flush", "list", "reset", "rename",
 ];
 
-impl Walker {
+impl<'a> Walker<'a> {
+    /// A copy of `s` in the arena.
+    fn s(&self, s: &str) -> &'a str {
+        self.arena.alloc_str(s)
+    }
+
+    /// `e`, moved into the arena.
+    fn alloc(&self, e: Expr<'a>) -> &'a Expr<'a> {
+        self.arena.alloc(e)
+    }
+
+    /// A copy of `items` in the arena.
+    fn slice<T: Copy>(&self, items: &[T]) -> &'a [T] {
+        self.arena.alloc_slice_copy(items)
+    }
+
+    /// The expression `v`, moved into the arena.
+    fn expr_ref(&mut self, v: &JVal) -> &'a Expr<'a> {
+        let e = self.expr(v);
+        self.arena.alloc(e)
+    }
+
+    /// The expressions of a JSON array, as an arena slice.
+    fn exprs(&mut self, a: &[JVal]) -> &'a [Expr<'a>] {
+        let v: Vec<Expr<'a>> = a.iter().map(|x| self.expr(x)).collect();
+        self.slice(&v)
+    }
+
     fn origin(&self, v: &JVal) -> Origin {
         self.file.origin(v.span.clone())
     }
@@ -446,8 +474,8 @@ impl Walker {
                 self.out.commands.push(Command::Element {
                     op,
                     table,
-                    set: set.to_string().into(),
-                    elements,
+                    set: self.s(set),
+                    elements: self.slice(&elements),
                     loc,
                 });
             }
@@ -505,22 +533,22 @@ impl Walker {
     }
 
     /// The table an object names itself (`{"family", "name"}`).
-    fn table_ref(&self, v: &JVal) -> Option<TableRef<'static>> {
+    fn table_ref(&self, v: &JVal) -> Option<TableRef<'a>> {
         Some(TableRef {
             family: self.family(v)?,
-            name: v.get_str("name")?.to_string().into(),
+            name: self.s(v.get_str("name")?),
         })
     }
 
     /// The table an object lives in (`{"family", "table"}`).
-    fn table_of(&self, v: &JVal) -> Option<TableRef<'static>> {
+    fn table_of(&self, v: &JVal) -> Option<TableRef<'a>> {
         Some(TableRef {
             family: self.family(v)?,
-            name: v.get_str("table")?.to_string().into(),
+            name: self.s(v.get_str("table")?),
         })
     }
 
-    fn target(&mut self, obj: &str, body: &JVal) -> Target<'static> {
+    fn target(&mut self, obj: &str, body: &JVal) -> Target<'a> {
         let t = match obj {
             "ruleset" => Some(Target::Ruleset(
                 body.get_str("family").and_then(TableFamily::from_name),
@@ -529,14 +557,14 @@ impl Walker {
             "chain" => self.table_of(body).and_then(|table| {
                 Some(Target::Chain(ChainRef {
                     table,
-                    chain: body.get_str("name")?.to_string().into(),
+                    chain: self.s(body.get_str("name")?),
                 }))
             }),
             "rule" => self.table_of(body).and_then(|table| {
                 Some(Target::Rule {
                     chain: ChainRef {
                         table,
-                        chain: body.get_str("chain")?.to_string().into(),
+                        chain: self.s(body.get_str("chain")?),
                     },
                     handle: body.get_u64("handle")?,
                 })
@@ -546,12 +574,12 @@ impl Walker {
                 Some(if obj == "set" {
                     Target::Set {
                         table,
-                        name: name.into(),
+                        name: self.s(&name),
                     }
                 } else {
                     Target::Map {
                         table,
-                        name: name.into(),
+                        name: self.s(&name),
                     }
                 })
             }),
@@ -560,7 +588,7 @@ impl Walker {
         t.unwrap_or_else(|| Target::Other(format!("{obj} {}", self.raw(body))))
     }
 
-    fn chain(&mut self, name: &str, body: &JVal, whole: &JVal) -> Chain<'static> {
+    fn chain(&mut self, name: &str, body: &JVal, whole: &JVal) -> Chain<'a> {
         let origin = self.origin(whole);
         let hook = body.get_str("hook").map(|h| {
             let prio = body.get("prio");
@@ -577,7 +605,7 @@ impl Walker {
                 devices = d
                     .strings()
                     .into_iter()
-                    .map(|x| Expr::String(x.into()))
+                    .map(|x| Expr::String(self.s(&x)))
                     .collect();
             }
             BaseHook {
@@ -598,15 +626,15 @@ impl Walker {
             value: match p.str() {
                 Some("drop") => Expr::Verdict(Verdict::Drop),
                 Some("accept") => Expr::Verdict(Verdict::Accept),
-                Some(s) => Expr::Symbol(s.to_string().into()),
+                Some(s) => Expr::Symbol(self.s(s)),
                 None => Expr::Unknown {
-                    text: self.raw(p).into(),
+                    text: self.s(&self.raw(p)),
                 },
             },
             origin: self.origin(p),
         });
         Chain {
-            name: name.to_string().into(),
+            name: self.s(name),
             hook,
             policy,
             comment: body.get_str("comment").map(str::to_string),
@@ -623,7 +651,7 @@ impl Walker {
         };
         let chain = ChainRef {
             table,
-            chain: chain.to_string().into(),
+            chain: self.s(chain),
         };
         let mut stmts = Vec::new();
         match body.get("expr").map(|e| &e.kind) {
@@ -664,27 +692,27 @@ impl Walker {
                 }),
         };
         let rule = Rule {
-            stmts,
-            comment: body.get_str("comment").map(str::to_string).map(Into::into),
+            stmts: self.slice(&stmts),
+            comment: body.get_str("comment").map(|x| self.s(x)),
             handle: body.get_u64("handle"),
-            origin: self.origin(whole),
+            loc: self.loc(whole),
         };
         self.out.commands.push(Command::Rule {
             op,
             chain,
             position,
-            rule: Box::new(rule),
+            rule: self.arena.alloc(rule),
         });
     }
 
-    fn set_decl(&mut self, is_map: bool, body: &JVal, whole: &JVal) -> Option<SetDecl<'static>> {
+    fn set_decl(&mut self, is_map: bool, body: &JVal, whole: &JVal) -> Option<SetDecl<'a>> {
         let name = body.get_str("name")?.to_string();
         let mut key_type = Vec::new();
         let mut key_typeof = Vec::new();
         if let Some(t) = body.get("type") {
             match t.get("typeof") {
                 Some(e) => match self.expr(e) {
-                    Expr::Concat(es) => key_typeof = es,
+                    Expr::Concat(es) => key_typeof = es.to_vec(),
                     e => key_typeof.push(e),
                 },
                 None => key_type = t.strings(),
@@ -708,7 +736,7 @@ impl Walker {
             settings.push(("stmt".into(), self.raw(s)));
         }
         Some(SetDecl {
-            name: name.into(),
+            name: self.s(&name),
             is_map,
             key_type,
             key_typeof,
@@ -724,7 +752,7 @@ impl Walker {
 
     /// Set or map elements: plain values, `{"elem": {"val": ..., options}}`, and
     /// `[key, value]` pairs for maps.
-    fn elements(&mut self, v: Option<&JVal>) -> Vec<SetElem<'static>> {
+    fn elements(&mut self, v: Option<&JVal>) -> Vec<SetElem<'a>> {
         let Some(v) = v else { return Vec::new() };
         match &v.kind {
             JKind::Arr(a) => a.iter().map(|e| self.element(e)).collect(),
@@ -732,12 +760,12 @@ impl Walker {
         }
     }
 
-    fn element(&mut self, e: &JVal) -> SetElem<'static> {
+    fn element(&mut self, e: &JVal) -> SetElem<'a> {
         let loc = self.loc(e);
         if let JKind::Arr(pair) = &e.kind {
             if pair.len() == 2 {
                 let mut el = self.element(&pair[0]);
-                el.value = Some(Box::new(self.expr(&pair[1])));
+                el.value = Some(self.expr_ref(&pair[1]));
                 el.loc = loc;
                 return el;
             }
@@ -759,41 +787,39 @@ impl Walker {
                 Some(val) => self.expr(val),
                 None => self.expr(inner),
             };
+            let options: Vec<(&str, &str)> = options
+                .iter()
+                .map(|(k, v)| (self.s(k), self.s(v)))
+                .collect();
             return SetElem {
-                key,
+                key: self.alloc(key),
                 value: None,
-                options: options
-                    .into_iter()
-                    .map(|(k, v)| (k.into(), v.into()))
-                    .collect(),
+                options: self.slice(&options),
                 loc,
             };
         }
         SetElem {
-            key: self.expr(e),
+            key: self.expr_ref(e),
             value: None,
-            options: Vec::new(),
+            options: &[],
             loc,
         }
     }
 
     /// An expression of the schema.
-    fn expr(&mut self, v: &JVal) -> Expr<'static> {
+    fn expr(&mut self, v: &JVal) -> Expr<'a> {
         match &v.kind {
-            JKind::Str(s) => string_expr(s),
-            JKind::Num(n) => match n.parse::<u128>() {
+            JKind::Str(s) => string_expr(self.arena, s),
+            JKind::Num(n) => match n.parse::<u64>() {
                 Ok(n) => Expr::Number(n),
-                Err(_) => Expr::Unknown {
-                    text: n.clone().into(),
-                },
+                Err(_) if n.bytes().all(|b| b.is_ascii_digit()) => Expr::Symbol(self.s(n)),
+                Err(_) => Expr::Unknown { text: self.s(n) },
             },
-            JKind::Bool(true) => Expr::Symbol("exists".into()),
-            JKind::Bool(false) => Expr::Symbol("missing".into()),
-            JKind::Null => Expr::Unknown {
-                text: "null".into(),
-            },
+            JKind::Bool(true) => Expr::Symbol("exists"),
+            JKind::Bool(false) => Expr::Symbol("missing"),
+            JKind::Null => Expr::Unknown { text: "null" },
             // A bare array on the right of a match: a flag list (`"in"`).
-            JKind::Arr(a) => Expr::List(a.iter().map(|x| self.expr(x)).collect()),
+            JKind::Arr(a) => Expr::List(self.exprs(a)),
             JKind::Obj(_) => {
                 let Some((key, body)) = v.tagged() else {
                     return self.unknown_expr("object", v);
@@ -803,12 +829,12 @@ impl Walker {
         }
     }
 
-    fn tagged_expr(&mut self, key: &str, body: &JVal, whole: &JVal) -> Expr<'static> {
+    fn tagged_expr(&mut self, key: &str, body: &JVal, whole: &JVal) -> Expr<'a> {
         match key {
             "payload" => match (body.get_str("protocol"), body.get_str("field")) {
                 (Some(p), Some(f)) => Expr::Payload {
-                    proto: p.to_string().into(),
-                    field: f.to_string().into(),
+                    proto: self.s(p),
+                    field: self.s(f),
                 },
                 _ => {
                     let text = format!(
@@ -817,44 +843,47 @@ impl Walker {
                         body.get_u64("offset").unwrap_or(0),
                         body.get_u64("len").unwrap_or(0)
                     );
-                    Expr::Unknown { text: text.into() }
+                    Expr::Unknown {
+                        text: self.s(&text),
+                    }
                 }
             },
             "meta" => match body.get_str("key") {
-                Some(k) => Expr::Meta {
-                    key: k.to_string().into(),
-                },
+                Some(k) => Expr::Meta { key: self.s(k) },
                 None => self.unknown_expr(key, whole),
             },
             "ct" => match body.get_str("key") {
                 Some(k) => Expr::Ct {
-                    key: k.to_string().into(),
-                    dir: body.get_str("dir").map(str::to_string).map(Into::into),
+                    key: self.s(k),
+                    dir: body.get_str("dir").map(|x| self.s(x)),
                 },
                 None => self.unknown_expr(key, whole),
             },
             "prefix" => {
                 let addr = body.get("addr").map(|a| self.expr(a));
                 match (addr, body.get_u64("len")) {
-                    (Some(a), Some(l)) if l <= 128 => Expr::Prefix(Box::new(a), l as u8),
+                    (Some(a), Some(l)) if l <= 128 => Expr::Prefix(self.alloc(a), l as u8),
                     _ => self.unknown_expr(key, whole),
                 }
             }
             "range" => match &body.kind {
                 JKind::Arr(a) if a.len() == 2 => {
-                    Expr::Range(Box::new(self.expr(&a[0])), Box::new(self.expr(&a[1])))
+                    Expr::Range(self.expr_ref(&a[0]), self.expr_ref(&a[1]))
                 }
                 _ => self.unknown_expr(key, whole),
             },
-            "set" => Expr::Set(self.elements(Some(body))),
+            "set" => {
+                let els = self.elements(Some(body));
+                Expr::Set(self.slice(&els))
+            }
             "concat" => match &body.kind {
-                JKind::Arr(a) => Expr::Concat(a.iter().map(|x| self.expr(x)).collect()),
+                JKind::Arr(a) => Expr::Concat(self.exprs(a)),
                 _ => self.unknown_expr(key, whole),
             },
             "map" => match (body.get("key"), body.get("data")) {
                 (Some(k), Some(d)) => Expr::Map {
-                    key: Box::new(self.expr(k)),
-                    map: Box::new(self.expr(d)),
+                    key: self.expr_ref(k),
+                    map: self.expr_ref(d),
                 },
                 _ => self.unknown_expr(key, whole),
             },
@@ -871,8 +900,8 @@ impl Walker {
                     for r in &a[1..] {
                         acc = Expr::Binop {
                             op,
-                            left: Box::new(acc),
-                            right: Box::new(self.expr(r)),
+                            left: self.alloc(acc),
+                            right: self.expr_ref(r),
                         };
                     }
                     acc
@@ -913,7 +942,7 @@ impl Walker {
                 ];
                 if KNOWN.contains(&key) {
                     Expr::Unknown {
-                        text: render_unknown(key, body, &self.file.text).into(),
+                        text: self.s(&render_unknown(key, body, &self.file.text)),
                     }
                 } else {
                     self.unknown_expr(key, whole)
@@ -923,31 +952,31 @@ impl Walker {
     }
 
     /// An expression the schema does not define: kept as its JSON text, warned.
-    fn unknown_expr(&mut self, what: &str, v: &JVal) -> Expr<'static> {
+    fn unknown_expr(&mut self, what: &str, v: &JVal) -> Expr<'a> {
         self.issue(
             Level::Warning,
             format!("unknown nft JSON expression `{what}`: kept as an opaque match"),
             v,
         );
         Expr::Unknown {
-            text: self.raw(v).into(),
+            text: self.s(&self.raw(v)),
         }
     }
 
-    fn verdict(&self, key: &str, body: &JVal) -> Option<Verdict<'static>> {
+    fn verdict(&self, key: &str, body: &JVal) -> Option<Verdict<'a>> {
         Some(match key {
             "accept" => Verdict::Accept,
             "drop" => Verdict::Drop,
             "continue" => Verdict::Continue,
             "return" => Verdict::Return,
-            "jump" => Verdict::Jump(body.get_str("target")?.to_string().into()),
-            "goto" => Verdict::Goto(body.get_str("target")?.to_string().into()),
+            "jump" => Verdict::Jump(self.s(body.get_str("target")?)),
+            "goto" => Verdict::Goto(self.s(body.get_str("target")?)),
             _ => return None,
         })
     }
 
     /// One statement of a rule's `expr` array.
-    fn stmt(&mut self, v: &JVal) -> Stmt<'static> {
+    fn stmt(&mut self, v: &JVal) -> Stmt<'a> {
         let loc = self.loc(v);
         let kind = match v.tagged() {
             Some((key, body)) => self.stmt_kind(key, body, v),
@@ -958,14 +987,14 @@ impl Walker {
                     v,
                 );
                 StmtKind::Other {
-                    keyword: self.raw(v).into(),
+                    keyword: self.s(&self.raw(v)),
                 }
             }
         };
         Stmt { kind, loc }
     }
 
-    fn stmt_kind(&mut self, key: &str, body: &JVal, whole: &JVal) -> StmtKind<'static> {
+    fn stmt_kind(&mut self, key: &str, body: &JVal, whole: &JVal) -> StmtKind<'a> {
         let args = |w: &Walker| match &body.kind {
             JKind::Null => String::new(),
             _ => w.raw(body),
@@ -978,9 +1007,7 @@ impl Walker {
                         "\"left\", \"op\", \"right\"",
                         body,
                     );
-                    return StmtKind::Other {
-                        keyword: "match".into(),
-                    };
+                    return StmtKind::Other { keyword: "match" };
                 };
                 let op = match body.get_str("op").unwrap_or("==") {
                     "==" => RelOp::Eq,
@@ -1001,9 +1028,9 @@ impl Walker {
                     }
                 };
                 StmtKind::Match {
-                    left: self.expr(l),
+                    left: self.expr_ref(l),
                     op,
-                    right: self.expr(r),
+                    right: self.expr_ref(r),
                 }
             }
             "accept" | "drop" | "continue" | "return" | "jump" | "goto" => {
@@ -1016,35 +1043,37 @@ impl Walker {
                             body,
                         );
                         StmtKind::Other {
-                            keyword: key.to_string().into(),
+                            keyword: self.s(key),
                         }
                     }
                 }
             }
             "queue" => StmtKind::Queue {
-                args: args(self).into(),
+                args: self.s(&args(self)),
             },
             "vmap" => match (body.get("key"), body.get("data")) {
                 (Some(k), Some(d)) => StmtKind::VerdictMap {
-                    key: self.expr(k),
-                    map: self.expr(d),
+                    key: self.expr_ref(k),
+                    map: self.expr_ref(d),
                 },
                 _ => {
                     self.error("`vmap` needs `key` and `data`", "\"key\", \"data\"", body);
-                    StmtKind::Other {
-                        keyword: "vmap".into(),
-                    }
+                    StmtKind::Other { keyword: "vmap" }
                 }
             },
             "counter" => match &body.kind {
                 JKind::Str(name) => StmtKind::Counter {
-                    packets: None,
-                    bytes: None,
-                    name: Some(name.clone().into()),
+                    counts: None,
+                    name: Some(self.s(name)),
                 },
                 _ => StmtKind::Counter {
-                    packets: body.get_u64("packets"),
-                    bytes: body.get_u64("bytes"),
+                    counts: match (body.get_u64("packets"), body.get_u64("bytes")) {
+                        (None, None) => None,
+                        (p, b) => Some(self.arena.alloc(Counts {
+                            packets: p.unwrap_or(0),
+                            bytes: b.unwrap_or(0),
+                        })),
+                    },
                     name: None,
                 },
             },
@@ -1059,11 +1088,12 @@ impl Walker {
                         options.push((k.clone(), text));
                     }
                 }
+                let options: Vec<(&str, &str)> = options
+                    .iter()
+                    .map(|(k, v)| (self.s(k), self.s(v)))
+                    .collect();
                 StmtKind::Log {
-                    options: options
-                        .into_iter()
-                        .map(|(k, v)| (k.into(), v.into()))
-                        .collect(),
+                    options: self.slice(&options),
                 }
             }
             "reject" => {
@@ -1078,7 +1108,7 @@ impl Walker {
                     (None, None) => None,
                 };
                 StmtKind::Reject {
-                    with: with.map(Into::into),
+                    with: with.map(|w| self.s(&w)),
                 }
             }
             "snat" | "dnat" | "masquerade" | "redirect" => StmtKind::Nat {
@@ -1088,13 +1118,13 @@ impl Walker {
                     "masquerade" => NatKind::Masquerade,
                     _ => NatKind::Redirect,
                 },
-                args: args(self).into(),
+                args: self.s(&args(self)),
             },
             "limit" => StmtKind::Limit {
-                args: args(self).into(),
+                args: self.s(&args(self)),
             },
             "quota" => StmtKind::Quota {
-                args: args(self).into(),
+                args: self.s(&args(self)),
             },
             "set" | "map" => {
                 let set = body
@@ -1107,29 +1137,27 @@ impl Walker {
                 let key_e = match key_v {
                     Some(k) => self.expr(k),
                     None => Expr::Unknown {
-                        text: args(self).into(),
+                        text: self.s(&args(self)),
                     },
                 };
-                StmtKind::SetUpdate {
-                    op: op.into(),
-                    set: set.into(),
-                    key: key_e,
-                }
+                StmtKind::SetUpdate(self.arena.alloc(SetUpdate {
+                    op: self.s(&op),
+                    set: self.s(&set),
+                    key: self.alloc(key_e),
+                }))
             }
             "mangle" => match (body.get("key"), body.get("value")) {
                 (Some(k), Some(val)) => StmtKind::Mangle {
-                    target: self.expr(k),
-                    value: self.expr(val),
+                    target: self.expr_ref(k),
+                    value: self.expr_ref(val),
                 },
-                _ => StmtKind::Other {
-                    keyword: "mangle".into(),
-                },
+                _ => StmtKind::Other { keyword: "mangle" },
             },
             "notrack" => StmtKind::Notrack,
             "xt" | "fwd" | "dup" | "tproxy" | "synproxy" | "flow" | "meter" | "ct helper"
             | "ct timeout" | "ct expectation" | "ct count" | "secmark" | "last" | "inner"
             | "tunnel" => StmtKind::Other {
-                keyword: key.to_string().into(),
+                keyword: self.s(key),
             },
             _ => {
                 self.issue(
@@ -1138,7 +1166,7 @@ impl Walker {
                     whole,
                 );
                 StmtKind::Other {
-                    keyword: key.to_string().into(),
+                    keyword: self.s(key),
                 }
             }
         }
@@ -1146,9 +1174,9 @@ impl Walker {
 }
 
 /// A JSON string value: `@set`, `*`, an address, a number, or a symbol.
-fn string_expr(s: &str) -> Expr<'static> {
+fn string_expr<'a>(arena: &'a Arena, s: &str) -> Expr<'a> {
     if let Some(name) = s.strip_prefix('@') {
-        return Expr::SetRef(name.to_string().into());
+        return Expr::SetRef(arena.alloc_str(name));
     }
     if s == "*" {
         return Expr::Wildcard;
@@ -1159,22 +1187,22 @@ fn string_expr(s: &str) -> Expr<'static> {
     // nft reads a string value in the type of its left side, where digits are a
     // number (`"90000"` as an interface index).
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = s.parse::<u128>() {
+        if let Ok(n) = s.parse::<u64>() {
             return Expr::Number(n);
         }
     }
     if let Some((a, l)) = s.split_once('/') {
         if let (Ok(a), Ok(l)) = (a.parse::<IpAddr>(), l.parse::<u8>()) {
-            return Expr::Prefix(Box::new(Expr::Addr(a)), l);
+            return Expr::Prefix(arena.alloc(Expr::Addr(a)), l);
         }
     }
     if !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
     {
-        return Expr::Symbol(s.to_string().into());
+        return Expr::Symbol(arena.alloc_str(s));
     }
-    Expr::String(s.to_string().into())
+    Expr::String(arena.alloc_str(s))
 }
 
 /// nft-like text for an expression fwlint keeps opaque (for messages).
@@ -1209,8 +1237,12 @@ fn render_unknown(key: &str, body: &JVal, text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The tree of `text` (its arena is leaked: tests only).
     fn parse_str(text: &str) -> Result<Ruleset<'static>, LoadError> {
-        parse(&SourceFile::new("t.json", text))
+        parse(
+            Box::leak(Box::new(Arena::new())),
+            &SourceFile::new("t.json", text),
+        )
     }
 
     #[test]
@@ -1261,8 +1293,8 @@ mod tests {
             panic!()
         };
         assert_eq!(*position, None);
-        assert!(rule.origin.text().starts_with("{\"rule\""));
-        assert_eq!(rule.origin.line, 4);
+        assert!(rs.origin(rule.loc).text().starts_with("{\"rule\""));
+        assert_eq!(rs.origin(rule.loc).line, 4);
         assert_eq!(rule.stmts.len(), 5);
         let StmtKind::Match { op, right, .. } = &rule.stmts[0].kind else {
             panic!()
@@ -1290,7 +1322,7 @@ mod tests {
             panic!()
         };
         // `fib` as a statement is not a statement of the schema: kept, warned.
-        assert!(matches!(&rule.stmts[0].kind, StmtKind::Other { keyword } if keyword == "fib"));
+        assert!(matches!(&rule.stmts[0].kind, StmtKind::Other { keyword } if *keyword == "fib"));
         assert_eq!(rs.issues.len(), 1);
         let StmtKind::VerdictMap {
             map: Expr::Set(es), ..
@@ -1298,9 +1330,7 @@ mod tests {
         else {
             panic!()
         };
-        assert!(
-            matches!(es[0].value.as_deref(), Some(Expr::Verdict(Verdict::Jump(c))) if c == "dns")
-        );
+        assert!(matches!(es[0].value, Some(Expr::Verdict(Verdict::Jump(c))) if *c == "dns"));
     }
 
     #[test]
@@ -1346,7 +1376,7 @@ mod tests {
         };
         assert_eq!(*op, RuleOp::Insert);
         assert!(
-            matches!(&rule.stmts[0].kind, StmtKind::Match { right: Expr::String(s), .. } if s == "eth*")
+            matches!(&rule.stmts[0].kind, StmtKind::Match { right: Expr::String(s), .. } if *s == "eth*")
         );
         assert!(matches!(
             rs.commands[5],
@@ -1355,8 +1385,8 @@ mod tests {
                 ..
             }
         ));
-        assert!(matches!(&rs.commands[6], Command::Other { what, .. } if what == "counter"));
-        assert!(matches!(&rs.commands[7], Command::Other { what, .. } if what == "bogus"));
+        assert!(matches!(&rs.commands[6], Command::Other { what, .. } if *what == "counter"));
+        assert!(matches!(&rs.commands[7], Command::Other { what, .. } if *what == "bogus"));
         assert_eq!(rs.issues.len(), 1, "{:?}", rs.issues);
     }
 

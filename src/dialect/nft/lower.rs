@@ -110,8 +110,10 @@ struct TableSt<'a> {
 }
 
 /// The ruleset state while applying commands, and what lowering reports.
-#[derive(Default)]
 struct St<'a> {
+    /// The tree's arena: expressions rewritten by `$variable` substitution
+    /// and lifted anonymous chains go there too.
+    arena: &'a ast::Arena,
     /// The files the tree's [`Loc`]s index.
     files: Vec<Arc<SourceFile>>,
     tables: Vec<TableSt<'a>>,
@@ -127,8 +129,14 @@ struct St<'a> {
 /// issues are carried over.
 pub fn lower(rs: &ast::Ruleset<'_>) -> RuleSet {
     let mut st = St {
+        arena: rs.arena,
         files: rs.files.clone(),
-        ..St::default()
+        tables: Vec::new(),
+        defines: Vec::new(),
+        reg: 0,
+        out: RuleSet::default(),
+        expansion: 0,
+        notrack: Vec::new(),
     };
     for i in &rs.issues {
         st.issue(
@@ -221,7 +229,7 @@ impl<'a> St<'a> {
         t: &ast::TableRef<'_>,
         origin: impl Into<At<'o>>,
     ) -> Option<usize> {
-        let r = self.table_idx(t.family, &t.name);
+        let r = self.table_idx(t.family, t.name);
         if r.is_none() {
             self.issue(
                 IssueLevel::Error,
@@ -239,15 +247,14 @@ impl<'a> St<'a> {
     fn apply(&mut self, c: &Command<'a>) {
         match c {
             Command::Table { op, table } => {
-                if *op == ast::AddOp::Create && self.table_idx(table.family, &table.name).is_some()
-                {
+                if *op == ast::AddOp::Create && self.table_idx(table.family, table.name).is_some() {
                     self.issue(
                         IssueLevel::Error,
                         &format!("create table: '{}' already exists", table.name),
                         &table.origin,
                     );
                 }
-                let ti = self.ensure_table(table.family, &table.name, &table.origin);
+                let ti = self.ensure_table(table.family, table.name, &table.origin);
                 let scope_mark = self.defines.len();
                 for item in &table.items {
                     match item {
@@ -303,15 +310,8 @@ impl<'a> St<'a> {
                 let Some(ti) = self.existing_table(table, *loc) else {
                     return;
                 };
-                let elements: Vec<ast::SetElem<'a>> = elements
-                    .iter()
-                    .map(|e| ast::SetElem {
-                        key: self.subst(&e.key, e.loc),
-                        value: e.value.as_ref().map(|v| Box::new(self.subst(v, e.loc))),
-                        options: e.options.clone(),
-                        loc: e.loc,
-                    })
-                    .collect();
+                let elements: Vec<ast::SetElem<'a>> =
+                    elements.iter().map(|e| self.subst_elem(e)).collect();
                 let Some(s) = self.tables[ti]
                     .sets
                     .iter_mut()
@@ -382,7 +382,7 @@ impl<'a> St<'a> {
                 }
                 let value = match &d.value {
                     Some(v) => self.subst(v, &d.origin),
-                    None => Expr::Set(Vec::new()),
+                    None => Expr::Set(&[]),
                 };
                 if let Some(p) = pos {
                     if kind == ast::DefineKind::Redefine || self.defines[p].scope == scope {
@@ -404,15 +404,14 @@ impl<'a> St<'a> {
     /// Replace `$variables` by their current values.
     fn subst<'o>(&mut self, e: &Expr<'a>, at: impl Into<At<'o>>) -> Expr<'a> {
         if !has_var(e) {
-            return e.clone();
+            return *e;
         }
         let origin = at.into();
-        let mut rec = |x: &Expr<'a>| self.subst(x, origin);
         match e {
             Expr::Variable(n) => match self.defines.iter().rposition(|d| &d.name == n) {
                 Some(p) => {
                     self.defines[p].uses += 1;
-                    let v = self.defines[p].value.clone();
+                    let v = self.defines[p].value;
                     self.expansion += size(&v);
                     if self.expansion > MAX_EXPANSION_NODES {
                         self.issue(
@@ -420,7 +419,7 @@ impl<'a> St<'a> {
                             &format!("variable expansion too large at '${n}'; left unexpanded"),
                             origin,
                         );
-                        return e.clone();
+                        return *e;
                     }
                     v
                 }
@@ -436,56 +435,91 @@ impl<'a> St<'a> {
                         name: n.to_string(),
                         origin,
                     });
-                    e.clone()
+                    *e
                 }
             },
-            Expr::Prefix(a, l) => Expr::Prefix(Box::new(rec(a)), *l),
-            Expr::Range(a, b) => Expr::Range(Box::new(rec(a)), Box::new(rec(b))),
-            Expr::Concat(v) => Expr::Concat(v.iter().map(&mut rec).collect()),
-            Expr::List(v) => Expr::List(v.iter().map(&mut rec).collect()),
-            Expr::Set(v) => Expr::Set(
-                v.iter()
+            Expr::Prefix(a, l) => Expr::Prefix(self.subst_ref(a, origin), *l),
+            Expr::Range(a, b) => Expr::Range(self.subst_ref(a, origin), self.subst_ref(b, origin)),
+            Expr::Concat(v) => Expr::Concat(self.subst_all(v, origin)),
+            Expr::List(v) => Expr::List(self.subst_all(v, origin)),
+            Expr::Set(v) => {
+                let els: Vec<ast::SetElem<'a>> = v
+                    .iter()
                     .map(|el| ast::SetElem {
-                        key: rec(&el.key),
-                        value: el.value.as_ref().map(|v| Box::new(rec(v))),
-                        options: el.options.clone(),
+                        key: self.subst_ref(el.key, origin),
+                        value: el.value.map(|v| self.subst_ref(v, origin)),
+                        options: el.options,
                         loc: el.loc,
                     })
-                    .collect(),
-            ),
+                    .collect();
+                Expr::Set(self.arena.alloc_slice_copy(&els))
+            }
             Expr::Binop { op, left, right } => Expr::Binop {
                 op: *op,
-                left: Box::new(rec(left)),
-                right: Box::new(rec(right)),
+                left: self.subst_ref(left, origin),
+                right: self.subst_ref(right, origin),
             },
             Expr::Map { key, map } => Expr::Map {
-                key: Box::new(rec(key)),
-                map: Box::new(rec(map)),
+                key: self.subst_ref(key, origin),
+                map: self.subst_ref(map, origin),
             },
-            other => other.clone(),
+            other => *other,
+        }
+    }
+
+    /// [`St::subst`] of an arena node: the same node when it has no variable.
+    fn subst_ref<'o>(&mut self, e: &'a Expr<'a>, at: impl Into<At<'o>>) -> &'a Expr<'a> {
+        if !has_var(e) {
+            return e;
+        }
+        let v = self.subst(e, at);
+        self.arena.alloc(v)
+    }
+
+    /// [`St::subst`] of each expression of a list, as a new arena slice.
+    fn subst_all<'o>(&mut self, v: &'a [Expr<'a>], at: impl Into<At<'o>>) -> &'a [Expr<'a>] {
+        let at = at.into();
+        let out: Vec<Expr<'a>> = v.iter().map(|x| self.subst(x, at)).collect();
+        self.arena.alloc_slice_copy(&out)
+    }
+
+    /// A set element with its `$variables` substituted.
+    fn subst_elem(&mut self, e: &ast::SetElem<'a>) -> ast::SetElem<'a> {
+        ast::SetElem {
+            key: self.subst_ref(e.key, e.loc),
+            value: e.value.map(|v| self.subst_ref(v, e.loc)),
+            options: e.options,
+            loc: e.loc,
         }
     }
 
     fn subst_rule(&mut self, r: &ast::Rule<'a>) -> ast::Rule<'a> {
-        let mut out = r.clone();
-        for s in &mut out.stmts {
+        let mut out = *r;
+        if !r.stmts.iter().any(stmt_has_var) {
+            return out;
+        }
+        let mut stmts = r.stmts.to_vec();
+        for s in &mut stmts {
             let o = s.loc;
             match &mut s.kind {
                 StmtKind::Match { left, right, .. } => {
-                    *left = self.subst(left, o);
-                    *right = self.subst(right, o);
+                    *left = self.subst_ref(left, o);
+                    *right = self.subst_ref(right, o);
                 }
                 StmtKind::VerdictMap { key, map } => {
-                    *key = self.subst(key, o);
-                    *map = self.subst(map, o);
+                    *key = self.subst_ref(key, o);
+                    *map = self.subst_ref(map, o);
                 }
-                StmtKind::SetUpdate { key, .. } => *key = self.subst(key, o),
+                StmtKind::SetUpdate(u) => {
+                    let key = self.subst_ref(u.key, o);
+                    *u = self.arena.alloc(ast::SetUpdate { key, ..**u });
+                }
                 StmtKind::Mangle { target, value } => {
-                    *target = self.subst(target, o);
-                    *value = self.subst(value, o);
+                    *target = self.subst_ref(target, o);
+                    *value = self.subst_ref(value, o);
                 }
                 StmtKind::Verdict(Verdict::Jump(n) | Verdict::Goto(n)) if n.starts_with('$') => {
-                    let v = self.subst(&Expr::Variable(n[1..].to_string().into()), o);
+                    let v = self.subst(&Expr::Variable(&n[1..]), o);
                     if let Expr::Symbol(s2) | Expr::String(s2) = v {
                         *n = s2;
                     }
@@ -493,6 +527,7 @@ impl<'a> St<'a> {
                 _ => {}
             }
         }
+        out.stmts = self.arena.alloc_slice_copy(&stmts);
         out
     }
 
@@ -512,8 +547,8 @@ impl<'a> St<'a> {
             match v {
                 Expr::Verdict(Verdict::Accept) => Some((Action::Allow, p.origin.clone())),
                 Expr::Verdict(Verdict::Drop) => Some((Action::Deny, p.origin.clone())),
-                Expr::Symbol(s) if s == "accept" => Some((Action::Allow, p.origin.clone())),
-                Expr::Symbol(s) if s == "drop" => Some((Action::Deny, p.origin.clone())),
+                Expr::Symbol("accept") => Some((Action::Allow, p.origin.clone())),
+                Expr::Symbol("drop") => Some((Action::Deny, p.origin.clone())),
                 _ => {
                     self.issue(
                         IssueLevel::Error,
@@ -585,8 +620,16 @@ impl<'a> St<'a> {
 
     /// Turn `jump { ... }` into a jump to a new regular chain of the table.
     fn lift_anon(&mut self, ti: usize, r: &mut ast::Rule<'a>, depth: usize) {
-        for s in &mut r.stmts {
-            let StmtKind::AnonChain { goto, rules } = &mut s.kind else {
+        if !r
+            .stmts
+            .iter()
+            .any(|s| matches!(s.kind, StmtKind::AnonChain { .. }))
+        {
+            return;
+        }
+        let mut stmts = r.stmts.to_vec();
+        for s in &mut stmts {
+            let StmtKind::AnonChain { goto, rules } = s.kind else {
                 continue;
             };
             if depth > 16 {
@@ -596,16 +639,15 @@ impl<'a> St<'a> {
                     s.loc,
                 );
                 s.kind = StmtKind::Other {
-                    keyword: "nested anonymous chain".into(),
+                    keyword: "nested anonymous chain",
                 };
                 continue;
             }
             let origin = self.origin_of(s.loc);
             let name = format!("<anonymous chain at line {}>", origin.line);
-            let goto = *goto;
-            let inner: Vec<ast::Rule<'a>> = std::mem::take(rules);
+            let name: &'a str = self.arena.alloc_str(&name);
             let mut lowered = Vec::new();
-            for ir in &inner {
+            for ir in rules {
                 let mut x = self.subst_rule(ir);
                 self.lift_anon(ti, &mut x, depth + 1);
                 lowered.push(x);
@@ -619,7 +661,7 @@ impl<'a> St<'a> {
                 rs.push(RuleSt { rule: x, handle });
             }
             t.chains.push(ChainSt {
-                name: name.clone(),
+                name: name.to_string(),
                 origin,
                 hook: None,
                 policy: None,
@@ -627,11 +669,12 @@ impl<'a> St<'a> {
                 reg: self.reg,
             });
             s.kind = StmtKind::Verdict(if goto {
-                Verdict::Goto(name.into())
+                Verdict::Goto(name)
             } else {
-                Verdict::Jump(name.into())
+                Verdict::Jump(name)
             });
         }
+        r.stmts = self.arena.alloc_slice_copy(&stmts);
     }
 
     fn priority(&mut self, family: TableFamily, h: &ast::BaseHook<'a>) -> Option<i32> {
@@ -639,11 +682,11 @@ impl<'a> St<'a> {
             ast::PriorityBase::Number(n) => Some(*n),
             ast::PriorityBase::Named(n) => named_prio(family, &h.hook, n).map(i64::from),
             ast::PriorityBase::Variable(v) => {
-                match self.subst(&Expr::Variable(v.clone().into()), &h.priority.origin) {
+                match self.subst(&Expr::Variable(self.arena.alloc_str(v)), &h.priority.origin) {
                     Expr::Number(n) => i64::try_from(n).ok(),
                     Expr::Symbol(s) => match s.parse::<i64>() {
                         Ok(n) => Some(n),
-                        Err(_) => named_prio(family, &h.hook, &s).map(i64::from),
+                        Err(_) => named_prio(family, &h.hook, s).map(i64::from),
                     },
                     Expr::Variable(_) => return None,
                     _ => None,
@@ -669,16 +712,7 @@ impl<'a> St<'a> {
 
     fn add_set(&mut self, ti: usize, s: &ast::SetDecl<'a>, op: ast::AddOp) {
         let mut decl = s.clone();
-        decl.elements = s
-            .elements
-            .iter()
-            .map(|e| ast::SetElem {
-                key: self.subst(&e.key, e.loc),
-                value: e.value.as_ref().map(|v| Box::new(self.subst(v, e.loc))),
-                options: e.options.clone(),
-                loc: e.loc,
-            })
-            .collect();
+        decl.elements = s.elements.iter().map(|e| self.subst_elem(e)).collect();
         let t = &mut self.tables[ti];
         match t.sets.iter_mut().find(|x| x.decl.name == s.name) {
             Some(x) => {
@@ -705,7 +739,7 @@ impl<'a> St<'a> {
         position: Option<ast::RulePosition>,
         rule: &ast::Rule<'a>,
     ) {
-        let Some(ti) = self.existing_table(&cr.table, &rule.origin) else {
+        let Some(ti) = self.existing_table(&cr.table, rule.loc) else {
             return;
         };
         let Some(ci) = self.tables[ti]
@@ -719,7 +753,7 @@ impl<'a> St<'a> {
                     "chain '{}' does not exist in table '{}'",
                     cr.chain, cr.table.name
                 ),
-                &rule.origin,
+                rule.loc,
             );
             return;
         };
@@ -737,7 +771,7 @@ impl<'a> St<'a> {
                     self.issue(
                         IssueLevel::Error,
                         &format!("no rule with handle {h} in chain '{}'", cr.chain),
-                        &rule.origin,
+                        rule.loc,
                     );
                     return;
                 }
@@ -749,7 +783,7 @@ impl<'a> St<'a> {
                     self.issue(
                         IssueLevel::Error,
                         &format!("no rule at index {n} in chain '{}'", cr.chain),
-                        &rule.origin,
+                        rule.loc,
                     );
                     return;
                 }
@@ -762,11 +796,9 @@ impl<'a> St<'a> {
             (ast::RuleOp::Insert, None) => rules.insert(0, rs),
             (ast::RuleOp::Insert, Some(p)) => rules.insert(p, rs),
             (ast::RuleOp::Replace, Some(p)) => rules[p] = rs,
-            (ast::RuleOp::Replace, None) => self.issue(
-                IssueLevel::Error,
-                "replace rule needs a handle",
-                &rule.origin,
-            ),
+            (ast::RuleOp::Replace, None) => {
+                self.issue(IssueLevel::Error, "replace rule needs a handle", rule.loc)
+            }
         }
     }
 
@@ -901,9 +933,9 @@ impl<'a> St<'a> {
         for (ti, t) in tables.iter().enumerate() {
             for c in &t.chains {
                 for r in &c.rules {
-                    for s in &r.rule.stmts {
-                        if let StmtKind::SetUpdate { set, .. } = &s.kind {
-                            updated.insert((ti, set.to_string()));
+                    for s in r.rule.stmts {
+                        if let StmtKind::SetUpdate(u) = &s.kind {
+                            updated.insert((ti, u.set.to_string()));
                         }
                     }
                 }
@@ -1045,6 +1077,18 @@ fn named_prio(family: TableFamily, hook: &str, name: &str) -> Option<i32> {
     names::named_priority(family.name(), hook, name)
 }
 
+/// Whether a statement names a `$variable` (in an expression or a jump target).
+fn stmt_has_var(s: &ast::Stmt<'_>) -> bool {
+    match &s.kind {
+        StmtKind::Match { left, right, .. } => has_var(left) || has_var(right),
+        StmtKind::VerdictMap { key, map } => has_var(key) || has_var(map),
+        StmtKind::SetUpdate(u) => has_var(u.key),
+        StmtKind::Mangle { target, value } => has_var(target) || has_var(value),
+        StmtKind::Verdict(Verdict::Jump(n) | Verdict::Goto(n)) => n.starts_with('$'),
+        _ => false,
+    }
+}
+
 fn has_var(e: &Expr<'_>) -> bool {
     match e {
         Expr::Variable(_) => true,
@@ -1053,7 +1097,7 @@ fn has_var(e: &Expr<'_>) -> bool {
         Expr::Concat(v) | Expr::List(v) => v.iter().any(has_var),
         Expr::Set(v) => v
             .iter()
-            .any(|el| has_var(&el.key) || el.value.as_deref().is_some_and(has_var)),
+            .any(|el| has_var(el.key) || el.value.is_some_and(has_var)),
         Expr::Binop { left, right, .. } => has_var(left) || has_var(right),
         Expr::Map { key, map } => has_var(key) || has_var(map),
         _ => false,
@@ -1068,7 +1112,7 @@ fn size(e: &Expr<'_>) -> usize {
         Expr::Set(v) => {
             1 + v
                 .iter()
-                .map(|el| size(&el.key) + el.value.as_deref().map_or(0, size))
+                .map(|el| size(el.key) + el.value.map_or(0, size))
                 .sum::<usize>()
         }
         _ => 1,
@@ -1094,8 +1138,9 @@ impl<'t> RuleCx<'_, 't> {
         let mut out: Vec<Rule> = Vec::new();
         let mut effect = None;
         let label = Some(rs.handle.to_string());
+        let rule_origin = self.st.origin_of(r.loc);
         let mk = |matches: Match, effect: Effect, notes: &[String]| {
-            let mut m = Rule::new(matches, effect, r.origin.clone());
+            let mut m = Rule::new(matches, effect, rule_origin.clone());
             m.label = label.clone();
             m.notes = notes.to_vec();
             m
@@ -1128,7 +1173,7 @@ impl<'t> RuleCx<'_, 't> {
                 StmtKind::Log { options } => {
                     let p = options
                         .iter()
-                        .find(|(k, _)| k == "prefix")
+                        .find(|(k, _)| *k == "prefix")
                         .map(|(_, v)| format!(" prefix \"{v}\""))
                         .unwrap_or_default();
                     notes.push(format!("log{p}"));
@@ -1190,7 +1235,7 @@ impl<'t> RuleCx<'_, 't> {
                     );
                     conds.push(Cond::Opaque { what });
                 }
-                StmtKind::SetUpdate { op, set, .. } => {
+                StmtKind::SetUpdate(ast::SetUpdate { op, set, .. }) => {
                     *self.set_uses.entry((self.ti, set.to_string())).or_default() += 1;
                     notes.push(format!("{op} @{set}"));
                 }
@@ -1201,7 +1246,7 @@ impl<'t> RuleCx<'_, 't> {
                     notes.push(conntrack::NOTE.into());
                     self.st
                         .issue(IssueLevel::Warning, conntrack::WARNING, s.loc);
-                    let site = conntrack::site(self.table.family, &conds, &r.origin);
+                    let site = conntrack::site(self.table.family, &conds, &rule_origin);
                     self.st.notrack.push(site);
                 }
                 StmtKind::AnonChain { .. } => {
@@ -1209,7 +1254,7 @@ impl<'t> RuleCx<'_, 't> {
                     notes.push("anonymous chain".into());
                 }
                 StmtKind::Other { keyword } => {
-                    if keyword == "meter" || keyword == "ct count" {
+                    if *keyword == "meter" || *keyword == "ct count" {
                         self.st.issue(
                             IssueLevel::Warning,
                             &format!(
@@ -1220,7 +1265,7 @@ impl<'t> RuleCx<'_, 't> {
                         conds.push(Cond::Opaque {
                             what: self.st.text_of(s.loc),
                         });
-                    } else if keyword == "synproxy" {
+                    } else if *keyword == "synproxy" {
                         self.st
                             .issue(IssueLevel::Warning, conntrack::SYNPROXY_WARNING, s.loc);
                         notes.push(keyword.to_string());
@@ -1396,7 +1441,7 @@ impl<'t> RuleCx<'_, 't> {
         if let Expr::Concat(parts) = left {
             let mut fields = Vec::new();
             let mut implied = Vec::new();
-            for p in parts {
+            for p in *parts {
                 match lm::lhs(p) {
                     Ok(l) => {
                         fields.push(l.field);
@@ -1463,7 +1508,7 @@ impl<'t> RuleCx<'_, 't> {
         notes: &mut Vec<String>,
     ) -> (Vec<(Vec<Cond>, Effect)>, Option<Vec<Cond>>) {
         let elems: Vec<ast::SetElem<'t>> = match map {
-            Expr::Set(e) => e.clone(),
+            Expr::Set(e) => e.to_vec(),
             Expr::SetRef(n) => match self.named_set(n, s) {
                 Ok(e) => e,
                 Err(c) => {
@@ -1492,10 +1537,10 @@ impl<'t> RuleCx<'_, 't> {
         let mut catchall: Option<Verdict<'t>> = None;
         let mut all_keys: Vec<Expr<'t>> = Vec::new();
         for e in &elems {
-            let v = match e.value.as_deref() {
-                Some(Expr::Verdict(v)) => v.clone(),
-                Some(Expr::Symbol(x)) if x == "accept" => Verdict::Accept,
-                Some(Expr::Symbol(x)) if x == "drop" => Verdict::Drop,
+            let v = match e.value {
+                Some(Expr::Verdict(v)) => *v,
+                Some(Expr::Symbol(x)) if *x == "accept" => Verdict::Accept,
+                Some(Expr::Symbol(x)) if *x == "drop" => Verdict::Drop,
                 _ => {
                     self.st.issue(
                         IssueLevel::Warning,
@@ -1510,7 +1555,7 @@ impl<'t> RuleCx<'_, 't> {
                 continue;
             }
             let mut ks = Vec::new();
-            lm::members(&e.key, &mut ks);
+            lm::members(e.key, &mut ks);
             all_keys.extend(ks.iter().cloned());
             match groups.iter_mut().find(|(g, _)| *g == v) {
                 Some((_, k)) => k.extend(ks),
@@ -1521,7 +1566,7 @@ impl<'t> RuleCx<'_, 't> {
             if let Expr::Concat(parts) = key {
                 let mut fields = Vec::new();
                 let mut implied = Vec::new();
-                for p in parts {
+                for p in *parts {
                     match lm::lhs(p) {
                         Ok(l) => {
                             fields.push(l.field);
@@ -1586,7 +1631,8 @@ mod tests {
     use super::*;
 
     fn lowered(text: &str) -> RuleSet {
-        lower(&parse_str("t.nft", text))
+        let arena = ast::Arena::new();
+        lower(&parse_str(&arena, "t.nft", text))
     }
 
     fn pipeline<'a>(rs: &'a RuleSet, hook: &str) -> &'a Pipeline {

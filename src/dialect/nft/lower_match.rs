@@ -114,7 +114,7 @@ pub fn lhs(e: &Expr) -> Result<Lhs, Unmodelled> {
             "oif" | "oifname" => l(Field::OutIface, vec![]),
             k => Err(Unmodelled(format!("meta {k}"))),
         },
-        Expr::Ct { key, dir } if key == "state" && dir.is_none() => l(Field::CtState, vec![]),
+        Expr::Ct { key, dir } if *key == "state" && dir.is_none() => l(Field::CtState, vec![]),
         Expr::Ct { key, dir } => Err(Unmodelled(match dir {
             Some(d) => format!("ct {d} {key}"),
             None => format!("ct {key}"),
@@ -175,12 +175,12 @@ pub struct BadValue(pub String);
 pub fn members<'a>(e: &Expr<'a>, out: &mut Vec<Expr<'a>>) {
     match e {
         Expr::Set(elems) => {
-            for el in elems {
-                members(&el.key, out);
+            for el in *elems {
+                members(el.key, out);
             }
         }
         Expr::List(items) => {
-            for it in items {
+            for it in *items {
                 members(it, out);
             }
         }
@@ -192,7 +192,7 @@ pub fn members<'a>(e: &Expr<'a>, out: &mut Vec<Expr<'a>>) {
             members(left, out);
             members(right, out);
         }
-        other => out.push(other.clone()),
+        other => out.push(*other),
     }
 }
 
@@ -359,15 +359,15 @@ fn value(field: Field, e: &Expr) -> Result<Val, BadValue> {
             )),
         },
         Field::Family => match e {
-            Expr::Symbol(s) if s == "ipv4" || s == "ip" => Ok(Val::Fams(vec![Family::Ipv4])),
-            Expr::Symbol(s) if s == "ipv6" || s == "ip6" => Ok(Val::Fams(vec![Family::Ipv6])),
+            Expr::Symbol(s) if *s == "ipv4" || *s == "ip" => Ok(Val::Fams(vec![Family::Ipv4])),
+            Expr::Symbol(s) if *s == "ipv6" || *s == "ip6" => Ok(Val::Fams(vec![Family::Ipv6])),
             Expr::Number(2) => Ok(Val::Fams(vec![Family::Ipv4])),
             Expr::Number(10) => Ok(Val::Fams(vec![Family::Ipv6])),
             _ => Err(BadValue("a family other than ipv4/ipv6".into())),
         },
         Field::EtherType => match e {
-            Expr::Symbol(s) if s == "ip" => Ok(Val::Fams(vec![Family::Ipv4])),
-            Expr::Symbol(s) if s == "ip6" => Ok(Val::Fams(vec![Family::Ipv6])),
+            Expr::Symbol(s) if *s == "ip" => Ok(Val::Fams(vec![Family::Ipv4])),
+            Expr::Symbol(s) if *s == "ip6" => Ok(Val::Fams(vec![Family::Ipv6])),
             Expr::Number(0x0800) => Ok(Val::Fams(vec![Family::Ipv4])),
             Expr::Number(0x86dd) => Ok(Val::Fams(vec![Family::Ipv6])),
             _ => Err(BadValue("an ethertype other than ip/ip6".into())),
@@ -382,8 +382,11 @@ fn num_value(
 ) -> Result<Ranges, BadValue> {
     let one = |e: &Expr| -> Result<u16, BadValue> {
         match e {
-            Expr::Number(n) if *n <= max as u128 => Ok(*n as u16),
+            Expr::Number(n) if *n <= u64::from(max) => Ok(*n as u16),
             Expr::Number(n) => Err(BadValue(format!("{n} is out of range"))),
+            Expr::Symbol(s) if s.bytes().all(|b| b.is_ascii_digit()) => {
+                Err(BadValue(format!("{s} is out of range")))
+            }
             Expr::Symbol(s) | Expr::String(s) => {
                 by_name(s).ok_or_else(|| BadValue(format!("unknown name '{s}'")))
             }
@@ -459,7 +462,7 @@ pub fn concat_cond(fields: &[Field], op: RelOp, elems: &[Expr]) -> Result<Cond, 
 pub fn elem_keys<'a>(elems: &[SetElem<'a>]) -> Vec<Expr<'a>> {
     let mut out = Vec::new();
     for e in elems {
-        members(&e.key, &mut out);
+        members(e.key, &mut out);
     }
     out
 }
@@ -469,7 +472,7 @@ mod tests {
     use super::*;
 
     fn sym(s: &str) -> Expr<'_> {
-        Expr::Symbol(s.into())
+        Expr::Symbol(s)
     }
 
     #[test]
@@ -479,7 +482,7 @@ mod tests {
             RelOp::Implicit,
             &[
                 sym("ssh"),
-                Expr::Range(Box::new(Expr::Number(1000)), Box::new(Expr::Number(2000))),
+                Expr::Range(&Expr::Number(1000), &Expr::Number(2000)),
             ],
         )
         .ok()
@@ -530,8 +533,8 @@ mod tests {
     #[test]
     fn lhs_dependencies() {
         let l = lhs(&Expr::Payload {
-            proto: "th".into(),
-            field: "dport".into(),
+            proto: "th",
+            field: "dport",
         })
         .ok()
         .unwrap();
@@ -539,6 +542,6 @@ mod tests {
         assert!(
             matches!(&l.implied[0], Cond::Protocol(r) if r.contains(6) && r.contains(17) && !r.contains(1))
         );
-        assert!(lhs(&Expr::Meta { key: "mark".into() }).is_err());
+        assert!(lhs(&Expr::Meta { key: "mark" }).is_err());
     }
 }

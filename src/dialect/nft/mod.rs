@@ -23,12 +23,41 @@ use crate::read::{Input, LoadError};
 pub fn load_text(input: &Input) -> Result<RuleSet, LoadError> {
     let text = input.text()?;
     let on_disk = input.path.is_file();
-    let ast = if on_disk {
-        parse::parse_file(&text, Some(&input.path))
-    } else {
-        parse::parse_source(&text, false)
-    };
-    Ok(lower(&ast))
+    Ok(with_arena(|arena| {
+        let ast = if on_disk {
+            parse::parse_file(arena, &text, Some(&input.path))
+        } else {
+            parse::parse_source(arena, &text, false)
+        };
+        lower(&ast)
+    }))
+}
+
+/// An arena kept at most this large between files (a thread keeps the
+/// memory of its largest file below that).
+const KEPT_ARENA_BYTES: usize = 256 << 20;
+
+thread_local! {
+    /// One syntax-tree arena per thread, reset between files: checking many
+    /// files reuses its memory instead of faulting in new pages each time.
+    static ARENA: std::cell::RefCell<ast::Arena> = std::cell::RefCell::new(ast::Arena::new());
+}
+
+/// Run `f` with this thread's arena, emptied (a fresh one if it is in use).
+pub(crate) fn with_arena<T>(f: impl FnOnce(&ast::Arena) -> T) -> T {
+    ARENA.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut arena) => {
+            arena.reset();
+            let out = f(&arena);
+            if arena.allocated_bytes() > KEPT_ARENA_BYTES {
+                *arena = ast::Arena::new();
+            } else {
+                arena.reset();
+            }
+            out
+        }
+        Err(_) => f(&ast::Arena::new()),
+    })
 }
 
 /// Lower a syntax tree (from the text parser or the JSON reader) to the model.

@@ -24,7 +24,9 @@ type BResult<'a> = Result<&'a str, nom::Err<PErr<'a>>>;
 pub const DEFAULT_INCLUDE_PATH: &str = "/etc";
 
 /// Parser state shared across included files.
-pub struct Parser {
+pub struct Parser<'a> {
+    /// Where the tree's nodes go (and the texts of included files).
+    pub arena: &'a Arena,
     pub issues: Vec<Issue>,
     /// The files read so far (numbered as [`Loc::file`]).
     pub files: Vec<Arc<SourceFile>>,
@@ -36,9 +38,11 @@ pub struct Parser {
     pub read_includes: bool,
 }
 
-impl Default for Parser {
-    fn default() -> Self {
+impl<'a> Parser<'a> {
+    /// A parser that builds its trees in `arena`.
+    pub fn new(arena: &'a Arena) -> Self {
         Parser {
+            arena,
             issues: Vec::new(),
             files: Vec::new(),
             stack: Vec::new(),
@@ -49,30 +53,35 @@ impl Default for Parser {
 }
 
 /// Parse one file's text (and, recursively, what it includes). The tree
-/// borrows from `file`'s text.
-pub fn parse_file<'a>(file: &'a Arc<SourceFile>, path: Option<&Path>) -> Ruleset<'a> {
-    let mut p = Parser::default();
+/// borrows from `file`'s text and lives in `arena`.
+pub fn parse_file<'a>(
+    arena: &'a Arena,
+    file: &'a Arc<SourceFile>,
+    path: Option<&Path>,
+) -> Ruleset<'a> {
+    let mut p = Parser::new(arena);
     let commands = p.file(Arc::clone(file), &file.text, path);
     Ruleset {
+        arena,
         commands,
         issues: p.issues,
         files: p.files,
     }
 }
 
-impl Parser {
+impl<'a> Parser<'a> {
     /// `file := blanks_sep (command blanks_sep)*`
     ///
     /// `text` is `file`'s text (or an identical copy of it that the caller
     /// keeps): the commands borrow from it, and locations index `file`.
-    pub fn file<'a>(
+    pub fn file(
         &mut self,
         file: Arc<SourceFile>,
         text: &'a str,
         path: Option<&Path>,
     ) -> Vec<Command<'a>> {
         debug_assert_eq!(text, file.text);
-        let mut cx = Cx::new(Arc::clone(&file), text);
+        let mut cx = Cx::new(Arc::clone(&file), text, self.arena);
         cx.file_no = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
         self.files.push(file);
         if let Some(p) = path {
@@ -143,7 +152,7 @@ impl Parser {
     /// `command := include | define | table_block | ("add"|"create") object
     ///           | ("insert"|"replace") "rule" ... | ("delete"|"destroy") target
     ///           | "flush" target | "chain" ... | "rule" ... | other_command`
-    fn command<'a>(
+    fn command(
         &mut self,
         cx: &Cx<'a>,
         i: &'a str,
@@ -235,7 +244,7 @@ impl Parser {
     /// `add := ["add"|"create"] ("table" table | "chain" chainref [chain_block]
     ///        | "rule" rule_cmd | ("set"|"map") tableref name set_block
     ///        | "element" tableref name elements | object)`
-    fn add<'a>(
+    fn add(
         &mut self,
         cx: &Cx<'a>,
         start: &'a str,
@@ -258,7 +267,7 @@ impl Parser {
             "chain" => {
                 let (r, cr) = chainref(r)?;
                 let mut chain = Chain {
-                    name: cr.chain.clone(),
+                    name: cr.chain,
                     hook: None,
                     policy: None,
                     comment: None,
@@ -311,7 +320,7 @@ impl Parser {
                         ElementOp::Create
                     },
                     table: tr,
-                    set: n.into(),
+                    set: n,
                     elements: elems,
                     loc: cx.loc(start, r),
                 });
@@ -329,7 +338,7 @@ impl Parser {
     }
 
     /// `rule_cmd := chainref [("position"|"handle"|"index") number] rule`
-    fn rule_cmd<'a>(
+    fn rule_cmd(
         &mut self,
         cx: &Cx<'a>,
         start: &'a str,
@@ -357,11 +366,11 @@ impl Parser {
                 op,
                 chain: cr,
                 position,
-                rule: Box::new(Rule {
+                rule: self.arena.alloc(Rule {
                     stmts,
                     comment,
                     handle,
-                    origin: cx.origin(start, r),
+                    loc: cx.loc(start, r),
                 }),
             },
         ))
@@ -369,7 +378,7 @@ impl Parser {
 
     /// `delete := ("table" tableref | "chain" chainref | "rule" chainref "handle" number
     ///           | ("set"|"map") tableref name | "element" tableref name elements | other)`
-    fn delete<'a>(&mut self, cx: &Cx<'a>, start: &'a str, r: &'a str) -> PResult<'a, Command<'a>> {
+    fn delete(&mut self, cx: &Cx<'a>, start: &'a str, r: &'a str) -> PResult<'a, Command<'a>> {
         let s = sp(r);
         if peek_word(s) == Some("rule") {
             let (r, cr) = chainref(word(s)?.0)?;
@@ -395,7 +404,7 @@ impl Parser {
                 Command::Element {
                     op: ElementOp::Delete,
                     table: tr,
-                    set: n.into(),
+                    set: n,
                     elements: elems,
                     loc: cx.loc(start, r),
                 },
@@ -417,7 +426,7 @@ impl Parser {
     }
 
     /// `table := "table" tableref [table_block]`
-    fn table<'a>(&mut self, cx: &Cx<'a>, start: &'a str, r: &'a str) -> PResult<'a, Table<'a>> {
+    fn table(&mut self, cx: &Cx<'a>, start: &'a str, r: &'a str) -> PResult<'a, Table<'a>> {
         let (r, tr) = tableref(r)?;
         let header_end = r;
         let mut t = Table {
@@ -441,14 +450,14 @@ impl Parser {
     /// `table_block := "{" (table_item blanks_sep)* "}"`
     /// `table_item := "chain" name chain_block | ("set"|"map") name set_block
     ///              | "flags" words | "comment" quoted | define | object name block`
-    fn table_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, t: &mut Table<'a>) -> BResult<'a> {
+    fn table_block(&mut self, cx: &Cx<'a>, i: &'a str, t: &mut Table<'a>) -> BResult<'a> {
         self.table_items(cx, i, t, false)
     }
 
     /// The items of a table block up to its `}` or, for a file included
     /// inside a table block (`in_include`), up to the end of the file: nft
     /// reads an included file's tokens in place of the `include`.
-    fn table_items<'a>(
+    fn table_items(
         &mut self,
         cx: &Cx<'a>,
         i: &'a str,
@@ -491,7 +500,7 @@ impl Parser {
                     "chain" => {
                         let (r, n) = name(sp(r))?;
                         let mut c = Chain {
-                            name: n.into(),
+                            name: n,
                             hook: None,
                             policy: None,
                             comment: None,
@@ -556,7 +565,7 @@ impl Parser {
     /// `chain_item := "type" word "hook" word [device] "priority" priority [";" "policy" policy]
     ///              | "policy" policy | "comment" quoted | "flags" words
     ///              | "devices" "=" elements | rule`
-    fn chain_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, c: &mut Chain<'a>) -> BResult<'a> {
+    fn chain_block(&mut self, cx: &Cx<'a>, i: &'a str, c: &mut Chain<'a>) -> BResult<'a> {
         let Some(mut i) = sp(i).strip_prefix('{') else {
             return Err(nom::Err::Error(PErr::new(sp(i), "'{'")));
         };
@@ -579,7 +588,7 @@ impl Parser {
                     let r = word(i)?.0;
                     let s = sp(r);
                     let (r, v) = match variable(s) {
-                        Ok((r, v)) => (r, Expr::Variable(v.into())),
+                        Ok((r, v)) => (r, Expr::Variable(v)),
                         Err(_) => {
                             let (r, v) = expr::verdict(s)?;
                             (r, Expr::Verdict(v))
@@ -618,7 +627,7 @@ impl Parser {
                         stmts,
                         comment,
                         handle,
-                        origin: cx.origin(start, r),
+                        loc: cx.loc(start, r),
                     });
                     Ok((r, ()))
                 }
@@ -649,7 +658,7 @@ impl Parser {
     /// `set_item := "type" type ("." type)* [":" type] | "typeof" lhs (":" lhs)
     ///            | "flags" words | "elements" "=" elements | "comment" quoted
     ///            | ("timeout"|"gc-interval"|"size"|"policy") value | "auto-merge" | "counter"`
-    fn set_block<'a>(&mut self, cx: &Cx<'a>, i: &'a str, s: &mut SetDecl<'a>) -> BResult<'a> {
+    fn set_block(&mut self, cx: &Cx<'a>, i: &'a str, s: &mut SetDecl<'a>) -> BResult<'a> {
         let Some(mut i) = sp(i).strip_prefix('{') else {
             return Err(nom::Err::Error(PErr::new(sp(i), "'{'")));
         };
@@ -767,7 +776,7 @@ impl Parser {
         pat: &str,
         from: Option<&Path>,
         origin: crate::model::Origin,
-        mut dest: Dest<'_, '_>,
+        mut dest: Dest<'_, 'a>,
     ) {
         let issue = |level: Level, message: String| Issue {
             level,
@@ -830,25 +839,27 @@ impl Parser {
                     continue;
                 }
             };
-            // The included text lives only here: its tree is copied to owned.
+            // The tree borrows the included text: a copy in the arena
+            // lives as long as the tree.
+            let text: &'a str = self.arena.alloc_str(&sf.text);
             match &mut dest {
                 Dest::Commands(out) => {
-                    let cmds = self.file(Arc::clone(&sf), &sf.text, Some(&f));
-                    out.extend(cmds.into_iter().map(|c| c.into_owned()));
+                    let cmds = self.file(Arc::clone(&sf), text, Some(&f));
+                    out.extend(cmds);
                 }
-                Dest::Table(t) => self.table_file(&sf, &f, t),
+                Dest::Table(t) => self.table_file(&sf, text, &f, t),
             }
         }
     }
 
     /// Read an included file's text as items of the table block `t`.
-    fn table_file(&mut self, sf: &Arc<SourceFile>, path: &Path, t: &mut Table<'_>) {
-        let mut cx = Cx::new(Arc::clone(sf), &sf.text);
+    fn table_file(&mut self, sf: &Arc<SourceFile>, text: &'a str, path: &Path, t: &mut Table<'a>) {
+        let mut cx = Cx::new(Arc::clone(sf), text, self.arena);
         cx.file_no = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
         self.files.push(Arc::clone(sf));
         let mut part = Table {
             family: t.family,
-            name: Str::Owned(t.name.to_string()),
+            name: t.name,
             flags: Vec::new(),
             comment: None,
             handle: None,
@@ -857,9 +868,8 @@ impl Parser {
         };
         self.stack.push(path.to_path_buf());
         // Errors are recorded as issues; the end of the file ends the items.
-        let _ = self.table_items(&cx, &sf.text, &mut part, true);
+        let _ = self.table_items(&cx, text, &mut part, true);
         self.stack.pop();
-        let part = part.into_owned();
         t.items.extend(part.items);
         t.flags.extend(part.flags);
         if part.comment.is_some() {
@@ -1019,7 +1029,7 @@ pub fn glob_match(p: &[u8], s: &[u8]) -> bool {
 
 fn new_set(n: &str, is_map: bool, origin: crate::model::Origin) -> SetDecl<'_> {
     SetDecl {
-        name: n.into(),
+        name: n,
         is_map,
         key_type: Vec::new(),
         key_typeof: Vec::new(),
@@ -1047,7 +1057,7 @@ pub fn define<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Define<'a>> {
             r,
             Define {
                 kind,
-                name: n.into(),
+                name: n,
                 value: None,
                 origin: cx.origin(i, r),
             },
@@ -1062,7 +1072,7 @@ pub fn define<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Define<'a>> {
         r,
         Define {
             kind,
-            name: n.into(),
+            name: n,
             value: Some(v),
             origin: cx.origin(i, r),
         },
@@ -1154,13 +1164,7 @@ pub fn tableref(i: &str) -> PResult<'_, TableRef<'_>> {
         let t = sp(r);
         if let Ok((r2, n)) = name(t) {
             if !t.starts_with('{') {
-                return Ok((
-                    r2,
-                    TableRef {
-                        family: f,
-                        name: n.into(),
-                    },
-                ));
+                return Ok((r2, TableRef { family: f, name: n }));
             }
         }
     }
@@ -1168,7 +1172,7 @@ pub fn tableref(i: &str) -> PResult<'_, TableRef<'_>> {
         r,
         TableRef {
             family: TableFamily::Ip,
-            name: first.into(),
+            name: first,
         },
     ))
 }
@@ -1189,11 +1193,8 @@ pub fn chainref(i: &str) -> PResult<'_, ChainRef<'_>> {
                 return Ok((
                     r3,
                     ChainRef {
-                        table: TableRef {
-                            family: f,
-                            name: b.into(),
-                        },
-                        chain: c.into(),
+                        table: TableRef { family: f, name: b },
+                        chain: c,
                     },
                 ));
             }
@@ -1204,9 +1205,9 @@ pub fn chainref(i: &str) -> PResult<'_, ChainRef<'_>> {
         ChainRef {
             table: TableRef {
                 family: TableFamily::Ip,
-                name: a.into(),
+                name: a,
             },
-            chain: b.into(),
+            chain: b,
         },
     ))
 }
@@ -1220,7 +1221,6 @@ fn target(i: &str) -> PResult<'_, Target<'_>> {
         "set" | "map" => {
             let (r, t) = tableref(r)?;
             let (r, n) = name(sp(r))?;
-            let n = n.into();
             Ok((
                 r,
                 if w == "set" {
@@ -1253,8 +1253,8 @@ fn trailing_handle(r: &str) -> Option<u64> {
     let t = r.trim_start_matches([' ', '\t']).strip_prefix('#')?;
     let t = t[..t.find('\n').unwrap_or(t.len())].trim_start();
     let t = t.strip_prefix("handle")?.trim_start();
-    let n: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
-    n.parse().ok()
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    t[..digits].parse().ok()
 }
 
 /// Skip to the end of the current statement: the next newline or `;` outside
@@ -1318,19 +1318,29 @@ fn perr<'a>(e: nom::Err<PErr<'a>>, fallback: &'a str) -> (&'a str, String) {
 
 /// Parse a source that is not a file on disk; includes are followed only if
 /// `read_includes` (relative to the include path).
-pub fn parse_source(sf: &Arc<SourceFile>, read_includes: bool) -> Ruleset<'_> {
-    parse_text(Arc::clone(sf), &sf.text, read_includes)
+pub fn parse_source<'a>(
+    arena: &'a Arena,
+    sf: &'a Arc<SourceFile>,
+    read_includes: bool,
+) -> Ruleset<'a> {
+    parse_text(arena, Arc::clone(sf), &sf.text, read_includes)
 }
 
 /// Parse `text`, which is `sf`'s text or an identical copy of it: the tree
-/// borrows from `text`.
-fn parse_text(sf: Arc<SourceFile>, text: &str, read_includes: bool) -> Ruleset<'_> {
+/// borrows from `text` and lives in `arena`.
+fn parse_text<'a>(
+    arena: &'a Arena,
+    sf: Arc<SourceFile>,
+    text: &'a str,
+    read_includes: bool,
+) -> Ruleset<'a> {
     let mut p = Parser {
         read_includes,
-        ..Parser::default()
+        ..Parser::new(arena)
     };
     let commands = p.file(sf, text, None);
     Ruleset {
+        arena,
         commands,
         issues: p.issues,
         files: p.files,
@@ -1339,13 +1349,18 @@ fn parse_text(sf: Arc<SourceFile>, text: &str, read_includes: bool) -> Ruleset<'
 
 /// Parse text without reading includes (for tests and in-memory inputs). The
 /// tree borrows from `text`; origins point into a copy named `name`.
-pub fn parse_str<'a>(name: &str, text: &'a str) -> Ruleset<'a> {
-    parse_text(SourceFile::new(name, text), text, false)
+pub fn parse_str<'a>(arena: &'a Arena, name: &str, text: &'a str) -> Ruleset<'a> {
+    parse_text(arena, SourceFile::new(name, text), text, false)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tree of `text` (its arena is leaked: tests only).
+    fn parse_str<'a>(name: &str, text: &'a str) -> Ruleset<'a> {
+        super::parse_str(Box::leak(Box::new(Arena::new())), name, text)
+    }
 
     #[test]
     fn block_form() {
@@ -1373,7 +1388,7 @@ mod tests {
         assert_eq!(c.rules.len(), 2);
         assert_eq!(c.rules[0].handle, Some(7));
         assert_eq!(
-            c.rules[0].origin.text(),
+            rs.origin(c.rules[0].loc).text(),
             "ct state established,related accept"
         );
     }
@@ -1451,7 +1466,8 @@ mod tests {
             main.display().to_string(),
             std::fs::read_to_string(&main).unwrap(),
         );
-        let rs = parse_file(&sf, Some(&main));
+        let arena = Arena::new();
+        let rs = parse_file(&arena, &sf, Some(&main));
         assert!(rs.issues.is_empty(), "{:?}", rs.issues);
         let Command::Table { table, .. } = &rs.commands[0] else {
             panic!()
@@ -1469,8 +1485,11 @@ mod tests {
         let TableItem::Chain(c) = &table.items[1] else {
             panic!()
         };
-        assert!(c.rules[0].origin.file_name().ends_with("chains.nft"));
-        assert_eq!(c.rules[0].origin.line, 4);
+        assert!(rs
+            .origin(c.rules[0].loc)
+            .file_name()
+            .ends_with("chains.nft"));
+        assert_eq!(rs.origin(c.rules[0].loc).line, 4);
         // Lowered: the included chain filters input and sees the included set.
         let model = super::super::lower::lower(&rs);
         let p = crate::model::Packet::parse("tcp 1.2.3.4:1000 10.0.0.1:22").unwrap();
@@ -1483,7 +1502,8 @@ mod tests {
             main.display().to_string(),
             std::fs::read_to_string(&main).unwrap(),
         );
-        let rs = parse_file(&sf, Some(&main));
+        let arena = Arena::new();
+        let rs = parse_file(&arena, &sf, Some(&main));
         assert!(rs
             .issues
             .iter()
