@@ -56,7 +56,7 @@ pub fn lower(
             if text.contains('&') {
                 return Some(Err("a TCP flags mask written with both & and /".into()));
             }
-            Some(Mask::Prefix(*n))
+            Some(Mask::Prefix(u128::from(*n)))
         }
         (Some(m), _) => Some(Mask::Bits(m)),
         (None, Expr::Prefix(_, len)) => Some(Mask::Prefix(u128::from(*len))),
@@ -177,7 +177,8 @@ mod tests {
         let text = format!(
             "table inet t {{\n chain c {{\n  type filter hook input priority 0;\n  {rule} accept\n }}\n}}\n"
         );
-        super::super::lower::lower(&super::super::parse::parse_str("t.nft", &text))
+        let arena = super::super::ast::Arena::new();
+        super::super::lower::lower(&super::super::parse::parse_str(&arena, "t.nft", &text))
     }
 
     fn conds(rule: &str) -> Vec<Cond> {
