@@ -105,7 +105,7 @@ fn flags_set(mask: Option<Mask>, op: RelOp, right: &Expr) -> Result<Ranges, Stri
         Expr::Set(elems) => {
             let mut acc = Ranges::empty();
             for el in elems.iter() {
-                acc = acc.union(&member(&el.key)?);
+                acc = acc.union(&member(el.key)?);
             }
             (acc, None)
         }
