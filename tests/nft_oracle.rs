@@ -5,7 +5,9 @@
 //! (`tests/oracle/nft_kernel.py`) and the kernel's verdicts must equal
 //! `fwlint query`'s, with zero mismatches: on the input and output hooks of one
 //! namespace, and on the forward hook of a router namespace between a client and a
-//! sink (fwlint is given the interfaces the kernel used, `--iif`/`--oif`). Runs as
+//! sink (fwlint is given the interfaces the kernel used, `--iif`/`--oif`). TCP
+//! probes carry chosen flags (`flags=`; docs/tcp-flags.md), and the tests count
+//! the verdicts that depend on them. Runs as
 //! root; fails (never skips) when the oracle cannot run. See docs/oracle-nft.md.
 //!
 //! Reproduce a failure: `FWLINT_NFT_SEED=<seed> FWLINT_NFT_CASES=1 cargo test --test nft_oracle`
