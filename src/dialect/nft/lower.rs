@@ -1267,7 +1267,7 @@ impl<'t> RuleCx<'_, 't> {
                         });
                     } else if *keyword == "synproxy" {
                         self.st
-                            .issue(IssueLevel::Warning, conntrack::SYNPROXY_WARNING, s.loc);
+                            .issue(IssueLevel::Note, conntrack::SYNPROXY_NOTE, s.loc);
                         notes.push(keyword.to_string());
                         let (dropped, rest) = conntrack::synproxy(&conds);
                         out.push(mk(dropped, Effect::Deny, &notes));
