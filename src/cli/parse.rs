@@ -145,6 +145,7 @@ fn cond_text(c: &Cond) -> String {
         Cond::DstPort(r) => format!("dport {r}"),
         Cond::IcmpType(r) => format!("icmp-type {r}"),
         Cond::IcmpCode(r) => format!("icmp-code {r}"),
+        Cond::TcpFlags(r) => format!("tcp-flags {}", crate::model::tcp_flags::describe(r)),
         Cond::CtState(s) => format!("ct-state {s:?}"),
         Cond::InIface(n) => format!("iif {}", n.join(",")),
         Cond::OutIface(n) => format!("oif {}", n.join(",")),

@@ -26,6 +26,9 @@ pub enum Cond {
     IcmpType(Ranges),
     /// ICMP / ICMPv6 code. Implies an ICMP protocol.
     IcmpCode(Ranges),
+    /// The TCP flags byte (fin=0x01 ... cwr=0x80) is one of these values
+    /// (`0..=255`; see [`super::tcp_flags`]). Implies protocol TCP.
+    TcpFlags(Ranges),
     /// Connection-tracking state is one of these.
     CtState(CtStates),
     /// Input interface name is one of these (a trailing `*` is a prefix wildcard).

@@ -87,8 +87,8 @@ impl Space {
     }
 
     /// A tiny layout for exhaustive tests: `addr_bits`-bit addresses (both
-    /// families; the low bits of the real address), `port_bits`-bit ports and
-    /// ICMP type/code, and only the protocols of [`SMALL_PROTOCOLS`].
+    /// families; the low bits of the real address), `port_bits`-bit ports,
+    /// ICMP type/code and TCP flags, and only the protocols of [`SMALL_PROTOCOLS`].
     #[doc(hidden)]
     pub fn small(addr_bits: u32, port_bits: u32) -> Space {
         Space::small_with_ifaces(addr_bits, port_bits, Vec::new())
@@ -105,6 +105,7 @@ impl Space {
             addr: addr_bits.clamp(1, 32),
             port: port_bits.clamp(1, 16),
             icmp: port_bits.clamp(1, 8),
+            flags: port_bits.clamp(1, 8),
             iface: ifaces.bits(),
         };
         Space::build(widths, ifaces, Some(SMALL_PROTOCOLS.to_vec()))

@@ -23,8 +23,8 @@ fn ip(f: Family, v: u128) -> IpAddr {
     }
 }
 
-/// Source and destination port, ICMP type and code.
-type L4 = (Option<u16>, Option<u16>, Option<u8>, Option<u8>);
+/// Source and destination port, ICMP type and code, TCP flags.
+type L4 = (Option<u16>, Option<u16>, Option<u8>, Option<u8>, Option<u8>);
 
 /// One reading of `evaluate`: the verdict and the deciding rule.
 type Run<'a> = (Action, Option<&'a Rule>);
@@ -38,21 +38,29 @@ fn domain(a: u32, p: u32, ifaces: &[Option<&str>]) -> Vec<Packet> {
                 for dst in 0..1u128 << a {
                     let mut l4: Vec<L4> = Vec::new();
                     if proto::has_ports(pr) {
+                        // TCP flags: as many bits as ports in the small layouts.
+                        let flags: Vec<Option<u8>> = if pr == proto::TCP {
+                            (0..1u8 << p).map(Some).collect()
+                        } else {
+                            vec![None]
+                        };
                         for s in 0..1u16 << p {
                             for d in 0..1u16 << p {
-                                l4.push((Some(s), Some(d), None, None));
+                                for &fl in &flags {
+                                    l4.push((Some(s), Some(d), None, None, fl));
+                                }
                             }
                         }
                     } else if proto::has_icmp(pr) {
                         for t in 0..1u8 << p {
                             for c in 0..1u8 << p {
-                                l4.push((None, None, Some(t), Some(c)));
+                                l4.push((None, None, Some(t), Some(c), None));
                             }
                         }
                     } else {
-                        l4.push((None, None, None, None));
+                        l4.push((None, None, None, None, None));
                     }
-                    for &(sport, dport, icmp_type, icmp_code) in &l4 {
+                    for &(sport, dport, icmp_type, icmp_code, tcp_flags) in &l4 {
                         for (_, ct) in CtStates::NAMES {
                             for iif in ifaces {
                                 out.push(Packet {
@@ -63,6 +71,7 @@ fn domain(a: u32, p: u32, ifaces: &[Option<&str>]) -> Vec<Packet> {
                                     dport,
                                     icmp_type,
                                     icmp_code,
+                                    tcp_flags,
                                     ct_state: ct,
                                     iif: iif.map(str::to_string),
                                     oif: None,
@@ -178,6 +187,7 @@ fn arb_leaf(ifaces: bool) -> BoxedStrategy<Cond> {
         arb_ranges(pmax).prop_map(Cond::DstPort).boxed(),
         arb_ranges(pmax).prop_map(Cond::IcmpType).boxed(),
         arb_ranges(pmax).prop_map(Cond::IcmpCode).boxed(),
+        arb_ranges(pmax).prop_map(Cond::TcpFlags).boxed(),
         (0u8..32).prop_map(|b| Cond::CtState(CtStates(b))).boxed(),
     ];
     if ifaces {
@@ -305,7 +315,7 @@ proptest! {
                 let truth = pats.iter().any(|p| p.contains(&addr));
                 let p = Packet {
                     protocol: proto::GRE, src: addr, dst: ip(fam, 0), sport: None, dport: None,
-                    icmp_type: None, icmp_code: None, ct_state: CtStates::NEW, iif: None, oif: None,
+                    icmp_type: None, icmp_code: None, tcp_flags: None, ct_state: CtStates::NEW, iif: None, oif: None,
                 };
                 prop_assert_eq!(src.contains(&space, &p), truth, "{} vs {:?}", addr, pats);
                 n += truth as u8 as f64;

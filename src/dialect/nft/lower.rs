@@ -1268,7 +1268,7 @@ impl<'t> RuleCx<'_, 't> {
                         });
                     } else if *keyword == "synproxy" {
                         self.st
-                            .issue(IssueLevel::Warning, conntrack::SYNPROXY_WARNING, s.loc);
+                            .issue(IssueLevel::Note, conntrack::SYNPROXY_NOTE, s.loc);
                         notes.push(keyword.to_string());
                         let (dropped, rest) = conntrack::synproxy(&conds);
                         out.push(mk(dropped, Effect::Deny, &notes));
@@ -1412,6 +1412,11 @@ impl<'t> RuleCx<'_, 't> {
         right: &Expr<'t>,
         s: &Stmt<'t>,
     ) -> Vec<Cond> {
+        match super::lower_flags::lower(left, op, right, &self.st.text_of(s.loc)) {
+            Some(Ok(cs)) => return cs,
+            Some(Err(m)) => return vec![self.bad(&m, s)],
+            None => {}
+        }
         // Right-hand side members.
         let mut elems: Vec<Expr<'t>> = Vec::new();
         match right {
