@@ -1255,7 +1255,13 @@ impl<'t> RuleCx<'_, 't> {
                     notes.push("anonymous chain".into());
                 }
                 StmtKind::Other { keyword } => {
-                    if *keyword == "meter" || *keyword == "ct count" {
+                    if *keyword == "match" {
+                        // A match the reader could not read (already
+                        // reported as an error): it may or may not hold.
+                        conds.push(Cond::Opaque {
+                            what: self.st.text_of(s.loc),
+                        });
+                    } else if *keyword == "meter" || *keyword == "ct count" {
                         self.st.issue(
                             IssueLevel::Warning,
                             &format!(
