@@ -211,6 +211,9 @@ impl Space {
     /// line: conntrack state `new`, and for TCP a SYN (flags exactly 0x02,
     /// [`tcp_flags::DEFAULT`]). What the checks mean by "a connection".
     pub fn new_connections(&self) -> PacketSet {
+        if !self.has_tcp_flags() {
+            return self.set(self.raw_ct(CtStates::NEW));
+        }
         let syn = self.raw_l4(
             Field::TcpFlags,
             &crate::model::Ranges::single(tcp_flags::DEFAULT as u16),
@@ -333,7 +336,9 @@ impl Space {
         put(Field::DstPort, p.dport.unwrap_or(0) as u128)?;
         put(Field::IcmpType, p.icmp_type.unwrap_or(0) as u128)?;
         put(Field::IcmpCode, p.icmp_code.unwrap_or(0) as u128)?;
-        put(Field::TcpFlags, p.tcp_flags.unwrap_or(0) as u128)?;
+        if self.has_tcp_flags() {
+            put(Field::TcpFlags, p.tcp_flags.unwrap_or(0) as u128)?;
+        }
         put(Field::Ct, ct as u128)?;
         put(
             Field::InIface,

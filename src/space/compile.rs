@@ -72,6 +72,8 @@ mod per_field {
                         .map(|p| p as u8);
                     protocols = meet(protocols, bits(values));
                 }
+                // Without the flags field: the general path's answer.
+                Cond::TcpFlags(_) if !space.has_tcp_flags() => return None,
                 Cond::SrcPort(r)
                 | Cond::DstPort(r)
                 | Cond::IcmpType(r)
@@ -307,6 +309,9 @@ pub(crate) fn compile_cond(u: &Universe, c: &Cond, symbols: &dyn Symbols, depth:
         Cond::DstPort(r) => u.exact(s.raw_l4(Field::DstPort, r)),
         Cond::IcmpType(r) => u.exact(s.raw_l4(Field::IcmpType, r)),
         Cond::IcmpCode(r) => u.exact(s.raw_l4(Field::IcmpCode, r)),
+        // A space without the flags field (`Space::for_rulesets` saw no
+        // flags condition) cannot tell: unknown, never a wrong exact answer.
+        Cond::TcpFlags(_) if !s.has_tcp_flags() => u.unknown(),
         Cond::TcpFlags(r) => u.exact(s.raw_l4(Field::TcpFlags, r)),
         Cond::CtState(st) => u.exact(s.raw_ct(*st)),
         Cond::InIface(n) | Cond::OutIface(n) => {

@@ -662,3 +662,83 @@ fn opaque_first_match_bounds() {
     assert!(an.rules[0].reached.must.is_all());
     let _ = Tri::unknown(&space);
 }
+
+/// Rule sets without a TCP flags condition get a layout without the flags
+/// field (`Space::for_rulesets`): the same regions for every packet as the
+/// full layout (packets are SYNs when TCP, as `query` reads them), the same
+/// witnesses' flags, and a flags condition compiled there anyway is unknown,
+/// never a wrong exact answer.
+#[test]
+fn layouts_without_tcp_flags_give_the_same_regions() {
+    let m = |conds: Vec<Cond>| Match { conds };
+    let rules = vec![
+        rule(
+            m(vec![
+                Cond::Protocol(Ranges::single(proto::TCP as u16)),
+                Cond::DstPort(Ranges::single(22)),
+            ]),
+            Effect::Allow,
+            true,
+        ),
+        rule(
+            m(vec![
+                Cond::Protocol(Ranges::single(proto::UDP as u16)),
+                Cond::DstPort(Ranges::range(50, 60)),
+            ]),
+            Effect::Deny,
+            true,
+        ),
+        rule(
+            m(vec![Cond::CtState(CtStates::ESTABLISHED)]),
+            Effect::Allow,
+            true,
+        ),
+        rule(
+            m(vec![
+                Cond::Family(Family::Ipv6),
+                Cond::Protocol(Ranges::single(proto::ICMPV6 as u16)),
+            ]),
+            Effect::Allow,
+            true,
+        ),
+    ];
+    let f = filter(FilterBody::FirstMatch(FirstMatch {
+        rules,
+        default: Action::Deny,
+        default_origin: None,
+    }));
+    let rs = crate::model::RuleSet {
+        filters: vec![f],
+        ..Default::default()
+    };
+    let lean = Space::for_rulesets([&rs]);
+    let full = Space::new(Vec::new());
+    assert!(!lean.has_tcp_flags() && full.has_tcp_flags());
+    let f = &rs.filters[0];
+    let (a, b) = (analyze(&lean, f, &NoSymbols), analyze(&full, f, &NoSymbols));
+    let lines = [
+        "tcp 10.0.0.1:1000 10.0.0.2:22",
+        "tcp 10.0.0.1:1000 10.0.0.2:23",
+        "udp 10.0.0.1:1000 10.0.0.2:55",
+        "udp [2001:db8::1]:5 [2001:db8::2]:61",
+        "58 2001:db8::1 2001:db8::2 128/0",
+        "1 10.0.0.1 10.0.0.2 8/0",
+    ];
+    for line in lines {
+        let p = Packet::parse(line).unwrap();
+        for (ra, rb) in a.rules.iter().zip(&b.rules) {
+            assert_eq!(
+                ra.effective.may.contains(&lean, &p),
+                rb.effective.may.contains(&full, &p),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            lean.new_connections().contains(&lean, &p),
+            full.new_connections().contains(&full, &p),
+            "{line}"
+        );
+    }
+    let flags = lean.cond(&Cond::TcpFlags(Ranges::single(0x12)), &NoSymbols);
+    assert!(flags.must.is_empty() && !flags.may.is_empty());
+}

@@ -107,7 +107,10 @@ impl Space {
             dport: ports.then(|| self.field_value(v, Field::DstPort) as u16),
             icmp_type: icmp.then(|| self.field_value(v, Field::IcmpType) as u8),
             icmp_code: icmp.then(|| self.field_value(v, Field::IcmpCode) as u8),
-            tcp_flags: (protocol == proto::TCP).then(|| self.field_value(v, Field::TcpFlags) as u8),
+            tcp_flags: (protocol == proto::TCP).then(|| match self.has_tcp_flags() {
+                true => self.field_value(v, Field::TcpFlags) as u8,
+                false => tcp_flags::DEFAULT,
+            }),
             ct_state: CtStates::NAMES
                 .get(ct)
                 .map(|(_, s)| *s)

@@ -327,7 +327,7 @@ impl Gen<'_> {
                 } else {
                     m
                 };
-                let v = self.flags_text(off_zero(v, m), ",");
+                let v = self.flags_text(v, ",");
                 let m = FLAG_NAMES
                     .iter()
                     .filter(|(_, b)| m & b != 0)
@@ -338,7 +338,8 @@ impl Gen<'_> {
             }
             6 => {
                 let op = *self.rng.pick(&["==", "!=", ""]);
-                let v = off_zero(v, m);
+                // The implicit operator with 0 ("any of no bits") is left out.
+                let v = if op.is_empty() { off_zero(v, m) } else { v };
                 let (v, m) = (self.flags_text(v, "|"), self.flags_text(m, "|"));
                 (format!("tcp flags & ({m}) {op} {v}"), false)
             }
@@ -865,11 +866,10 @@ pub fn ruleset(seed: u64, hook: &'static str) -> Case {
     }
 }
 
-/// A masked flags value that is not 0: `nft -j` lists `(flags & M) == 0` with
-/// the operator `!`, which fwlint's JSON reader does not read yet, and
-/// `tests/nft_json.rs` reads these rulesets back from such dumps. The text
-/// forms with 0 are proven by `corpus/nft/features/tcp-flags.nft` and the
-/// unit tests of `src/dialect/nft/lower_flags.rs`.
+/// A masked flags value that is not 0 (for the implicit operator, where 0
+/// would ask for "any of no bits"). With `==` and `!=`, 0 is generated: `nft
+/// -j` lists `(flags & M) == 0` with the operator `!`, which the JSON reader
+/// reads back (`tests/nft_json.rs` compares those dumps with the text).
 fn off_zero(v: u32, m: u32) -> u32 {
     if v == 0 {
         m & m.wrapping_neg()
