@@ -105,17 +105,30 @@ fn parse_and_drop(file: &Arc<SourceFile>) {
     )));
 }
 
+/// One lowering of a parsed tree, for profiles.
+#[inline(never)]
+fn lower_once(ast: &fwlint::dialect::nft::ast::Ruleset<'_>) {
+    drop(std::hint::black_box(lower::lower(ast)));
+}
+
 fn bench(c: &mut Criterion) {
     let big = largest();
     let big_text = std::fs::read_to_string(&big).expect("read");
     let gen_text = generated(100_000);
     // `FWLINT_BENCH_PROFILE=1`: parse each input once and stop (for
     // `valgrind --tool=callgrind`, which counts instructions repeatably).
-    // (`FWLINT_BENCH_PROFILE=real` or `=generated`: that input only.)
+    // (`FWLINT_BENCH_PROFILE=real` or `=generated`: that input only;
+    // `=lower-real` or `=lower-generated`: parse, then lower once inside
+    // `lower_once`.)
     if let Some(which) = std::env::var_os("FWLINT_BENCH_PROFILE") {
         for (label, text) in [("real", &big_text), ("generated", &gen_text)] {
+            let file = SourceFile::new("bench.nft", text.as_str());
             if which == "1" || which == label {
-                parse_and_drop(&SourceFile::new("bench.nft", text.as_str()));
+                parse_and_drop(&file);
+            }
+            if which.to_str() == Some(&format!("lower-{label}")) {
+                let arena = Arena::new();
+                lower_once(&parse::parse_source(&arena, &file, false));
             }
         }
         return;

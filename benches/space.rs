@@ -107,11 +107,17 @@ pub fn generate(n: usize, seed: u64) -> Filter {
 }
 
 fn bench(c: &mut Criterion) {
-    let space = Space::new(Vec::new());
     let filter = generate(10_000, 0x5eed);
+    // The layout `fwlint check` builds for these rules (`Space::for_rulesets`).
+    let rules = fwlint::model::RuleSet {
+        filters: vec![filter],
+        ..Default::default()
+    };
+    let space = Space::for_rulesets([&rules]);
+    let filter = &rules.filters[0];
     // One run up front, with the sizes worth reporting.
     let t = Instant::now();
-    let an = analyze(&space, &filter, &NoSymbols);
+    let an = analyze(&space, filter, &NoSymbols);
     let analyzed = t.elapsed();
     let t = Instant::now();
     let shadowed = an
@@ -137,7 +143,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("space");
     g.sample_size(10);
     g.bench_function("analyze_first_match_10k", |b| {
-        b.iter(|| analyze(&space, &filter, &NoSymbols))
+        b.iter(|| analyze(&space, filter, &NoSymbols))
     });
     g.finish();
 }

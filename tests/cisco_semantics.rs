@@ -135,25 +135,42 @@ fn ios_masks_ports_groups_sequences() {
         .issues
         .iter()
         .any(|i| i.level == IssueLevel::Error && i.message.contains("cycle")));
-    // established never matches a first packet; it matches later ones
+    // established matches TCP segments with ACK or RST set, never a SYN (the
+    // first packet of a connection); the ACL is stateless: flags decide.
     e(
         "tcp 1.1.1.1:40000 192.0.2.10:5000",
         "deny",
         Some(" 60 deny"),
     );
+    let est = " 20 permit tcp any host 192.0.2.10 established";
+    for flags in ["ack", "rst", "syn,ack", "psh,ack", "fin,ack", "rst,ack"] {
+        e(
+            &format!("tcp 1.1.1.1:40000 192.0.2.10:5000 flags={flags}"),
+            "allow",
+            Some(est),
+        );
+    }
+    for flags in ["fin", "none", "psh", "syn,urg"] {
+        e(
+            &format!("tcp 1.1.1.1:40000 192.0.2.10:5000 flags={flags}"),
+            "deny",
+            Some(" 60 deny"),
+        );
+    }
     let (v, line, _) = ask_state(
         &rs,
         "EDGE",
         "tcp 1.1.1.1:40000 192.0.2.10:5000",
         CtStates::ESTABLISHED,
     );
-    assert_eq!(
-        (v, line),
-        (
-            "allow",
-            line_of(&t, " 20 permit tcp any host 192.0.2.10 established")
-        )
+    assert_eq!((v, line), ("deny", line_of(&t, " 60 deny")));
+    let (v, line, _) = ask_state(
+        &rs,
+        "EDGE",
+        "tcp 1.1.1.1:40000 192.0.2.10:5000 flags=ack",
+        CtStates::NEW,
     );
+    assert_eq!((v, line), ("allow", line_of(&t, est)));
     // fragments never match a first packet
     e("gre 1.1.1.1 9.9.9.9", "deny", Some(" 120 deny"));
     // standard ACL: a bare address is a host; source only

@@ -5,7 +5,9 @@
 //! (`tests/oracle/nft_kernel.py`) and the kernel's verdicts must equal
 //! `fwlint query`'s, with zero mismatches: on the input and output hooks of one
 //! namespace, and on the forward hook of a router namespace between a client and a
-//! sink (fwlint is given the interfaces the kernel used, `--iif`/`--oif`). Runs as
+//! sink (fwlint is given the interfaces the kernel used, `--iif`/`--oif`). TCP
+//! probes carry chosen flags (`flags=`; docs/tcp-flags.md), and the tests count
+//! the verdicts that depend on them. Runs as
 //! root; fails (never skips) when the oracle cannot run. See docs/oracle-nft.md.
 //!
 //! Reproduce a failure: `FWLINT_NFT_SEED=<seed> FWLINT_NFT_CASES=1 cargo test --test nft_oracle`
@@ -16,7 +18,7 @@ mod nft_gen;
 #[path = "oracle/nft_run.rs"]
 mod nft_run;
 
-use nft_gen::{packets, ruleset, Rng};
+use nft_gen::{packets, ruleset, tcp_flags_word, Rng};
 use nft_run::{compare, fwlint, fwlint_forward, kernel, FwAnswer, KernelCase, KernelResult};
 use std::path::Path;
 use std::process::Command;
@@ -83,6 +85,40 @@ fn iface_sensitivity(
     let a = fwlint_forward(file, "nft", &kc.packets, &iif, &r.oif, &swapped)?;
     let b = fwlint_forward(file, "nft", &kc.packets, &r.iif, &oif, &swapped)?;
     Ok((diff(a), diff(b)))
+}
+
+/// How many TCP probes carry flags other than a plain SYN, and how many of
+/// fwlint's verdicts change when those flags are dropped (each such probe
+/// asked again as a SYN): proof that the `tcp flags` matches are exercised.
+fn flags_sensitivity(
+    file: &Path,
+    kc: &KernelCase,
+    r: &KernelResult,
+    fw: &[FwAnswer],
+    scratch: &Path,
+) -> Result<(usize, usize), String> {
+    let syn: Vec<String> = kc
+        .packets
+        .iter()
+        .map(|p| match p.split_once(" flags=") {
+            Some((a, _)) => a.to_string(),
+            None => p.clone(),
+        })
+        .collect();
+    let flagged = syn.iter().zip(&kc.packets).filter(|(a, b)| a != b).count();
+    let dir = scratch.join("as-syn");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let alt = if kc.hook == "forward" {
+        fwlint_forward(file, "nft", &syn, &r.iif, &r.oif, &dir)?
+    } else {
+        fwlint(file, "nft", &kc.hook, &syn, &dir)?
+    };
+    let changed = alt
+        .iter()
+        .zip(fw)
+        .filter(|(a, b)| a.verdict != b.verdict)
+        .count();
+    Ok((flagged, changed))
 }
 
 /// The packets as a mismatch report shows them (on forward with their interfaces).
@@ -194,6 +230,7 @@ fn random_cases(seed0: u64, cases0: u64, min_packets: usize, hook_of: fn(u64) ->
     let mut problems = Vec::new();
     let mut compared = 0usize;
     let (mut by_iif, mut by_oif) = (0usize, 0usize);
+    let (mut flagged, mut by_flags) = (0usize, 0usize);
     let allowed: usize = results
         .iter()
         .map(|r| r.verdicts.iter().filter(|v| *v == "allow").count())
@@ -214,6 +251,13 @@ fn random_cases(seed0: u64, cases0: u64, min_packets: usize, hook_of: fn(u64) ->
                 compared += fw.len();
                 let shown = shown_packets(kc, r);
                 problems.extend(compare(&label, &kc.ruleset, &shown, &r.verdicts, &fw));
+                match flags_sensitivity(&file, kc, r, &fw, dir.path()) {
+                    Ok((n, c)) => {
+                        flagged += n;
+                        by_flags += c;
+                    }
+                    Err(e) => problems.push(format!("{label}: {e}")),
+                }
                 if kc.hook == "forward" {
                     match iface_sensitivity(&file, kc, r, &fw, dir.path()) {
                         Ok((i, o)) => {
@@ -242,6 +286,14 @@ fn random_cases(seed0: u64, cases0: u64, min_packets: usize, hook_of: fn(u64) ->
     );
     // The probes must exercise both outcomes, not one trivially.
     eprintln!("{compared} packets compared, {allowed} allowed by the kernel");
+    // ... and the TCP flags: probes carry them, and verdicts depend on them.
+    eprintln!(
+        "{flagged} TCP probes carry flags other than SYN; {by_flags} verdicts change when they are sent as SYNs"
+    );
+    assert!(
+        n < cases0 || (flagged >= compared / 10 && by_flags >= compared / 500),
+        "the TCP flags are hardly exercised: {flagged} flagged probes, {by_flags} verdicts depend on them, of {compared}"
+    );
     if hook_of(first) == "forward" {
         // ... and on forward, the interfaces must matter for a fair share of them.
         eprintln!(
@@ -313,6 +365,9 @@ fn feature_packets(text: &str, rng: &mut Rng, n: usize, routed: bool) -> Vec<Str
         v6.push(0x2001_0db8_u128 << 96 | 1);
     }
     v6.push(0x2001_0db8_u128 << 96 | 0x99);
+    // TCP probes carry flags; only those conntrack takes as `new` when the
+    // file matches on conntrack state (see `nft_gen::tcp_flags_word`).
+    let ct_safe = text.contains("ct state") || text.contains("ct status");
     let mut out = Vec::new();
     for _ in 0..n {
         let port = |rng: &mut Rng| *rng.pick(&ports);
@@ -322,7 +377,11 @@ fn feature_packets(text: &str, rng: &mut Rng, n: usize, routed: bool) -> Vec<Str
                 std::net::Ipv4Addr::from(*rng.pick(&v4)),
             );
             match rng.range(0, 9) {
-                0..=4 => format!("tcp {s}:{} {d}:{}", port(rng), port(rng)),
+                0..=4 => {
+                    let (sp, dp) = (port(rng), port(rng));
+                    let fl = tcp_flags_word(rng, ct_safe);
+                    format!("tcp {s}:{sp} {d}:{dp}{fl}")
+                }
                 5..=7 => format!("udp {s}:{} {d}:{}", port(rng), port(rng)),
                 _ => format!("icmp {s} {d} {}/0", rng.pick(&[8, 13])),
             }
@@ -332,7 +391,11 @@ fn feature_packets(text: &str, rng: &mut Rng, n: usize, routed: bool) -> Vec<Str
                 std::net::Ipv6Addr::from(*rng.pick(&v6)),
             );
             match rng.range(0, 9) {
-                0..=4 => format!("tcp [{s}]:{} [{d}]:{}", port(rng), port(rng)),
+                0..=4 => {
+                    let (sp, dp) = (port(rng), port(rng));
+                    let fl = tcp_flags_word(rng, ct_safe);
+                    format!("tcp [{s}]:{sp} [{d}]:{dp}{fl}")
+                }
                 5..=7 => format!("udp [{s}]:{} [{d}]:{}", port(rng), port(rng)),
                 _ => format!("icmpv6 [{s}] [{d}] 128/0"),
             }
@@ -398,6 +461,7 @@ fn feature_files_match_the_kernel() {
     let mut problems = Vec::new();
     let mut compared = 0;
     let mut per_hook: std::collections::BTreeMap<String, usize> = Default::default();
+    let (mut flagged, mut by_flags) = (0usize, 0usize);
     for ((f, kc), r) in kcases.iter().zip(&results) {
         if let Some(e) = &r.load_error {
             problems.push(format!(
@@ -412,11 +476,25 @@ fn feature_files_match_the_kernel() {
                 *per_hook.entry(kc.hook.clone()).or_default() += fw.len();
                 let shown = shown_packets(kc, r);
                 problems.extend(compare(&kc.id, "(see the file)", &shown, &r.verdicts, &fw));
+                match flags_sensitivity(f, kc, r, &fw, tmp.path()) {
+                    Ok((n, c)) => {
+                        flagged += n;
+                        by_flags += c;
+                    }
+                    Err(e) => problems.push(format!("{}: {e}", kc.id)),
+                }
             }
             Err(e) => problems.push(format!("{}: {e}", kc.id)),
         }
     }
     eprintln!("feature files: {compared} packets compared, per hook {per_hook:?}");
+    eprintln!(
+        "feature files: {flagged} TCP probes carry flags other than SYN; {by_flags} verdicts change when they are sent as SYNs"
+    );
+    assert!(
+        by_flags > 0,
+        "the feature files' tcp flags matches are not exercised"
+    );
     assert!(
         per_hook.get("forward").copied().unwrap_or(0) >= FWD_FEATURE_PACKETS,
         "the feature files exercise the forward hook too little: {per_hook:?}"

@@ -6,7 +6,7 @@ use crate::finding::{Finding, Kind, Severity};
 use crate::model::bounds::Bounds;
 use crate::model::eval::NoSymbols;
 use crate::model::values::proto;
-use crate::model::{AddrPattern, Cond, CtStates, Effect, Match, Ranges};
+use crate::model::{AddrPattern, Cond, Effect, Match, Ranges};
 use crate::space::{FilterAnalysis, PacketSet};
 
 declare_check! {
@@ -192,7 +192,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
         .space
         .src_addr(&private)
         .complement()
-        .intersect(&cx.space.ct_state(CtStates::NEW));
+        .intersect(&cx.space.new_connections());
     // Per service: its packets, its new connections from public sources, and
     // its bounding box (to skip rules that cannot touch it without a diagram).
     // `risky_public`: those of every service.

@@ -65,7 +65,7 @@ pub mod unused_object;
 use crate::finding::Finding;
 use crate::model::bounds::Bounds;
 use crate::model::eval::Symbols;
-use crate::model::{CtStates, Family, Filter, FilterBody, Rule, RuleSet};
+use crate::model::{Family, Filter, FilterBody, Rule, RuleSet};
 use crate::space::{analyze, FilterAnalysis, PacketSet, Space, Tri};
 
 /// What the engine computed for one filter, shared by the checks.
@@ -115,7 +115,7 @@ impl<'a> Context<'a> {
             })
             .collect();
         timing("analysis", t);
-        let new = space.ct_state(CtStates::NEW);
+        let new = space.new_connections();
         let new_by_family = [Family::Ipv4, Family::Ipv6].map(|f| space.family(f).intersect(&new));
         Context {
             rules,

@@ -7,7 +7,7 @@ use super::{rule_at, Context};
 use crate::catalog::Phase;
 use crate::model::eval::Symbols;
 use crate::model::values::proto;
-use crate::model::{AddrPattern, Cond, CtStates, Family, Ranges, RuleSet, SymbolicField};
+use crate::model::{AddrPattern, Cond, Family, Ranges, RuleSet, SymbolicField};
 use crate::space::{PacketSet, Space};
 use crate::topology::{FirewallDef, FirewallKind, RequiredFlow, Topology};
 
@@ -86,7 +86,7 @@ pub fn flow_packets(space: &Space, flow: &RequiredFlow) -> PacketSet {
         .src_addr(&flow.src)
         .intersect(&space.dst_addr(&flow.dst))
         .intersect(&space.protocol(&Ranges::single(flow.protocol as u16)))
-        .intersect(&space.ct_state(CtStates::NEW));
+        .intersect(&space.new_connections());
     if proto::has_ports(flow.protocol) {
         s = s.intersect(&space.dst_port(&flow.ports));
     } else if flow.protocol == proto::ICMP {
@@ -116,7 +116,7 @@ pub fn gates(
     flows: &[RequiredFlow],
     flow_sets: &[PacketSet],
 ) -> Result<Vec<Gate>, String> {
-    let new = space.ct_state(CtStates::NEW);
+    let new = space.new_connections();
     let mut out = Vec::new();
     match &def.kind {
         FirewallKind::Host { hosts } => {
@@ -225,7 +225,7 @@ pub struct RuleAtGate<'r> {
 pub fn allow_rules<'r>(site: &Site, fw: &'r Firewall, gate: &Gate) -> Vec<RuleAtGate<'r>> {
     let f = &fw.rules.filters[gate.filter];
     let facts = &fw.cx.facts[gate.filter];
-    let new = site.space.ct_state(CtStates::NEW);
+    let new = site.space.new_connections();
     let mut out = Vec::new();
     for region in &facts.analysis.rules {
         let rule = rule_at(f, region.chain, region.index);

@@ -68,7 +68,7 @@ fn render_text(rs: &RuleSet) -> String {
                         b.policy.as_str()
                     );
                 }
-                for c in &p.chains {
+                for c in p.chains.iter() {
                     let _ = writeln!(s, "  chain {}", c.name);
                     for r in &c.rules {
                         rule_line(&mut s, "    ", r, &names);
@@ -145,6 +145,7 @@ fn cond_text(c: &Cond) -> String {
         Cond::DstPort(r) => format!("dport {r}"),
         Cond::IcmpType(r) => format!("icmp-type {r}"),
         Cond::IcmpCode(r) => format!("icmp-code {r}"),
+        Cond::TcpFlags(r) => format!("tcp-flags {}", crate::model::tcp_flags::describe(r)),
         Cond::CtState(s) => format!("ct-state {s:?}"),
         Cond::InIface(n) => format!("iif {}", n.join(",")),
         Cond::OutIface(n) => format!("oif {}", n.join(",")),

@@ -70,6 +70,10 @@ impl Bounds {
                 set_bit(&mut b.protocols, proto::ICMP);
                 set_bit(&mut b.protocols, proto::ICMPV6);
             }
+            Cond::TcpFlags(_) => {
+                b.protocols = [0; 4];
+                set_bit(&mut b.protocols, proto::TCP);
+            }
             Cond::AnyOf(ms) => {
                 let mut it = ms.iter().map(Bounds::of);
                 b = match it.next() {

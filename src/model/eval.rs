@@ -192,6 +192,9 @@ fn cond(c: &Cond, ctx: &mut Ctx) -> bool {
         Cond::IcmpCode(r) => {
             proto::has_icmp(p.protocol) && p.icmp_code.is_some_and(|v| r.contains(v as u16))
         }
+        Cond::TcpFlags(r) => {
+            p.protocol == proto::TCP && p.tcp_flags.is_some_and(|v| r.contains(v as u16))
+        }
         Cond::CtState(s) => s.0 & p.ct_state.0 != 0,
         Cond::InIface(names) => iface_matches(names, p.iif.as_deref()),
         Cond::OutIface(names) => iface_matches(names, p.oif.as_deref()),

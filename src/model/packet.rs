@@ -1,5 +1,6 @@
 //! One concrete packet, as `fwlint query` takes it.
 
+use super::tcp_flags;
 use super::values::{proto, CtStates, Family};
 use serde::Serialize;
 use std::fmt;
@@ -21,6 +22,9 @@ pub struct Packet {
     /// ICMP type and code, for ICMP and ICMPv6.
     pub icmp_type: Option<u8>,
     pub icmp_code: Option<u8>,
+    /// The TCP flags byte, for TCP (fin=0x01, syn=0x02, ... cwr=0x80; see
+    /// [`tcp_flags`](super::tcp_flags)); a SYN unless the line says otherwise.
+    pub tcp_flags: Option<u8>,
     pub ct_state: CtStates,
     pub iif: Option<String>,
     pub oif: Option<String>,
@@ -31,12 +35,14 @@ impl Packet {
         Family::of(&self.src)
     }
 
-    /// Parse `PROTO SRC[:SPORT] DST[:DPORT] [ICMPTYPE[/CODE]]`.
+    /// Parse `PROTO SRC[:SPORT] DST[:DPORT] [ICMPTYPE[/CODE] | flags=FLAGS]`.
+    /// `flags=` is for TCP only: names joined by `,` or `|` (`syn,ack`),
+    /// `none`, or a number (`0x12`); a TCP packet without it is a SYN.
     pub fn parse(line: &str) -> Result<Packet, String> {
         let words: Vec<&str> = line.split_whitespace().collect();
         if words.len() < 3 || words.len() > 4 {
             return Err(format!(
-                "expected `PROTO SRC[:SPORT] DST[:DPORT] [ICMPTYPE[/CODE]]`, got {} word(s)",
+                "expected `PROTO SRC[:SPORT] DST[:DPORT] [ICMPTYPE[/CODE] | flags=FLAGS]`, got {} word(s)",
                 words.len()
             ));
         }
@@ -58,6 +64,7 @@ impl Packet {
             dport: None,
             icmp_type: None,
             icmp_code: None,
+            tcp_flags: None,
             ct_state: CtStates::NEW,
             iif: None,
             oif: None,
@@ -69,6 +76,18 @@ impl Packet {
         } else if sport.is_some() || dport.is_some() {
             return Err(format!("protocol `{}` has no ports", words[0]));
         }
+        let flags_word = words.get(3).and_then(|w| {
+            w.strip_prefix("flags=")
+                .or_else(|| w.strip_prefix("FLAGS="))
+        });
+        if protocol == proto::TCP {
+            p.tcp_flags = Some(match flags_word {
+                Some(f) => tcp_flags::parse(f)?,
+                None => tcp_flags::DEFAULT,
+            });
+        } else if flags_word.is_some() {
+            return Err(format!("`flags=` is for TCP only, not `{}`", words[0]));
+        }
         if proto::has_icmp(protocol) {
             // An echo request is the "new connection" of ICMP.
             let (t, c) = match words.get(3) {
@@ -77,8 +96,15 @@ impl Packet {
             };
             p.icmp_type = Some(t);
             p.icmp_code = Some(c);
-        } else if words.len() == 4 {
-            return Err(format!("protocol `{}` has no ICMP type", words[0]));
+        } else if words.len() == 4 && flags_word.is_none() {
+            return Err(if protocol == proto::TCP {
+                format!(
+                    "expected `flags=FLAGS` after a TCP packet, got `{}`",
+                    words[3]
+                )
+            } else {
+                format!("protocol `{}` has no ICMP type", words[0])
+            });
         }
         Ok(p)
     }
@@ -149,6 +175,10 @@ impl fmt::Display for Packet {
         if let Some(t) = self.icmp_type {
             write!(f, " {t}/{}", self.icmp_code.unwrap_or(0))?;
         }
+        // A SYN is what a line without flags means: only other flags are written.
+        if let Some(fl) = self.tcp_flags.filter(|&v| v != tcp_flags::DEFAULT) {
+            write!(f, " flags={}", tcp_flags::names(fl))?;
+        }
         Ok(())
     }
 }
@@ -172,5 +202,28 @@ mod tests {
         assert_eq!(p.protocol, 47);
         assert!(Packet::parse("tcp 10.0.0.1 10.0.0.2").is_err());
         assert!(Packet::parse("tcp 10.0.0.1 ::1:5").is_err());
+    }
+
+    #[test]
+    fn tcp_flags_default_to_syn_and_can_be_given() {
+        let p = Packet::parse("tcp 10.0.0.1 10.0.0.2:22").unwrap();
+        assert_eq!(p.tcp_flags, Some(tcp_flags::SYN));
+        assert_eq!(p.to_string(), "tcp 10.0.0.1:49152 10.0.0.2:22");
+        let p = Packet::parse("tcp 10.0.0.1 10.0.0.2:22 flags=syn,ack").unwrap();
+        assert_eq!(p.tcp_flags, Some(0x12));
+        assert_eq!(
+            p.to_string(),
+            "tcp 10.0.0.1:49152 10.0.0.2:22 flags=syn,ack"
+        );
+        assert_eq!(Packet::parse(&p.to_string()).unwrap(), p);
+        let p = Packet::parse("tcp 10.0.0.1 10.0.0.2:22 flags=0x0").unwrap();
+        assert_eq!(p.tcp_flags, Some(0));
+        assert_eq!(p.to_string(), "tcp 10.0.0.1:49152 10.0.0.2:22 flags=none");
+        let p = Packet::parse("udp 10.0.0.1 10.0.0.2:53").unwrap();
+        assert_eq!(p.tcp_flags, None);
+        assert!(Packet::parse("udp 10.0.0.1 10.0.0.2:53 flags=syn").is_err());
+        assert!(Packet::parse("icmp 10.0.0.1 10.0.0.2 flags=syn").is_err());
+        assert!(Packet::parse("tcp 10.0.0.1 10.0.0.2:22 8/0").is_err());
+        assert!(Packet::parse("tcp 10.0.0.1 10.0.0.2:22 flags=bogus").is_err());
     }
 }

@@ -26,6 +26,9 @@ pub enum Cond {
     IcmpType(Ranges),
     /// ICMP / ICMPv6 code. Implies an ICMP protocol.
     IcmpCode(Ranges),
+    /// The TCP flags byte (fin=0x01 ... cwr=0x80) is one of these values
+    /// (`0..=255`; see [`super::tcp_flags`]). Implies protocol TCP.
+    TcpFlags(Ranges),
     /// Connection-tracking state is one of these.
     CtState(CtStates),
     /// Input interface name is one of these (a trailing `*` is a prefix wildcard).
@@ -225,7 +228,9 @@ pub struct BaseChain {
 /// `Deny` is final; a base chain's policy applies when its rules run out.
 #[derive(Clone, Debug, Serialize)]
 pub struct Pipeline {
-    pub chains: Vec<Chain>,
+    /// The chains of every table of the ruleset. The pipelines of one
+    /// ruleset's hooks share them (`Arc::make_mut` before changing them).
+    pub chains: std::sync::Arc<Vec<Chain>>,
     /// Sorted by priority. Ties run last-created first: the kernel inserts a new
     /// hook before existing ones of equal priority (checked on a real kernel; see
     /// `dialect::nft::lower`).

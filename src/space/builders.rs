@@ -3,13 +3,14 @@
 //!
 //! Validity (what [`Space::all`] is): IPv4 addresses have their upper 96 bits 0;
 //! protocols without ports have both ports 0; protocols other than ICMP/ICMPv6
-//! have ICMP type and code 0; the ct state is one of the five states; interface
+//! have ICMP type and code 0; protocols other than TCP have TCP flags 0; the ct state is one of the five states; interface
 //! ids are interned ids. So every valid assignment is exactly one packet (up to
 //! interface classes), and counting assignments counts packets.
 
 use super::iface::Ifaces;
 use super::layout::{Field, Layout, Widths};
 use super::{PacketSet, Space, Tri};
+use crate::model::tcp_flags;
 use crate::model::values::{ip_to_u128, proto};
 use crate::model::{AddrPattern, CtStates, Family, Packet};
 use biodivine_lib_bdd::{Bdd, BddValuation, BddVariableSet};
@@ -55,6 +56,8 @@ impl Space {
         valid = valid.and(&port_protos.or(&ports_zero));
         let icmp_zero = zero(Field::IcmpType).and(&zero(Field::IcmpCode));
         valid = valid.and(&icmp_protos.or(&icmp_zero));
+        let tcp = layout.eq(&vars, Field::Protocol, proto::TCP as u128);
+        valid = valid.and(&tcp.or(&zero(Field::TcpFlags)));
         valid = valid.and(&layout.range(&vars, Field::Ct, 0, CtStates::NAMES.len() as u128 - 1));
         let ids = ifaces.count() as u128 - 1;
         valid = valid.and(&layout.range(&vars, Field::InIface, 0, ids));
@@ -185,13 +188,40 @@ impl Space {
         self.set(self.raw_l4(Field::IcmpCode, r))
     }
 
-    /// Ports or ICMP type/code in `r`, implying the protocols that have them.
+    /// TCP flags byte in `r`; only TCP.
+    pub fn tcp_flags(&self, r: &crate::model::Ranges) -> PacketSet {
+        self.set(self.raw_l4(Field::TcpFlags, r))
+    }
+
+    /// Ports, ICMP type/code or TCP flags in `r`, implying the protocols that
+    /// have them.
     pub(crate) fn raw_l4(&self, f: Field, r: &crate::model::Ranges) -> Bdd {
-        let protos = match f {
-            Field::SrcPort | Field::DstPort => &self.port_protos_raw,
-            _ => &self.icmp_protos_raw,
-        };
-        self.ranges(f, r).and(protos)
+        match f {
+            Field::SrcPort | Field::DstPort => self.ranges(f, r).and(&self.port_protos_raw),
+            Field::TcpFlags => self.ranges(f, r).and(&self.layout.eq(
+                &self.vars,
+                Field::Protocol,
+                proto::TCP as u128,
+            )),
+            _ => self.ranges(f, r).and(&self.icmp_protos_raw),
+        }
+    }
+
+    /// First packets of new connections, as `fwlint query` reads a packet
+    /// line: conntrack state `new`, and for TCP a SYN (flags exactly 0x02,
+    /// [`tcp_flags::DEFAULT`]). What the checks mean by "a connection".
+    pub fn new_connections(&self) -> PacketSet {
+        if !self.has_tcp_flags() {
+            return self.set(self.raw_ct(CtStates::NEW));
+        }
+        let syn = self.raw_l4(
+            Field::TcpFlags,
+            &crate::model::Ranges::single(tcp_flags::DEFAULT as u16),
+        );
+        let tcp = self
+            .layout
+            .eq(&self.vars, Field::Protocol, proto::TCP as u128);
+        self.set(self.raw_ct(CtStates::NEW).and(&tcp.not().or(&syn)))
     }
 
     /// Packets whose ct state is one of `s`.
@@ -274,6 +304,9 @@ impl Space {
         }
         let ports = proto::has_ports(p.protocol);
         let icmp = proto::has_icmp(p.protocol);
+        if (p.protocol == proto::TCP) != p.tcp_flags.is_some() {
+            return None;
+        }
         if ports != (p.sport.is_some() && p.dport.is_some())
             || (!ports && (p.sport.is_some() || p.dport.is_some()))
             || icmp != (p.icmp_type.is_some() && p.icmp_code.is_some())
@@ -303,6 +336,9 @@ impl Space {
         put(Field::DstPort, p.dport.unwrap_or(0) as u128)?;
         put(Field::IcmpType, p.icmp_type.unwrap_or(0) as u128)?;
         put(Field::IcmpCode, p.icmp_code.unwrap_or(0) as u128)?;
+        if self.has_tcp_flags() {
+            put(Field::TcpFlags, p.tcp_flags.unwrap_or(0) as u128)?;
+        }
         put(Field::Ct, ct as u128)?;
         put(
             Field::InIface,

@@ -3,7 +3,8 @@
 //! Header conditions compile exactly (`must == may`); `Opaque` and unresolved
 //! `Symbolic` conditions give `must = ∅, may = all`; `Not` swaps the bounds
 //! (complemented within the valid packets), conjunctions and `AnyOf` compose
-//! componentwise. Port and ICMP conditions imply their protocols by construction.
+//! componentwise. Port, ICMP and TCP flags conditions imply their protocols by
+//! construction.
 
 use super::layout::Field;
 use super::{PacketSet, Space, Tri};
@@ -20,6 +21,7 @@ mod per_field {
     use super::super::builders::{ICMP_PROTOS, PORT_PROTOS};
     use super::super::layout::Field;
     use super::super::Space;
+    use crate::model::values::proto;
     use crate::model::{AddrPattern, Cond, Family, Match, Ranges};
     use biodivine_lib_bdd::{Bdd, BddNode, BddPointer};
 
@@ -37,16 +39,17 @@ mod per_field {
         let mut families = 3u8;
         let mut protocols = [u128::MAX; 2];
         // Fields after the protocol, in layout order.
-        const LATER: [Field; 7] = [
+        const LATER: [Field; 8] = [
             Field::DstAddr,
             Field::DstPort,
             Field::SrcAddr,
             Field::SrcPort,
             Field::IcmpType,
             Field::IcmpCode,
+            Field::TcpFlags,
             Field::Ct,
         ];
-        let mut fields: [Option<Bdd>; 7] = Default::default();
+        let mut fields: [Option<Bdd>; 8] = Default::default();
         let mut constrain = |f: Field, b: Bdd| {
             let i = LATER.iter().position(|&x| x == f).expect("a later field");
             fields[i] = Some(match fields[i].take() {
@@ -69,12 +72,19 @@ mod per_field {
                         .map(|p| p as u8);
                     protocols = meet(protocols, bits(values));
                 }
-                Cond::SrcPort(r) | Cond::DstPort(r) | Cond::IcmpType(r) | Cond::IcmpCode(r) => {
+                // Without the flags field: the general path's answer.
+                Cond::TcpFlags(_) if !space.has_tcp_flags() => return None,
+                Cond::SrcPort(r)
+                | Cond::DstPort(r)
+                | Cond::IcmpType(r)
+                | Cond::IcmpCode(r)
+                | Cond::TcpFlags(r) => {
                     let (f, ps): (Field, &[u8]) = match c {
                         Cond::SrcPort(_) => (Field::SrcPort, &PORT_PROTOS),
                         Cond::DstPort(_) => (Field::DstPort, &PORT_PROTOS),
                         Cond::IcmpType(_) => (Field::IcmpType, &ICMP_PROTOS),
-                        _ => (Field::IcmpCode, &ICMP_PROTOS),
+                        Cond::IcmpCode(_) => (Field::IcmpCode, &ICMP_PROTOS),
+                        _ => (Field::TcpFlags, &[proto::TCP]),
                     };
                     protocols = meet(protocols, bits(ps.iter().copied()));
                     constrain(f, space.ranges(f, r));
@@ -299,6 +309,10 @@ pub(crate) fn compile_cond(u: &Universe, c: &Cond, symbols: &dyn Symbols, depth:
         Cond::DstPort(r) => u.exact(s.raw_l4(Field::DstPort, r)),
         Cond::IcmpType(r) => u.exact(s.raw_l4(Field::IcmpType, r)),
         Cond::IcmpCode(r) => u.exact(s.raw_l4(Field::IcmpCode, r)),
+        // A space without the flags field (`Space::for_rulesets` saw no
+        // flags condition) cannot tell: unknown, never a wrong exact answer.
+        Cond::TcpFlags(_) if !s.has_tcp_flags() => u.unknown(),
+        Cond::TcpFlags(r) => u.exact(s.raw_l4(Field::TcpFlags, r)),
         Cond::CtState(st) => u.exact(s.raw_ct(*st)),
         Cond::InIface(n) | Cond::OutIface(n) => {
             let f = if matches!(c, Cond::InIface(_)) {

@@ -12,18 +12,20 @@
 //! 5. source address (128 bits),
 //! 6. source port (16 bits),
 //! 7. ICMP type and code (8 bits each),
-//! 8. ct state (3 bits, an index into [`CtStates::NAMES`](crate::model::CtStates::NAMES)),
-//! 9. input and output interface ids (as few bits as the interned names need).
+//! 8. TCP flags (8 bits),
+//! 9. ct state (3 bits, an index into [`CtStates::NAMES`](crate::model::CtStates::NAMES)),
+//! 10. input and output interface ids (as few bits as the interned names need).
 //!
 //! Why: the validity constraint has implications *from* the family (IPv4 ⇒ the
 //! upper 96 address bits are 0) and *from* the protocol (no ports ⇒ ports are 0,
-//! not ICMP ⇒ type/code are 0); putting the antecedents above the fields they
+//! not ICMP ⇒ type/code are 0, not TCP ⇒ flags are 0); putting the antecedents above the fields they
 //! constrain keeps that constraint, and every set intersected with it, linear in
 //! size instead of doubling per pair. Destination before source because rule
 //! sets are mostly organised by service (destination address and port): rules
 //! that share a destination share the top of the diagram. The destination port
 //! follows the destination address so that "service" cubes stay compact, and
-//! fields no rule of a typical ACL mentions (ICMP, ct, interfaces) are last,
+//! fields no rule of a typical ACL mentions (ICMP, TCP flags, ct, interfaces)
+//! are last,
 //! where an unconstrained field costs no nodes at all. High-order bits first
 //! within a field makes a prefix a path of `len` nodes and a range at most
 //! `2·width` nodes.
@@ -41,13 +43,14 @@ pub(crate) enum Field {
     SrcPort,
     IcmpType,
     IcmpCode,
+    TcpFlags,
     Ct,
     InIface,
     OutIface,
 }
 
 impl Field {
-    pub(crate) const ALL: [Field; 11] = [
+    pub(crate) const ALL: [Field; 12] = [
         Field::Family,
         Field::Protocol,
         Field::DstAddr,
@@ -56,6 +59,7 @@ impl Field {
         Field::SrcPort,
         Field::IcmpType,
         Field::IcmpCode,
+        Field::TcpFlags,
         Field::Ct,
         Field::InIface,
         Field::OutIface,
@@ -71,6 +75,7 @@ pub(crate) struct Widths {
     pub addr: u32,
     pub port: u32,
     pub icmp: u32,
+    pub flags: u32,
     pub iface: u32,
 }
 
@@ -81,6 +86,7 @@ impl Widths {
             addr: 128,
             port: 16,
             icmp: 8,
+            flags: 8,
             iface,
         }
     }
@@ -90,13 +96,13 @@ impl Widths {
 #[derive(Clone, Debug)]
 pub(crate) struct Layout {
     /// `(first variable index, width)` per field, indexed by `Field as usize`.
-    fields: [(u16, u16); 11],
+    fields: [(u16, u16); 12],
     num_vars: u16,
 }
 
 impl Layout {
     pub(crate) fn new(widths: Widths) -> Layout {
-        let mut fields = [(0u16, 0u16); 11];
+        let mut fields = [(0u16, 0u16); 12];
         let mut next: u32 = 0;
         for f in Field::ALL {
             let w = match f {
@@ -105,6 +111,7 @@ impl Layout {
                 Field::DstAddr | Field::SrcAddr => widths.addr,
                 Field::DstPort | Field::SrcPort => widths.port,
                 Field::IcmpType | Field::IcmpCode => widths.icmp,
+                Field::TcpFlags => widths.flags,
                 Field::Ct => 3,
                 Field::InIface | Field::OutIface => widths.iface,
             };
@@ -255,6 +262,7 @@ mod tests {
             addr: 4,
             port: 4,
             icmp: 2,
+            flags: 2,
             iface: 0,
         });
         let v = BddVariableSet::new_anonymous(l.num_vars());
@@ -264,7 +272,7 @@ mod tests {
     #[test]
     fn order_and_widths() {
         let l = Layout::new(Widths::full(2));
-        assert_eq!(l.num_vars(), 1 + 8 + 128 + 16 + 128 + 16 + 16 + 3 + 4);
+        assert_eq!(l.num_vars(), 1 + 8 + 128 + 16 + 128 + 16 + 16 + 8 + 3 + 4);
         // MSB of the protocol comes right after the family bit.
         assert_eq!(l.bit(Field::Protocol, 7).to_index(), 1);
         assert_eq!(l.bit(Field::Protocol, 0).to_index(), 8);

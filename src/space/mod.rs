@@ -73,22 +73,39 @@ impl Space {
         Space::build(Widths::full(ifaces.bits()), ifaces, None)
     }
 
-    /// A space interning every interface name the rule sets mention.
+    /// A space interning every interface name the rule sets mention, with
+    /// the TCP flags field only if some rule matches TCP flags: 8 variables
+    /// no rule reads would still split every diagram below the protocol
+    /// ("not TCP ⇒ flags 0"), doubling the analysis time of ordinary ACLs.
     pub fn for_rulesets<'a>(sets: impl IntoIterator<Item = &'a RuleSet>) -> Space {
         let mut names = Vec::new();
+        let mut flags = false;
         for rs in sets {
             for f in &rs.filters {
                 for r in f.rules() {
                     collect_ifaces(&r.matches, &mut names);
+                    flags = flags || r.matches.conds.iter().any(mentions_tcp_flags);
                 }
             }
         }
-        Space::new(names)
+        let ifaces = Ifaces::new(names);
+        let mut widths = Widths::full(ifaces.bits());
+        if !flags {
+            widths.flags = 0;
+        }
+        Space::build(widths, ifaces, None)
+    }
+
+    /// Whether packets carry their TCP flags in this space (see
+    /// [`Space::for_rulesets`]); without them, every TCP packet is taken as
+    /// a SYN, which no condition of the rule sets can tell apart.
+    pub fn has_tcp_flags(&self) -> bool {
+        self.layout.width(layout::Field::TcpFlags) > 0
     }
 
     /// A tiny layout for exhaustive tests: `addr_bits`-bit addresses (both
-    /// families; the low bits of the real address), `port_bits`-bit ports and
-    /// ICMP type/code, and only the protocols of [`SMALL_PROTOCOLS`].
+    /// families; the low bits of the real address), `port_bits`-bit ports,
+    /// ICMP type/code and TCP flags, and only the protocols of [`SMALL_PROTOCOLS`].
     #[doc(hidden)]
     pub fn small(addr_bits: u32, port_bits: u32) -> Space {
         Space::small_with_ifaces(addr_bits, port_bits, Vec::new())
@@ -105,6 +122,7 @@ impl Space {
             addr: addr_bits.clamp(1, 32),
             port: port_bits.clamp(1, 16),
             icmp: port_bits.clamp(1, 8),
+            flags: port_bits.clamp(1, 8),
             iface: ifaces.bits(),
         };
         Space::build(widths, ifaces, Some(SMALL_PROTOCOLS.to_vec()))
@@ -138,6 +156,16 @@ impl Space {
     #[doc(hidden)]
     pub fn iface_classes(&self) -> u32 {
         self.ifaces.count()
+    }
+}
+
+/// Whether a condition (or one inside it) reads the TCP flags.
+fn mentions_tcp_flags(c: &Cond) -> bool {
+    match c {
+        Cond::TcpFlags(_) => true,
+        Cond::Not(inner) => mentions_tcp_flags(inner),
+        Cond::AnyOf(ms) => ms.iter().any(|m| m.conds.iter().any(mentions_tcp_flags)),
+        _ => false,
     }
 }
 

@@ -23,8 +23,8 @@ fn ip(f: Family, v: u128) -> IpAddr {
     }
 }
 
-/// Source and destination port, ICMP type and code.
-type L4 = (Option<u16>, Option<u16>, Option<u8>, Option<u8>);
+/// Source and destination port, ICMP type and code, TCP flags.
+type L4 = (Option<u16>, Option<u16>, Option<u8>, Option<u8>, Option<u8>);
 
 /// One reading of `evaluate`: the verdict and the deciding rule.
 type Run<'a> = (Action, Option<&'a Rule>);
@@ -38,21 +38,29 @@ fn domain(a: u32, p: u32, ifaces: &[Option<&str>]) -> Vec<Packet> {
                 for dst in 0..1u128 << a {
                     let mut l4: Vec<L4> = Vec::new();
                     if proto::has_ports(pr) {
+                        // TCP flags: as many bits as ports in the small layouts.
+                        let flags: Vec<Option<u8>> = if pr == proto::TCP {
+                            (0..1u8 << p).map(Some).collect()
+                        } else {
+                            vec![None]
+                        };
                         for s in 0..1u16 << p {
                             for d in 0..1u16 << p {
-                                l4.push((Some(s), Some(d), None, None));
+                                for &fl in &flags {
+                                    l4.push((Some(s), Some(d), None, None, fl));
+                                }
                             }
                         }
                     } else if proto::has_icmp(pr) {
                         for t in 0..1u8 << p {
                             for c in 0..1u8 << p {
-                                l4.push((None, None, Some(t), Some(c)));
+                                l4.push((None, None, Some(t), Some(c), None));
                             }
                         }
                     } else {
-                        l4.push((None, None, None, None));
+                        l4.push((None, None, None, None, None));
                     }
-                    for &(sport, dport, icmp_type, icmp_code) in &l4 {
+                    for &(sport, dport, icmp_type, icmp_code, tcp_flags) in &l4 {
                         for (_, ct) in CtStates::NAMES {
                             for iif in ifaces {
                                 out.push(Packet {
@@ -63,6 +71,7 @@ fn domain(a: u32, p: u32, ifaces: &[Option<&str>]) -> Vec<Packet> {
                                     dport,
                                     icmp_type,
                                     icmp_code,
+                                    tcp_flags,
                                     ct_state: ct,
                                     iif: iif.map(str::to_string),
                                     oif: None,
@@ -178,6 +187,7 @@ fn arb_leaf(ifaces: bool) -> BoxedStrategy<Cond> {
         arb_ranges(pmax).prop_map(Cond::DstPort).boxed(),
         arb_ranges(pmax).prop_map(Cond::IcmpType).boxed(),
         arb_ranges(pmax).prop_map(Cond::IcmpCode).boxed(),
+        arb_ranges(pmax).prop_map(Cond::TcpFlags).boxed(),
         (0u8..32).prop_map(|b| Cond::CtState(CtStates(b))).boxed(),
     ];
     if ifaces {
@@ -305,7 +315,7 @@ proptest! {
                 let truth = pats.iter().any(|p| p.contains(&addr));
                 let p = Packet {
                     protocol: proto::GRE, src: addr, dst: ip(fam, 0), sport: None, dport: None,
-                    icmp_type: None, icmp_code: None, ct_state: CtStates::NEW, iif: None, oif: None,
+                    icmp_type: None, icmp_code: None, tcp_flags: None, ct_state: CtStates::NEW, iif: None, oif: None,
                 };
                 prop_assert_eq!(src.contains(&space, &p), truth, "{} vs {:?}", addr, pats);
                 n += truth as u8 as f64;
@@ -401,7 +411,7 @@ proptest! {
         let mut without = f.clone();
         if let FilterBody::Pipeline(q) = &mut without.body {
             let r = &an.rules[removed];
-            q.chains[r.chain].rules[r.index].enabled = false;
+            std::sync::Arc::make_mut(&mut q.chains)[r.chain].rules[r.index].enabled = false;
         }
         let again = analyze(&space, &without, &NoSymbols);
         prop_assert!(again.permitted.restrict(&decided) == permitted);
@@ -552,7 +562,7 @@ fn arb_pipeline() -> impl Strategy<Value = Pipeline> {
             nb,
         );
         (chains, bases).prop_map(move |(chains, bases)| Pipeline {
-            chains,
+            chains: chains.into(),
             base: bases
                 .into_iter()
                 .enumerate()
@@ -585,7 +595,7 @@ fn deep_jumps_stop_at_the_kernel_limit() {
         })
         .collect();
     let f = filter(FilterBody::Pipeline(Pipeline {
-        chains,
+        chains: chains.into(),
         base: vec![BaseChain {
             chain: 0,
             priority: 0,
@@ -622,7 +632,7 @@ fn cycles_do_not_hang() {
         },
     ];
     let f = filter(FilterBody::Pipeline(Pipeline {
-        chains,
+        chains: chains.into(),
         base: vec![BaseChain {
             chain: 0,
             priority: 0,
@@ -651,4 +661,84 @@ fn opaque_first_match_bounds() {
     assert!(an.denied.must.is_empty() && an.denied.may.is_all());
     assert!(an.rules[0].reached.must.is_all());
     let _ = Tri::unknown(&space);
+}
+
+/// Rule sets without a TCP flags condition get a layout without the flags
+/// field (`Space::for_rulesets`): the same regions for every packet as the
+/// full layout (packets are SYNs when TCP, as `query` reads them), the same
+/// witnesses' flags, and a flags condition compiled there anyway is unknown,
+/// never a wrong exact answer.
+#[test]
+fn layouts_without_tcp_flags_give_the_same_regions() {
+    let m = |conds: Vec<Cond>| Match { conds };
+    let rules = vec![
+        rule(
+            m(vec![
+                Cond::Protocol(Ranges::single(proto::TCP as u16)),
+                Cond::DstPort(Ranges::single(22)),
+            ]),
+            Effect::Allow,
+            true,
+        ),
+        rule(
+            m(vec![
+                Cond::Protocol(Ranges::single(proto::UDP as u16)),
+                Cond::DstPort(Ranges::range(50, 60)),
+            ]),
+            Effect::Deny,
+            true,
+        ),
+        rule(
+            m(vec![Cond::CtState(CtStates::ESTABLISHED)]),
+            Effect::Allow,
+            true,
+        ),
+        rule(
+            m(vec![
+                Cond::Family(Family::Ipv6),
+                Cond::Protocol(Ranges::single(proto::ICMPV6 as u16)),
+            ]),
+            Effect::Allow,
+            true,
+        ),
+    ];
+    let f = filter(FilterBody::FirstMatch(FirstMatch {
+        rules,
+        default: Action::Deny,
+        default_origin: None,
+    }));
+    let rs = crate::model::RuleSet {
+        filters: vec![f],
+        ..Default::default()
+    };
+    let lean = Space::for_rulesets([&rs]);
+    let full = Space::new(Vec::new());
+    assert!(!lean.has_tcp_flags() && full.has_tcp_flags());
+    let f = &rs.filters[0];
+    let (a, b) = (analyze(&lean, f, &NoSymbols), analyze(&full, f, &NoSymbols));
+    let lines = [
+        "tcp 10.0.0.1:1000 10.0.0.2:22",
+        "tcp 10.0.0.1:1000 10.0.0.2:23",
+        "udp 10.0.0.1:1000 10.0.0.2:55",
+        "udp [2001:db8::1]:5 [2001:db8::2]:61",
+        "58 2001:db8::1 2001:db8::2 128/0",
+        "1 10.0.0.1 10.0.0.2 8/0",
+    ];
+    for line in lines {
+        let p = Packet::parse(line).unwrap();
+        for (ra, rb) in a.rules.iter().zip(&b.rules) {
+            assert_eq!(
+                ra.effective.may.contains(&lean, &p),
+                rb.effective.may.contains(&full, &p),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            lean.new_connections().contains(&lean, &p),
+            full.new_connections().contains(&full, &p),
+            "{line}"
+        );
+    }
+    let flags = lean.cond(&Cond::TcpFlags(Ranges::single(0x12)), &NoSymbols);
+    assert!(flags.must.is_empty() && !flags.may.is_empty());
 }

@@ -1,10 +1,11 @@
 //! A concrete member of a set, chosen to read well in a finding: a new
 //! connection, TCP or UDP before other protocols, source port 49152 when the set
-//! allows it, ICMP echo requests, and otherwise the lowest value of each field.
+//! allows it, ICMP echo requests, TCP SYNs, and otherwise the lowest value of each field.
 
 use super::layout::Field;
 use super::{PacketSet, Space};
 use crate::model::packet::DEFAULT_SPORT;
+use crate::model::tcp_flags;
 use crate::model::values::{proto, u128_to_ip};
 use crate::model::{CtStates, Family, Packet};
 use biodivine_lib_bdd::{Bdd, BddPointer, BddValuation, BddVariable};
@@ -40,6 +41,7 @@ impl Space {
         self.prefer(&mut p, Field::SrcPort, &[DEFAULT_SPORT as u128]);
         let echo = if v6 { [128, 8] } else { [8, 128] };
         self.prefer(&mut p, Field::IcmpType, &echo);
+        self.prefer(&mut p, Field::TcpFlags, &[tcp_flags::DEFAULT as u128]);
         for f in [Field::IcmpCode, Field::InIface, Field::OutIface] {
             self.lowest(&mut p, f);
         }
@@ -105,6 +107,10 @@ impl Space {
             dport: ports.then(|| self.field_value(v, Field::DstPort) as u16),
             icmp_type: icmp.then(|| self.field_value(v, Field::IcmpType) as u8),
             icmp_code: icmp.then(|| self.field_value(v, Field::IcmpCode) as u8),
+            tcp_flags: (protocol == proto::TCP).then(|| match self.has_tcp_flags() {
+                true => self.field_value(v, Field::TcpFlags) as u8,
+                false => tcp_flags::DEFAULT,
+            }),
             ct_state: CtStates::NAMES
                 .get(ct)
                 .map(|(_, s)| *s)

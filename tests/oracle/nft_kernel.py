@@ -56,7 +56,7 @@ Usage:
 A job is {"cases": [{"id": any, "ruleset": TEXT (or "path": FILE, loaded in place so
 that its includes resolve), "hook": "input"|"output"|"forward", "packets": [LINE...],
 "dump_json": bool}]}; packet lines are fwlint's: `PROTO SRC[:SPORT] DST[:DPORT]
-[ICMPTYPE[/CODE]]`. The answer is {"results": [{"id", "load_ok", "load_error",
+[ICMPTYPE[/CODE] | flags=FLAGS]` (TCP probes carry FLAGS, a SYN without it). The answer is {"results": [{"id", "load_ok", "load_error",
 "verdicts": [...], "json_dump": TEXT|null, "iif": [...], "oif": [...]}]}; `iif`/`oif`
 are the router's interfaces each probe came in on and was routed to (forward only,
 else null).
@@ -154,8 +154,30 @@ def parse_endpoint(w):
     return ipaddress.ip_address(addr), port
 
 
+TCP_FLAG_BITS = {"fin": 0x01, "syn": 0x02, "rst": 0x04, "psh": 0x08, "ack": 0x10,
+                 "urg": 0x20, "ecn": 0x40, "ece": 0x40, "cwr": 0x80}
+
+
+def parse_tcp_flags(text):
+    """`syn,ack`, `syn|ack`, `none`, `0x12` or `18` -> the flags byte."""
+    t = text.strip().lower()
+    if t == "none":
+        return 0
+    try:
+        v = int(t, 16) if t.startswith("0x") else int(t)
+    except ValueError:
+        v = 0
+        for part in t.replace("|", ",").split(","):
+            if part not in TCP_FLAG_BITS:
+                raise HarnessError("bad TCP flag %r" % part)
+            v |= TCP_FLAG_BITS[part]
+    if not 0 <= v <= 255:
+        raise HarnessError("TCP flags out of range: %r" % text)
+    return v
+
+
 def parse_line(line):
-    """fwlint packet line -> dict(proto, src, dst, sport, dport, itype, icode)."""
+    """fwlint packet line -> dict(proto, src, dst, sport, dport, itype, icode, flags)."""
     words = line.split()
     if len(words) not in (3, 4):
         raise HarnessError("bad packet line: %r" % line)
@@ -165,7 +187,14 @@ def parse_line(line):
     if src.version != dst.version:
         raise HarnessError("mixed address families: %r" % line)
     p = {"proto": proto, "src": src, "dst": dst, "sport": None, "dport": None,
-         "itype": None, "icode": None}
+         "itype": None, "icode": None, "flags": None}
+    if proto == 6:
+        # A TCP packet line without `flags=` is a SYN, as fwlint reads it.
+        p["flags"] = 0x02
+        if len(words) == 4:
+            if not words[3].lower().startswith("flags="):
+                raise HarnessError("expected flags=FLAGS: %r" % line)
+            p["flags"] = parse_tcp_flags(words[3][len("flags="):])
     if proto in (6, 17, 132, 33, 136):
         p["sport"] = DEFAULT_SPORT if sport is None else sport
         p["dport"] = dport
@@ -183,7 +212,7 @@ def parse_line(line):
 def l4_bytes(p, pseudo):
     proto = p["proto"]
     if proto == 6:
-        hdr = struct.pack("!HHIIBBHHH", p["sport"], p["dport"], 0x1000, 0, 5 << 4, 0x02, 64240, 0, 0)
+        hdr = struct.pack("!HHIIBBHHH", p["sport"], p["dport"], 0x1000, 0, 5 << 4, p["flags"], 64240, 0, 0)
         c = csum(pseudo(len(hdr)) + hdr)
         return hdr[:16] + struct.pack("!H", c) + hdr[18:]
     if proto == 17:
@@ -557,17 +586,22 @@ def ct_reverse(p):
 
 def forward_batches(packets):
     """Split indices into batches with no probe whose reverse tuple came earlier in
-    the same batch, each at most BATCH long."""
-    batches, cur, keys = [], [], set()
+    the same batch, each at most BATCH long. A TCP probe whose own tuple came
+    earlier starts a new batch too unless both are SYNs: the entry the first one
+    left moves TCP's state machine, and a later segment (an ACK after a SYN) could
+    be `invalid` instead of `new`."""
+    batches, cur, keys = [], [], {}
     for i, p in enumerate(packets):
         rev = ct_reverse(p)
-        if len(cur) >= BATCH or (rev is not None and rev in keys):
-            batches.append(cur)
-            cur, keys = [], set()
-        cur.append(i)
         k = ct_key(p)
+        again = (k is not None and k in keys
+                 and p["proto"] == 6 and (p["flags"] != 0x02 or keys[k] != {0x02}))
+        if len(cur) >= BATCH or (rev is not None and rev in keys) or again:
+            batches.append(cur)
+            cur, keys = [], {}
+        cur.append(i)
         if k is not None:
-            keys.add(k)
+            keys.setdefault(k, set()).add(p["flags"])
     if cur:
         batches.append(cur)
     return batches

@@ -4,8 +4,9 @@
 //! bindings. Only this module sees both the vendor tree and the model.
 //!
 //! Exactness notes:
-//! - `established` matches TCP segments with ACK or RST set, never the first
-//!   packet of a connection: it lowers to `tcp ∧ ¬ct_state(new)`.
+//! - `established` matches TCP segments with ACK or RST set (Cisco's definition;
+//!   the ACL is stateless): it lowers to `tcp ∧ tcp_flags ∈ {ACK or RST set}`, so
+//!   it never matches a SYN, the first packet of a connection.
 //! - `fragments` matches non-initial fragments only, again never a
 //!   connection's first packet: it lowers to `¬ct_state(new) ∧ opaque(non-initial fragment)`,
 //!   exact for first packets and uncertain for the rest.
@@ -15,6 +16,7 @@
 
 use super::ast::{self, *};
 use super::Flavor;
+use crate::model::tcp_flags;
 use crate::model::values::{proto, AddrPattern, CtStates, Family, Ranges};
 use crate::model::{
     Binding, Cond, DanglingRef, Effect, Filter, FilterBody, FirstMatch, IssueLevel, Match,
@@ -342,7 +344,9 @@ impl<'c> Lower<'c> {
         push_addrs(&mut conds, dst, false);
         if e.established {
             conds.push(Cond::Protocol(Ranges::single(proto::TCP as u16)));
-            conds.push(Cond::Not(Box::new(Cond::CtState(CtStates::NEW))));
+            conds.push(Cond::TcpFlags(tcp_flags::where_(|f| {
+                f & (tcp_flags::ACK | tcp_flags::RST) != 0
+            })));
         }
         if e.fragments {
             conds.push(Cond::Not(Box::new(Cond::CtState(CtStates::NEW))));

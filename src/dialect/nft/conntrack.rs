@@ -24,11 +24,13 @@
 //! `postrouting`), including the chains of the hook before the `notrack` ran.
 
 use super::ast::TableFamily;
+use crate::model::tcp_flags;
 use crate::model::values::proto;
 use crate::model::{
     Cond, CtStates, Effect, Family, FilterBody, IssueLevel, Match, Origin, ParseIssue, Ranges,
     RuleSet,
 };
+use std::sync::Arc;
 
 /// The note every lowered rule with a `notrack` statement carries.
 pub const NOTE: &str = "notrack";
@@ -38,10 +40,10 @@ pub const WARNING: &str = "'notrack': packets matched here skip connection track
      `ct state untracked` in later chains; fwlint treats `ct state` matches as uncertain \
      for the packets this rule may match";
 
-/// The warning for a `synproxy` statement (at its span).
-pub const SYNPROXY_WARNING: &str = "'synproxy' drops the TCP SYN and bare ACK segments it \
-     reaches (it answers them itself) and lets other TCP segments go on; fwlint does not see \
-     TCP flags, so the rule is an uncertain drop for TCP packets";
+/// The note for a `synproxy` statement (at its span).
+pub const SYNPROXY_NOTE: &str = "'synproxy' takes every TCP segment with SYN or ACK set that \
+     it reaches (it answers SYNs itself, steals ACKs with a valid cookie and drops the \
+     others): a drop for those segments; other TCP segments go on";
 
 /// More conditions than this over all sites, or more sites, and each site keeps
 /// only its family (bounds the size of every rewritten `ct state` match).
@@ -88,22 +90,19 @@ pub fn site(family: TableFamily, before: &[Cond], origin: &Origin) -> Site {
 }
 
 /// A `synproxy` statement after the conditions `before`: the match of the
-/// packets it drops (TCP, and an opaque "SYN or bare ACK"; a valid ACK is
-/// stolen, which ends the hook for it as a drop does), and the conditions the
-/// rest of the rule adds (non-TCP packets end the rule; other TCP segments go on).
+/// packets it ends (TCP with SYN or ACK set: a SYN is answered and stolen, an
+/// ACK stolen or dropped, which ends the hook for it as a drop does), and the
+/// conditions the rest of the rule adds (non-TCP packets end the rule; TCP
+/// segments with neither flag go on). `nft_synproxy`'s evaluation tests
+/// exactly `syn`, then `ack`; checked on the kernel with all 256 flag bytes
+/// (docs/tcp-flags.md).
 pub fn synproxy(before: &[Cond]) -> (Match, Vec<Cond>) {
     let tcp = Cond::Protocol(Ranges::single(proto::TCP as u16));
+    let taken = tcp_flags::SYN | tcp_flags::ACK;
     let mut dropped = before.to_vec();
     dropped.push(tcp.clone());
-    dropped.push(Cond::Opaque {
-        what: "the TCP segment is a SYN or a bare ACK (synproxy)".into(),
-    });
-    let rest = vec![
-        tcp,
-        Cond::Opaque {
-            what: "the TCP segment is neither a SYN nor a bare ACK (synproxy)".into(),
-        },
-    ];
+    dropped.push(Cond::TcpFlags(tcp_flags::where_(|f| f & taken != 0)));
+    let rest = vec![tcp, Cond::TcpFlags(tcp_flags::where_(|f| f & taken == 0))];
     (Match::new(dropped), rest)
 }
 
@@ -169,7 +168,10 @@ fn before_conntrack(rs: &mut RuleSet) {
                 }
             }
         }
-        for (ci, ch) in p.chains.iter_mut().enumerate() {
+        if !reached.contains(&true) {
+            continue;
+        }
+        for (ci, ch) in Arc::make_mut(&mut p.chains).iter_mut().enumerate() {
             if !reached[ci] {
                 continue;
             }
@@ -223,7 +225,7 @@ fn untracked(rs: &mut RuleSet, sites: &[Site]) {
         let FilterBody::Pipeline(p) = &mut f.body else {
             continue;
         };
-        for ch in &mut p.chains {
+        for ch in Arc::make_mut(&mut p.chains) {
             for r in &mut ch.rules {
                 for c in &mut r.matches.conds {
                     rewrite(c, &untracked);
@@ -426,7 +428,7 @@ mod tests {
     }
 
     #[test]
-    fn synproxy_is_an_uncertain_drop_of_tcp() {
+    fn synproxy_is_a_drop_of_tcp_with_syn_or_ack() {
         let rs = lowered(
             "table ip t { chain fw { type filter hook forward priority 0;\n\
              ct state invalid,untracked synproxy mss 1460\n } }\n",
@@ -440,9 +442,9 @@ mod tests {
             Cond::CtState(CtStates::INVALID.union(CtStates::UNTRACKED))
         );
         assert_eq!(c[1], Cond::Protocol(Ranges::single(6)));
-        assert!(matches!(c[2], Cond::Opaque { .. }));
-        assert!(rs.issues.iter().any(
-            |i| i.message.starts_with("'synproxy'") && i.origin.text().starts_with("synproxy")
-        ));
+        assert_eq!(c[2], Cond::TcpFlags(tcp_flags::where_(|f| f & 0x12 != 0)));
+        assert!(rs.issues.iter().any(|i| i.level == IssueLevel::Note
+            && i.message.starts_with("'synproxy'")
+            && i.origin.text().starts_with("synproxy")));
     }
 }

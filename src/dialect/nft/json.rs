@@ -1010,6 +1010,20 @@ impl<'a> Walker<'a> {
                     return StmtKind::Other { keyword: "match" };
                 };
                 let op = match body.get_str("op").unwrap_or("==") {
+                    // nft lists `(LEFT & RIGHT) == 0` as `LEFT ! RIGHT`
+                    // (`tcp flags ! syn`): no bit of RIGHT is set.
+                    "!" => {
+                        let (l, r) = (self.expr_ref(l), self.expr_ref(r));
+                        return StmtKind::Match {
+                            left: self.alloc(Expr::Binop {
+                                op: BinOp::And,
+                                left: l,
+                                right: r,
+                            }),
+                            op: RelOp::Eq,
+                            right: &Expr::Number(0),
+                        };
+                    }
                     "==" => RelOp::Eq,
                     "!=" => RelOp::Ne,
                     "<" => RelOp::Lt,
@@ -1021,10 +1035,11 @@ impl<'a> Walker<'a> {
                         let other = other.to_string();
                         self.error(
                             format!("unknown match operator `{other}`"),
-                            "==, !=, <, >, <=, >=, in",
+                            "==, !=, <, >, <=, >=, in, !",
                             body,
                         );
-                        RelOp::Eq
+                        // Unread: a condition that may or may not hold.
+                        return StmtKind::Other { keyword: "match" };
                     }
                 };
                 StmtKind::Match {
@@ -1331,6 +1346,50 @@ mod tests {
             panic!()
         };
         assert!(matches!(es[0].value, Some(Expr::Verdict(Verdict::Jump(c))) if *c == "dns"));
+    }
+
+    /// `nft -j` lists `tcp flags & (syn) == 0` as the operator `!`: no bit
+    /// of the right side is set. Read as exactly that; an unknown operator
+    /// is an error and a condition that may or may not hold, never `==`.
+    #[test]
+    fn bang_operator_means_no_bit_set() {
+        let text = r#"{"nftables": [
+{"table": {"family": "inet", "name": "f"}},
+{"chain": {"family": "inet", "table": "f", "name": "in", "type": "filter", "hook": "input", "prio": 0, "policy": "accept"}},
+{"rule": {"family": "inet", "table": "f", "chain": "in", "expr": [
+  {"match": {"op": "!", "left": {"payload": {"protocol": "tcp", "field": "flags"}}, "right": "syn"}}, {"drop": null}]}},
+{"rule": {"family": "inet", "table": "f", "chain": "in", "expr": [
+  {"match": {"op": "~~", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}}, {"drop": null}]}}
+]}"#;
+        let rs = parse_str(text).unwrap();
+        assert!(rs
+            .issues
+            .iter()
+            .any(|i| i.message.contains("unknown match operator `~~`")));
+        let model = crate::dialect::nft::lower(&rs);
+        let rules: Vec<_> = model
+            .filters
+            .iter()
+            .find(|f| f.name == "input")
+            .unwrap()
+            .rules()
+            .collect();
+        let flags = rules[0]
+            .matches
+            .conds
+            .iter()
+            .find_map(|c| match c {
+                crate::model::Cond::TcpFlags(r) => Some(r.clone()),
+                _ => None,
+            })
+            .expect("a TCP flags condition");
+        assert_eq!(flags.count(), 128, "{flags:?}");
+        assert!(flags.contains(0x10) && !flags.contains(0x02) && !flags.contains(0x12));
+        assert!(rules[1]
+            .matches
+            .conds
+            .iter()
+            .any(|c| matches!(c, crate::model::Cond::Opaque { .. })));
     }
 
     #[test]

@@ -997,7 +997,8 @@ impl<'a> St<'a> {
                 }
             }
         }
-        // Pipelines per hook.
+        // Pipelines per hook, all sharing one copy of the chains.
+        let chains = Arc::new(chains);
         let mut hooks: Vec<&str> = ALWAYS_HOOKS.to_vec();
         for h in OTHER_HOOKS {
             if tables.iter().filter(|t| modelled(t.family)).any(|t| {
@@ -1055,7 +1056,7 @@ impl<'a> St<'a> {
                     "nftables hook {h}: base chains by priority; accept ends a base chain, drop is final"
                 ),
                 body: FilterBody::Pipeline(Pipeline {
-                    chains: chains.clone(),
+                    chains: Arc::clone(&chains),
                     base: base.into_iter().map(|b| b.2).collect(),
                 }),
                 bindings: vec![Binding {
@@ -1254,7 +1255,13 @@ impl<'t> RuleCx<'_, 't> {
                     notes.push("anonymous chain".into());
                 }
                 StmtKind::Other { keyword } => {
-                    if *keyword == "meter" || *keyword == "ct count" {
+                    if *keyword == "match" {
+                        // A match the reader could not read (already
+                        // reported as an error): it may or may not hold.
+                        conds.push(Cond::Opaque {
+                            what: self.st.text_of(s.loc),
+                        });
+                    } else if *keyword == "meter" || *keyword == "ct count" {
                         self.st.issue(
                             IssueLevel::Warning,
                             &format!(
@@ -1267,7 +1274,7 @@ impl<'t> RuleCx<'_, 't> {
                         });
                     } else if *keyword == "synproxy" {
                         self.st
-                            .issue(IssueLevel::Warning, conntrack::SYNPROXY_WARNING, s.loc);
+                            .issue(IssueLevel::Note, conntrack::SYNPROXY_NOTE, s.loc);
                         notes.push(keyword.to_string());
                         let (dropped, rest) = conntrack::synproxy(&conds);
                         out.push(mk(dropped, Effect::Deny, &notes));
@@ -1411,6 +1418,11 @@ impl<'t> RuleCx<'_, 't> {
         right: &Expr<'t>,
         s: &Stmt<'t>,
     ) -> Vec<Cond> {
+        match super::lower_flags::lower(left, op, right, &self.st.text_of(s.loc)) {
+            Some(Ok(cs)) => return cs,
+            Some(Err(m)) => return vec![self.bad(&m, s)],
+            None => {}
+        }
         // Right-hand side members.
         let mut elems: Vec<Expr<'t>> = Vec::new();
         match right {

@@ -3,7 +3,7 @@
 //! - [`ast`]: the nft syntax tree both readers produce.
 //! - [`lex`], [`expr`], [`parse`]: the `nft -f` text parser (nom).
 //! - [`names`]: symbolic constants (services, ICMP types, priorities).
-//! - [`lower`], [`lower_match`]: syntax tree → model, with kernel semantics;
+//! - [`lower`], [`lower_match`], [`lower_flags`]: syntax tree → model, with kernel semantics;
 //!   [`conntrack`]: `ct state` matches made sound around `notrack`.
 pub mod ast;
 pub mod conntrack;
@@ -11,6 +11,7 @@ pub mod expr;
 pub mod json;
 pub mod lex;
 pub mod lower;
+pub mod lower_flags;
 pub mod lower_match;
 pub mod names;
 pub mod parse;
