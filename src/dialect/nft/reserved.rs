@@ -310,27 +310,22 @@ pub const CT_WORDS: [&str; 25] = [
     "zone",
 ];
 
-/// FNV-1a hash of a word (a `const fn`, for [`ALWAYS_BLOOM`]).
+/// The slot of a word in [`ALWAYS_SHAPES`]: its first two bytes.
 #[inline]
-const fn hash(b: &[u8]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    let mut k = 0;
-    while k < b.len() {
-        h = (h ^ b[k] as u32).wrapping_mul(0x0100_0193);
-        k += 1;
-    }
-    h
+const fn slot(b: &[u8]) -> usize {
+    let second = if b.len() > 1 { b[1] as usize } else { 0 };
+    (b[0] as usize * 7 + second) & 255
 }
 
-/// One bit per [`ALWAYS`] word's hash (4096 bits): most names are told apart
-/// by one hash and one lookup, without a string comparison (a name is
-/// checked on every `add element` line).
-const ALWAYS_BLOOM: [u64; 64] = {
-    let mut t = [0u64; 64];
+/// For each slot (first two bytes), the lengths (as bits) of the [`ALWAYS`]
+/// words in it: nearly every name is told apart by one lookup, without a
+/// string comparison (a name is checked on every `add element` line).
+const ALWAYS_SHAPES: [u32; 256] = {
+    let mut t = [0u32; 256];
     let mut k = 0;
     while k < ALWAYS.len() {
-        let h = hash(ALWAYS[k].as_bytes()) & 4095;
-        t[(h >> 6) as usize] |= 1 << (h & 63);
+        let b = ALWAYS[k].as_bytes();
+        t[slot(b)] |= 1 << b.len();
         k += 1;
     }
     t
@@ -339,8 +334,9 @@ const ALWAYS_BLOOM: [u64; 64] = {
 /// Whether nft reads the bare word `w` as a keyword at `place`.
 #[inline]
 pub fn is_reserved(w: &str, place: Place) -> bool {
-    let h = hash(w.as_bytes()) & 4095;
-    ALWAYS_BLOOM[(h >> 6) as usize] & 1 << (h & 63) != 0 && ALWAYS.binary_search(&w).is_ok() || {
+    let b = w.as_bytes();
+    let maybe = !b.is_empty() && b.len() < 32 && ALWAYS_SHAPES[slot(b)] & 1 << b.len() != 0;
+    maybe && ALWAYS.binary_search(&w).is_ok() || {
         let scoped = place.scoped();
         !scoped.is_empty() && scoped.binary_search(&w).is_ok()
     }
@@ -352,7 +348,8 @@ pub fn is_reserved(w: &str, place: Place) -> bool {
 #[inline]
 pub fn check<'a>(at: &'a str, n: &str, place: Place) -> Result<(), nom::Err<PErr<'a>>> {
     let quoted = at.as_bytes().first() == Some(&b'"');
-    let number = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    let number = n.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && n.bytes().all(|b| b.is_ascii_digit());
     if !quoted && !number && !is_reserved(n, place) {
         return Ok(());
     }
