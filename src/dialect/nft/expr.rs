@@ -778,6 +778,25 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
             },
         ));
     }
+    if let Some(t) = s.strip_prefix('!').filter(|t| !t.starts_with('=')) {
+        // `LEFT ! V` (how `nft list` writes `LEFT & V == 0`): no bit of V is
+        // set. nft allows it for bitmask types only; on others lowering
+        // cannot decode the `&` and reports it.
+        let (r2, right) = rhs(cx, t, 0)?;
+        let left = Expr::Binop {
+            op: BinOp::And,
+            left: cx.alloc_field(left),
+            right: cx.alloc(right),
+        };
+        return Ok((
+            r2,
+            StmtKind::Match {
+                left: cx.alloc(left),
+                op: RelOp::Eq,
+                right: &Expr::Number(0),
+            },
+        ));
+    }
     let (r, op) = relop(s);
     if at_rule_end(r) {
         return fail(sp(r), "a value to compare with");

@@ -222,6 +222,9 @@ mod tests {
         assert_eq!(set("tcp flags { syn, syn|ack }"), sa);
         assert_eq!(set("tcp flags != { syn, syn|ack }"), sa.complement(255));
         // Masks.
+        // `!`: no bit of the value (as `nft list` writes `& V == 0`).
+        assert_eq!(set("tcp flags ! syn,ack"), w(|x| x & 0x12 == 0));
+        assert_eq!(set("tcp flags ! rst"), w(|x| x & RST == 0));
         assert_eq!(set("tcp flags syn / syn,ack"), w(|x| x & 0x12 == SYN));
         assert_eq!(set("tcp flags != syn / syn,ack"), w(|x| x & 0x12 != SYN));
         assert_eq!(
