@@ -806,6 +806,15 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
     let t = sp(r);
     if let Some(m) = t.strip_prefix('/') {
         let (r2, mask) = rhs(cx, m, 0)?;
+        // nft takes a number (a prefix length) or a comma list of two values
+        // or more after `/`: one flag (`syn / ack`) or a `|` expression is
+        // its syntax error ("expecting comma"), checked with `nft -c`.
+        if matches!(mask, Expr::Symbol(_) | Expr::Binop { .. }) {
+            return fail(
+                sp(r2),
+                "',' and a second value: a mask after '/' is a comma list",
+            );
+        }
         let left = Expr::Binop {
             op: BinOp::And,
             left: cx.alloc(left),
@@ -1564,6 +1573,21 @@ mod tests {
         }
         let s = rule("meta l4proto . th dport vmap @m");
         assert!(matches!(&s[0], StmtKind::VerdictMap { map: Expr::SetRef(n), .. } if *n == "m"));
+    }
+
+    /// After `/`, nft wants a number or a comma list: `syn / ack` and
+    /// `syn / syn|ack` are its syntax errors (checked with `nft -c`).
+    #[test]
+    fn masks_are_comma_lists_or_numbers() {
+        for bad in [
+            "tcp flags syn / ack accept",
+            "tcp flags syn / syn|ack accept",
+        ] {
+            assert!(rule_body(&cx(bad), bad).is_err(), "{bad}");
+        }
+        rule("tcp flags syn / syn,ack accept");
+        rule("tcp flags 0x2 / 3 accept");
+        rule("ct state new / new,established accept");
     }
 
     #[test]
