@@ -38,20 +38,13 @@ mod per_field {
         let vars = space.vars();
         let mut families = 3u8;
         let mut protocols = [u128::MAX; 2];
-        // Fields after the protocol, in layout order.
-        const LATER: [Field; 8] = [
-            Field::DstAddr,
-            Field::DstPort,
-            Field::SrcAddr,
-            Field::SrcPort,
-            Field::IcmpType,
-            Field::IcmpCode,
-            Field::TcpFlags,
-            Field::Ct,
-        ];
-        let mut fields: [Option<Bdd>; 8] = Default::default();
+        // The fields after the protocol up to the ct state, in layout order
+        // (`Field::ALL`: consecutive discriminants).
+        const FIRST: usize = Field::DstAddr as usize;
+        const LATER: usize = Field::Ct as usize - FIRST + 1;
+        let mut fields: [Option<Bdd>; LATER] = Default::default();
         let mut constrain = |f: Field, b: Bdd| {
-            let i = LATER.iter().position(|&x| x == f).expect("a later field");
+            let i = f as usize - FIRST;
             fields[i] = Some(match fields[i].take() {
                 None => b,
                 Some(a) => a.and(&b),
