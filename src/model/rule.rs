@@ -92,12 +92,18 @@ impl Match {
 
 impl Cond {
     pub fn is_uncertain(&self) -> bool {
-        match self {
-            Cond::Opaque { .. } | Cond::Symbolic { .. } => true,
-            Cond::Not(c) => c.is_uncertain(),
-            Cond::AnyOf(ms) => ms.iter().any(Match::is_uncertain),
-            _ => false,
-        }
+        self.any(&|c| matches!(c, Cond::Opaque { .. } | Cond::Symbolic { .. }))
+    }
+
+    /// True when `found` holds for this condition or one inside it (under
+    /// `Not` and `AnyOf`, at any depth).
+    pub fn any(&self, found: &dyn Fn(&Cond) -> bool) -> bool {
+        found(self)
+            || match self {
+                Cond::Not(c) => c.any(found),
+                Cond::AnyOf(ms) => ms.iter().any(|m| m.conds.iter().any(|c| c.any(found))),
+                _ => false,
+            }
     }
 }
 

@@ -84,7 +84,8 @@ impl Space {
             for f in &rs.filters {
                 for r in f.rules() {
                     collect_ifaces(&r.matches, &mut names);
-                    flags = flags || r.matches.conds.iter().any(mentions_tcp_flags);
+                    let reads_flags = |c: &Cond| c.any(&|c| matches!(c, Cond::TcpFlags(_)));
+                    flags = flags || r.matches.conds.iter().any(reads_flags);
                 }
             }
         }
@@ -156,16 +157,6 @@ impl Space {
     #[doc(hidden)]
     pub fn iface_classes(&self) -> u32 {
         self.ifaces.count()
-    }
-}
-
-/// Whether a condition (or one inside it) reads the TCP flags.
-fn mentions_tcp_flags(c: &Cond) -> bool {
-    match c {
-        Cond::TcpFlags(_) => true,
-        Cond::Not(inner) => mentions_tcp_flags(inner),
-        Cond::AnyOf(ms) => ms.iter().any(|m| m.conds.iter().any(mentions_tcp_flags)),
-        _ => false,
     }
 }
 
