@@ -311,7 +311,7 @@ impl<'a> St<'a> {
                     return;
                 };
                 let elements: Vec<ast::SetElem<'a>> =
-                    elements.iter().map(|e| self.subst_elem(e)).collect();
+                    elements.iter().map(|e| self.subst_elem(e, e.loc)).collect();
                 let Some(s) = self.tables[ti]
                     .sets
                     .iter_mut()
@@ -443,15 +443,8 @@ impl<'a> St<'a> {
             Expr::Concat(v) => Expr::Concat(self.subst_all(v, origin)),
             Expr::List(v) => Expr::List(self.subst_all(v, origin)),
             Expr::Set(v) => {
-                let els: Vec<ast::SetElem<'a>> = v
-                    .iter()
-                    .map(|el| ast::SetElem {
-                        key: self.subst_ref(el.key, origin),
-                        value: el.value.map(|v| self.subst_ref(v, origin)),
-                        options: el.options,
-                        loc: el.loc,
-                    })
-                    .collect();
+                let els: Vec<ast::SetElem<'a>> =
+                    v.iter().map(|el| self.subst_elem(el, origin)).collect();
                 Expr::Set(self.arena.alloc_slice_copy(&els))
             }
             Expr::Binop { op, left, right } => Expr::Binop {
@@ -483,11 +476,13 @@ impl<'a> St<'a> {
         self.arena.alloc_slice_copy(&out)
     }
 
-    /// A set element with its `$variables` substituted.
-    fn subst_elem(&mut self, e: &ast::SetElem<'a>) -> ast::SetElem<'a> {
+    /// A set element with its `$variables` substituted (problems reported
+    /// at `at`).
+    fn subst_elem<'o>(&mut self, e: &ast::SetElem<'a>, at: impl Into<At<'o>>) -> ast::SetElem<'a> {
+        let at = at.into();
         ast::SetElem {
-            key: self.subst_ref(e.key, e.loc),
-            value: e.value.map(|v| self.subst_ref(v, e.loc)),
+            key: self.subst_ref(e.key, at),
+            value: e.value.map(|v| self.subst_ref(v, at)),
             options: e.options,
             loc: e.loc,
         }
@@ -712,7 +707,11 @@ impl<'a> St<'a> {
 
     fn add_set(&mut self, ti: usize, s: &ast::SetDecl<'a>, op: ast::AddOp) {
         let mut decl = s.clone();
-        decl.elements = s.elements.iter().map(|e| self.subst_elem(e)).collect();
+        decl.elements = s
+            .elements
+            .iter()
+            .map(|e| self.subst_elem(e, e.loc))
+            .collect();
         let t = &mut self.tables[ti];
         match t.sets.iter_mut().find(|x| x.decl.name == s.name) {
             Some(x) => {
