@@ -378,8 +378,8 @@ fn ipv6(s: &str) -> Option<Ipv6Addr> {
                 return None;
             }
             let mut v = 0u16;
-            for c in g.bytes() {
-                v = v << 4 | u16::from(hex_digit(c)?);
+            for c in g.chars() {
+                v = v << 4 | c.to_digit(16)? as u16;
             }
             out[n] = v;
             n += 1;
@@ -406,16 +406,6 @@ fn ipv6(s: &str) -> Option<Ipv6Addr> {
         }
     };
     Some(Ipv6Addr::from(segments))
-}
-
-/// The value of a hexadecimal digit.
-fn hex_digit(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// Whether `s` contains `::` (a byte scan: no substring searcher set-up).
