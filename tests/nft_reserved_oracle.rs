@@ -13,9 +13,10 @@
 //! checked one by one. Cases fwlint refuses are checked one by one (nft
 //! stops at the syntax error, so these are fast), two at a time.
 
-use fwlint::dialect::nft::reserved::{
-    ALWAYS, AT_WORDS, COUNTER_WORDS, CT_WORDS, LIMIT_WORDS, QUOTA_WORDS, SYNPROXY_WORDS,
-};
+#[path = "oracle/nft_run.rs"]
+mod nft_run;
+
+use fwlint::dialect::nft::reserved::LISTS;
 use fwlint::model::IssueLevel;
 use fwlint::read::Input;
 use std::collections::BTreeSet;
@@ -214,16 +215,7 @@ static POSITIONS: [Position; 30] = [
 /// few quoted names and numbers (nft refuses both).
 fn names() -> Vec<String> {
     let mut set: BTreeSet<String> = BTreeSet::new();
-    for list in [
-        &ALWAYS[..],
-        &AT_WORDS,
-        &COUNTER_WORDS,
-        &QUOTA_WORDS,
-        &LIMIT_WORDS,
-        &SYNPROXY_WORDS,
-        &CT_WORDS,
-        &ACCEPTED,
-    ] {
+    for list in LISTS.into_iter().chain([&ACCEPTED[..]]) {
         set.extend(list.iter().map(|w| w.to_string()));
     }
     set.extend(
@@ -256,21 +248,10 @@ fn fwlint_refuses(text: &str) -> bool {
 
 /// Fail (never skip) when `nft` or `ip` is missing.
 fn require_tools() {
-    let missing: Vec<&str> = ["nft", "ip"]
-        .into_iter()
-        .filter(|t| {
-            Command::new("sh")
-                .arg("-c")
-                .arg(format!("command -v {t}"))
-                .output()
-                .map(|o| !o.status.success())
-                .unwrap_or(true)
-        })
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "the nft keyword oracle needs {}: run scripts/test (scripts/install/nft.sh installs nftables and iproute2)",
-        missing.join(", ")
+    nft_run::require_tools(
+        &["nft", "ip"],
+        "the nft keyword oracle",
+        "run scripts/test (scripts/install/nft.sh installs nftables and iproute2)",
     );
 }
 

@@ -12,8 +12,19 @@ pub const FWLINT: &str = env!("CARGO_BIN_EXE_fwlint");
 
 /// Fail (never skip) when the oracle cannot run here.
 pub fn require_oracle() {
-    let missing: Vec<&str> = ["nft", "ip", "python3"]
-        .into_iter()
+    require_tools(
+        &["nft", "ip", "python3"],
+        "the nftables kernel oracle",
+        "run scripts/test (it runs scripts/install/nftjson.sh)",
+    );
+}
+
+/// Fail (never skip) when one of `tools` is missing: `who` needs them, `fix`
+/// says how to get them.
+pub fn require_tools(tools: &[&str], who: &str, fix: &str) {
+    let missing: Vec<&str> = tools
+        .iter()
+        .copied()
         .filter(|t| {
             Command::new("sh")
                 .arg("-c")
@@ -25,7 +36,7 @@ pub fn require_oracle() {
         .collect();
     assert!(
         missing.is_empty(),
-        "the nftables kernel oracle needs {}: run scripts/test (it runs scripts/install/nftjson.sh)",
+        "{who} needs {}: {fix}",
         missing.join(", ")
     );
 }

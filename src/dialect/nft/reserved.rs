@@ -310,6 +310,17 @@ pub const CT_WORDS: [&str; 25] = [
     "zone",
 ];
 
+/// Every word list above (each sorted, for the binary search).
+pub const LISTS: [&[&str]; 7] = [
+    &ALWAYS,
+    &AT_WORDS,
+    &COUNTER_WORDS,
+    &QUOTA_WORDS,
+    &LIMIT_WORDS,
+    &SYNPROXY_WORDS,
+    &CT_WORDS,
+];
+
 /// The slot of a word in [`ALWAYS_SHAPES`]: its first two bytes.
 #[inline]
 const fn slot(b: &[u8]) -> usize {
@@ -434,15 +445,7 @@ mod tests {
 
     #[test]
     fn lists_are_sorted_for_the_binary_search() {
-        for list in [
-            &ALWAYS[..],
-            &AT_WORDS,
-            &COUNTER_WORDS,
-            &QUOTA_WORDS,
-            &LIMIT_WORDS,
-            &SYNPROXY_WORDS,
-            &CT_WORDS,
-        ] {
+        for list in LISTS {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
         }
     }
