@@ -265,12 +265,7 @@ impl Gen<'_> {
         if bits == 0 || self.rng.pct(15) {
             return format!("{bits:#x}");
         }
-        let names: Vec<&str> = FLAG_NAMES
-            .iter()
-            .filter(|(_, b)| bits & b != 0)
-            .map(|(n, _)| *n)
-            .collect();
-        names.join(sep)
+        flag_names(bits, sep)
     }
 
     /// Random flag bits: mostly the handshake flags.
@@ -328,12 +323,7 @@ impl Gen<'_> {
                     m
                 };
                 let v = self.flags_text(v, ",");
-                let m = FLAG_NAMES
-                    .iter()
-                    .filter(|(_, b)| m & b != 0)
-                    .map(|(n, _)| *n)
-                    .collect::<Vec<_>>()
-                    .join(",");
+                let m = flag_names(m, ",");
                 (format!("tcp flags {neg}{v} / {m}"), false)
             }
             6 => {
@@ -923,12 +913,17 @@ pub fn tcp_flags_word(rng: &mut Rng, ct_safe: bool) -> String {
     if rng.pct(50) {
         return format!(" flags={v:#04x}");
     }
-    let names: Vec<&str> = FLAG_NAMES
+    format!(" flags={}", flag_names(v, ","))
+}
+
+/// The names of the flags set in `bits`, joined by `sep`.
+fn flag_names(bits: u32, sep: &str) -> String {
+    FLAG_NAMES
         .iter()
-        .filter(|(_, b)| v & b != 0)
+        .filter(|(_, b)| bits & b != 0)
         .map(|(n, _)| *n)
-        .collect();
-    format!(" flags={}", names.join(","))
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 /// Probe packets for a case, in fwlint's packet-line syntax.
