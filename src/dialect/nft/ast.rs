@@ -579,6 +579,12 @@ pub enum Expr<'a> {
     Wildcard,
 }
 
+/// The right-hand side of `LEFT ! VALUE` (read as `(LEFT & VALUE) == 0`,
+/// how nft lists "no bit of VALUE set"): lowering tells this form from a
+/// written `LEFT & VALUE == 0` by this node's address, as nft accepts `!`
+/// on bitmask types only.
+pub static NO_BIT_SET: Expr<'static> = Expr::Number(0);
+
 /// Binary operators on values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinOp {

@@ -404,6 +404,7 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (&'a [Stmt<'a>], Op
 pub fn stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Stmt<'a>> {
     let start = sp(i);
     let (r, kind) = stmt_kind(cx, start)?;
+    super::reserved::statement_variables(&start[..start.len() - r.len()])?;
     Ok((
         r,
         Stmt {
@@ -778,10 +779,14 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
             },
         ));
     }
-    if let Some(t) = s.strip_prefix('!').filter(|t| !t.starts_with('=')) {
-        // `LEFT ! V` (how `nft list` writes `LEFT & V == 0`): no bit of V is
-        // set. nft allows it for bitmask types only; on others lowering
-        // cannot decode the `&` and reports it.
+    let negation = s
+        .strip_prefix('!')
+        .filter(|t| !t.starts_with('='))
+        .or_else(|| keyword("not")(s).ok().map(|(r, _)| r));
+    if let Some(t) = negation {
+        // `LEFT ! V` or `LEFT not V` (how `nft list` writes `LEFT & V ==
+        // 0`): no bit of V is set. nft allows it for bitmask types only;
+        // lowering reports the others as nft does.
         let (r2, right) = rhs(cx, t, 0)?;
         let left = Expr::Binop {
             op: BinOp::And,
@@ -793,7 +798,7 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
             StmtKind::Match {
                 left: cx.alloc(left),
                 op: RelOp::Eq,
-                right: &Expr::Number(0),
+                right: &super::ast::NO_BIT_SET,
             },
         ));
     }

@@ -1021,7 +1021,7 @@ impl<'a> Walker<'a> {
                                 right: r,
                             }),
                             op: RelOp::Eq,
-                            right: &Expr::Number(0),
+                            right: &super::ast::NO_BIT_SET,
                         };
                     }
                     "==" => RelOp::Eq,

@@ -1417,10 +1417,27 @@ impl<'t> RuleCx<'_, 't> {
         right: &Expr<'t>,
         s: &Stmt<'t>,
     ) -> Vec<Cond> {
+        if let Some(cs) = self.negation(left, right, s) {
+            return cs;
+        }
         match super::lower_flags::lower(left, op, right, &self.st.text_of(s.loc)) {
             Some(Ok(cs)) => return cs,
             Some(Err(m)) => return vec![self.bad(&m, s)],
             None => {}
+        }
+        // `tcp flags @set`: a lookup of the exact (masked) byte.
+        if let (Expr::SetRef(n), Some(_)) = (right, super::lower_flags::key(left)) {
+            return match self.named_set(n, s) {
+                Ok(e) => {
+                    let keys: Vec<Expr<'t>> = e.iter().map(|el| *el.key).collect();
+                    match super::lower_flags::lookup(left, op, &keys) {
+                        Some(Ok(cs)) => cs,
+                        Some(Err(m)) => vec![self.bad(&m, s)],
+                        None => vec![self.opaque(&lm::describe(left), s)],
+                    }
+                }
+                Err(c) => self.with_implied(left, c),
+            };
         }
         // Right-hand side members.
         let mut elems: Vec<Expr<'t>> = Vec::new();
@@ -1474,6 +1491,42 @@ impl<'t> RuleCx<'_, 't> {
                 Err(lm::BadValue(m)) => vec![self.bad(&m, s)],
             },
             Err(lm::Unmodelled(w)) => vec![self.opaque(&w, s)],
+        }
+    }
+
+    /// `LEFT ! VALUE` (the parser's and the JSON reader's
+    /// [`ast::NO_BIT_SET`] form): an error where nft refuses it (the match
+    /// stays unknown, so the rule stays sound); `ct state ! V` is "the state
+    /// is none of V". `None`: not a negation, or left to the other lowerings.
+    fn negation(&mut self, left: &Expr<'t>, right: &Expr<'t>, s: &Stmt<'t>) -> Option<Vec<Cond>> {
+        if !std::ptr::eq(right, &ast::NO_BIT_SET) {
+            return None;
+        }
+        let Expr::Binop {
+            op: ast::BinOp::And,
+            left: l,
+            right: v,
+        } = left
+        else {
+            return None;
+        };
+        if let Some(m) = super::lower_flags::negation(l, v) {
+            self.st.issue(IssueLevel::Error, &m, s.loc);
+            let c = Cond::Opaque {
+                what: self.st.text_of(s.loc),
+            };
+            return Some(self.with_implied(l, c));
+        }
+        match l {
+            Expr::Ct { key, dir: None } if *key == "state" => {
+                let mut elems = Vec::new();
+                lm::members(v, &mut elems);
+                Some(match lm::cond(lm::Field::CtState, RelOp::Ne, &elems) {
+                    Ok(c) => vec![c],
+                    Err(lm::BadValue(m)) => vec![self.bad(&m, s)],
+                })
+            }
+            _ => None,
         }
     }
 
@@ -1538,6 +1591,7 @@ impl<'t> RuleCx<'_, 't> {
                 return (Vec::new(), Some(vec![c]));
             }
         };
+        let flags_key = super::lower_flags::key(key).is_some();
         // Group keys by verdict, in first-appearance order.
         let mut groups: Vec<(Verdict<'t>, Vec<Expr<'t>>)> = Vec::new();
         let mut catchall: Option<Verdict<'t>> = None;
@@ -1561,7 +1615,12 @@ impl<'t> RuleCx<'_, 't> {
                 continue;
             }
             let mut ks = Vec::new();
-            lm::members(e.key, &mut ks);
+            if flags_key {
+                // A flags key is one byte: `syn|ack` is one key.
+                ks.push(*e.key);
+            } else {
+                lm::members(e.key, &mut ks);
+            }
             all_keys.extend(ks.iter().cloned());
             match groups.iter_mut().find(|(g, _)| *g == v) {
                 Some((_, k)) => k.extend(ks),
@@ -1569,6 +1628,11 @@ impl<'t> RuleCx<'_, 't> {
             }
         }
         let key_cond = |this: &mut Self, keys: &[Expr<'t>]| -> Vec<Cond> {
+            match super::lower_flags::lookup(key, RelOp::Eq, keys) {
+                Some(Ok(cs)) => return cs,
+                Some(Err(m)) => return vec![this.bad(&m, s)],
+                None => {}
+            }
             if let Expr::Concat(parts) = key {
                 let mut fields = Vec::new();
                 let mut implied = Vec::new();

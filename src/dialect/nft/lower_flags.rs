@@ -1,6 +1,6 @@
 //! Lowering `tcp flags` matches to [`Cond::TcpFlags`], exactly as the kernel
 //! runs the bytecode nft 1.0 generates for them (checked with `nft
-//! --debug=netlink`, see `docs/oracle-nft.md`). With `x` the flags byte, or
+//! --debug=netlink`, see `docs/tcp-flags.md`). With `x` the flags byte, or
 //! `flags & MASK` for `tcp flags & MASK ...` and `tcp flags VALUE / MASK`:
 //!
 //! | written                              | kernel test                     |
@@ -9,6 +9,8 @@
 //! | `tcp flags & MASK VALUE`, `V / MASK` | `(flags & MASK) == VALUE`       |
 //! | `== VALUE`, `!= VALUE`               | `x == VALUE`, `x != VALUE`      |
 //! | `{ syn, syn\|ack }`, `!= { ... }`    | `x` in / not in the set         |
+//! | `{ V }` (one element)                | as `V` alone (nft drops the set)|
+//! | `@set`, `vmap { ... }`, `vmap @map`  | `x` in the keys (a lookup)      |
 //! | `LO-HI`, `< V`, `>= V`, ...          | the range, the ordering on `x`  |
 //! | `V / N` (a number `N`: a prefix)     | `(flags & top N bits) == V & top N bits` |
 //!
@@ -18,10 +20,17 @@
 //! `&`) means a prefix; both, in a text statement, is left unmodelled.
 //! A value is a flag name, a number, or names joined by `|` or `,` (their
 //! union: `== syn,ack` is `== 0x12`). JSON `"in"` is the implicit operator.
-//! Named sets, variables and anything else stay with the caller (unmodelled:
-//! opaque, with a warning); values that cannot be decoded give an error text.
+//! An anonymous set of one element is that element (nft's evaluation
+//! replaces it: `tcp flags { syn|ack }` is "any of syn, ack"); a named set
+//! or a map is always a lookup of the exact (masked) byte ([`lookup`]).
+//! Variables are substituted before lowering. Values that cannot be decoded
+//! give an error text (the caller makes the match unknown, with a warning).
+//!
+//! [`negation`] checks `LEFT ! VALUE` (nft's "no bit of VALUE set") the way
+//! nft's evaluation does: only a bitmask type takes it.
 
 use super::ast::{BinOp, Expr, RelOp};
+use super::lower_match::describe;
 use crate::model::tcp_flags;
 use crate::model::values::proto;
 use crate::model::{Cond, Ranges};
@@ -36,15 +45,7 @@ pub fn lower(
     right: &Expr,
     text: &str,
 ) -> Option<Result<Vec<Cond>, String>> {
-    let mask = match left {
-        e if is_flags(e) => None,
-        Expr::Binop {
-            op: BinOp::And,
-            left: l,
-            right: m,
-        } if is_flags(l) => Some(&**m),
-        _ => return None,
-    };
+    let mask = key(left)?;
     if matches!(right, Expr::SetRef(_) | Expr::Variable(_)) {
         return None;
     }
@@ -66,17 +67,109 @@ pub fn lower(
         Expr::Prefix(v, _) => &**v,
         r => r,
     };
-    Some(flags_set(mask, op, right).map(|r| {
-        vec![
-            Cond::Protocol(Ranges::single(proto::TCP as u16)),
-            Cond::TcpFlags(r),
-        ]
-    }))
+    Some(flags_set(mask, op, right).map(conds))
+}
+
+/// A lookup of `left` (`tcp flags`, optionally masked) in a named set, a
+/// verdict map or a named map whose keys are `keys`: the (masked) byte is one
+/// of them, exactly (`op` `==`, implicit or `in`), or none of them (`!=`).
+/// `None` when `left` is not `tcp flags`.
+pub fn lookup(left: &Expr, op: RelOp, keys: &[Expr]) -> Option<Result<Vec<Cond>, String>> {
+    let mask = key(left)?;
+    let set = || -> Result<Ranges, String> {
+        let m = match mask {
+            Some(e) => value(e)?,
+            None => 0xff,
+        };
+        let mut members = Ranges::empty();
+        for k in keys {
+            members = members.union(&member(k)?);
+        }
+        let is_member = |f: u8| members.contains(u16::from(f & m));
+        Ok(match op {
+            RelOp::Implicit | RelOp::In | RelOp::Eq => tcp_flags::where_(is_member),
+            RelOp::Ne => tcp_flags::where_(|f| !is_member(f)),
+            _ => return Err("an ordering of TCP flags against a named set".into()),
+        })
+    };
+    Some(set().map(conds))
+}
+
+/// `tcp flags` (`Some(None)`) or `tcp flags & MASK` (`Some(Some(MASK))`).
+pub fn key<'e, 'a>(e: &'e Expr<'a>) -> Option<Option<&'e Expr<'a>>> {
+    match e {
+        e if is_flags(e) => Some(None),
+        Expr::Binop {
+            op: BinOp::And,
+            left: l,
+            right: m,
+        } if is_flags(l) => Some(Some(&**m)),
+        _ => None,
+    }
 }
 
 /// `tcp flags`.
 fn is_flags(e: &Expr) -> bool {
     matches!(e, Expr::Payload { proto, field } if &**proto == "tcp" && &**field == "flags")
+}
+
+/// The conditions of a TCP flags match: the protocol, then the flag bytes.
+fn conds(r: Ranges) -> Vec<Cond> {
+    vec![
+        Cond::Protocol(Ranges::single(proto::TCP as u16)),
+        Cond::TcpFlags(r),
+    ]
+}
+
+/// Why nft refuses `left ! value` (how `nft list` writes "no bit of
+/// `value` set"), in nft's words and with what to write instead; `None` when
+/// nft takes it (or when fwlint does not know the type of `left`).
+/// nft 1.0.6 (`evaluate.c`): the left side must not be a binary operation,
+/// and the value must be a single value of a bitmask type (`tcp_flag`,
+/// `ct_state`, `ct_status`, `ct_event`, `ct_label`). Checked with `nft -c`.
+pub fn negation(left: &Expr, value: &Expr) -> Option<String> {
+    let bitmask = match left {
+        Expr::Binop { .. } => {
+            return Some(format!(
+                "cannot combine negation with binary expression: nft refuses `{} ! ...` \
+                 (write `({}) == 0` to test that no bit is set)",
+                describe_binop(left),
+                describe_binop(left)
+            ))
+        }
+        e if is_flags(e) => true,
+        Expr::Ct { key, .. } => matches!(&**key, "state" | "status" | "event" | "label"),
+        Expr::Payload { .. } | Expr::Meta { .. } => false,
+        // Other expressions (`fib`, `socket`, raw payload...): the type is
+        // not known here; lowering leaves the match unknown.
+        _ => return None,
+    };
+    let l = describe(left);
+    if !bitmask {
+        return Some(format!(
+            "negation can only be used with singleton bitmask values: `{l}` is not a bitmask \
+             type, so nft refuses `{l} ! ...` (to exclude a value, write `{l} != ...`)"
+        ));
+    }
+    let single = match value {
+        Expr::Set(elems) => elems.len() == 1 && !matches!(elems[0].key, Expr::Range(..)),
+        Expr::Range(..) | Expr::Prefix(..) => false,
+        _ => true,
+    };
+    (!single).then(|| {
+        format!(
+            "negation can only be used with singleton bitmask values: nft refuses a range \
+             or a set after `{l} !` (list the flags instead: `{l} ! syn,ack`)"
+        )
+    })
+}
+
+/// `LEFT & MASK` as text, for messages.
+fn describe_binop(e: &Expr) -> String {
+    match e {
+        Expr::Binop { left, .. } => format!("{} & ...", describe(left)),
+        other => describe(other),
+    }
 }
 
 /// How the flags byte is masked before the comparison.
@@ -99,13 +192,21 @@ fn flags_set(mask: Option<Mask>, op: RelOp, right: &Expr) -> Result<Ranges, Stri
         }
         None => (0xff, false),
     };
+    // An anonymous set's elements (nested sets, from `$variables`, merged);
+    // one element alone is that element, as nft's evaluation makes it.
+    let mut elems = Vec::new();
+    set_keys(right, &mut elems);
+    let right = match elems[..] {
+        [one] => one,
+        _ => right,
+    };
     // The values of `x` (the masked byte) the right-hand side names, and
     // whether it is a single value (not a set or range).
     let (members, single) = match right {
-        Expr::Set(elems) => {
+        Expr::Set(_) => {
             let mut acc = Ranges::empty();
-            for el in elems.iter() {
-                acc = acc.union(&member(el.key)?);
+            for el in &elems {
+                acc = acc.union(&member(el)?);
             }
             (acc, None)
         }
@@ -139,8 +240,21 @@ fn flags_set(mask: Option<Mask>, op: RelOp, right: &Expr) -> Result<Ranges, Stri
     })
 }
 
+/// The keys of an anonymous set, nested sets flattened (nothing for another
+/// expression).
+fn set_keys<'e, 'a>(e: &'e Expr<'a>, out: &mut Vec<&'e Expr<'a>>) {
+    if let Expr::Set(elems) = e {
+        for el in elems.iter() {
+            match el.key {
+                inner @ Expr::Set(_) => set_keys(inner, out),
+                k => out.push(k),
+            }
+        }
+    }
+}
+
 /// One element of a set: a value or a range of values.
-fn member(e: &Expr) -> Result<Ranges, String> {
+pub fn member(e: &Expr) -> Result<Ranges, String> {
     match e {
         Expr::Range(a, b) => Ok(Ranges::range(value(a)? as u16, value(b)? as u16)),
         other => value(other).map(|v| Ranges::single(v as u16)),
@@ -158,6 +272,8 @@ fn value(e: &Expr) -> Result<u8, String> {
             u8::try_from(*n).map_err(|_| format!("TCP flags value {n} is out of range"))
         }
         Expr::List(items) => items.iter().try_fold(0u8, |acc, x| Ok(acc | value(x)?)),
+        // `{ syn }`: nft makes a set of one element that element.
+        Expr::Set([one]) => value(one.key),
         Expr::Binop {
             op: BinOp::Or,
             left,
@@ -265,14 +381,178 @@ mod tests {
         assert_eq!(set("tcp flags & 0x12 == 0x2"), w(|x| x & 0x12 == 2));
     }
 
+    /// The rules of `ruleset` (a table `t` with an input chain `c`).
+    fn rules_of(ruleset: &str) -> (RuleSet, Vec<crate::model::Rule>) {
+        let arena = super::super::ast::Arena::new();
+        let rs =
+            super::super::lower::lower(&super::super::parse::parse_str(&arena, "t.nft", ruleset));
+        let rules = match &rs.filter("input").expect("input").body {
+            FilterBody::Pipeline(p) => p.chains[0].rules.clone(),
+            _ => panic!("not a pipeline"),
+        };
+        (rs, rules)
+    }
+
+    /// The flag bytes of a rule's (last) `Cond::TcpFlags`.
+    fn flags_of(r: &crate::model::Rule) -> Ranges {
+        r.matches
+            .conds
+            .iter()
+            .rev()
+            .find_map(|c| match c {
+                Cond::TcpFlags(f) => Some(f.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no flags condition: {:?}", r.matches.conds))
+    }
+
+    /// Named sets and maps are lookups of the exact (masked) byte; a verdict
+    /// map's keys are whole values; an anonymous set of one element is that
+    /// element; variables are their values (checked with `nft --debug=netlink`
+    /// and on the kernel: `corpus/nft/features/tcp-flags-forms.nft`).
+    #[test]
+    fn lookups_maps_one_element_sets_and_variables() {
+        use tcp_flags::where_ as w;
+        let (rs, rules) = rules_of(
+            "define F = syn|ack\ndefine G = { syn, syn|ack }\n\
+             table inet t {\n set s { type tcp_flag; elements = { syn, syn|ack, 0x0 } }\n\
+             map m { typeof tcp flags : verdict; elements = { syn : accept, ack : drop } }\n\
+             chain c { type filter hook input priority 0;\n\
+             tcp flags @s accept\n\
+             tcp flags != @s accept\n\
+             tcp flags & (syn|ack) @s accept\n\
+             tcp flags vmap { syn : accept, syn|ack : drop }\n\
+             tcp flags & (syn|ack) vmap { syn : accept, ack : drop }\n\
+             tcp flags vmap @m\n\
+             tcp flags $F accept\n\
+             tcp flags { $F } accept\n\
+             tcp flags == $F accept\n\
+             tcp flags $G accept\n\
+             tcp flags { syn|ack } accept\n\
+             tcp flags != { syn|ack } accept\n\
+             tcp flags > { ack } accept\n\
+             tcp flags ! { rst } accept\n\
+             tcp flags not syn accept\n\
+             } }\n",
+        );
+        assert!(rs.issues.is_empty(), "{:?}", rs.issues);
+        let members = Ranges::from_ranges([(0, 0), (2, 2), (0x12, 0x12)]);
+        let expect = [
+            members.clone(),
+            members.complement(255),
+            w(|x| matches!(x & 0x12, 0 | 2 | 0x12)),
+            Ranges::single(2),
+            Ranges::single(0x12),
+            w(|x| x & 0x12 == SYN),
+            w(|x| x & 0x12 == ACK),
+            Ranges::single(2),
+            Ranges::single(ACK as u16),
+            w(|x| x & 0x12 != 0),
+            w(|x| x & 0x12 != 0),
+            Ranges::single(0x12),
+            Ranges::from_ranges([(2, 2), (0x12, 0x12)]),
+            w(|x| x & 0x12 != 0),
+            w(|x| x != 0x12),
+            Ranges::range(0x11, 255),
+            w(|x| x & RST == 0),
+            w(|x| x & SYN == 0),
+        ];
+        assert_eq!(rules.len(), expect.len());
+        for (k, (r, e)) in rules.iter().zip(&expect).enumerate() {
+            assert_eq!(&flags_of(r), e, "rule {k}: {}", r.origin.text());
+        }
+        // A map's miss goes on: the effects of the verdict-map rules.
+        assert_eq!(rules[3].effect, crate::model::Effect::Allow);
+        assert_eq!(rules[4].effect, crate::model::Effect::Deny);
+    }
+
+    #[test]
+    fn concatenations_compare_the_exact_byte() {
+        let (rs, rules) = rules_of(
+            "table inet t {\n set s { typeof ip saddr . tcp flags; elements = { 10.0.0.1 . syn } }\n\
+             chain c { type filter hook input priority 0;\n\
+             ip saddr . tcp flags @s accept\n\
+             tcp dport . tcp flags { 22 . syn, 23 . syn|ack } accept\n\
+             ip saddr . tcp flags vmap { 10.0.0.2 . ack : drop }\n\
+             } }\n",
+        );
+        assert!(rs.issues.is_empty(), "{:?}", rs.issues);
+        let alt = |r: &crate::model::Rule| -> Vec<Vec<Cond>> {
+            match r.matches.conds.last() {
+                Some(Cond::AnyOf(ms)) => ms.iter().map(|m| m.conds.clone()).collect(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert!(rules[0]
+            .matches
+            .conds
+            .contains(&Cond::Protocol(Ranges::single(6))));
+        assert_eq!(alt(&rules[0])[0][1], Cond::TcpFlags(Ranges::single(2)));
+        assert_eq!(alt(&rules[1])[1][1], Cond::TcpFlags(Ranges::single(0x12)));
+        assert_eq!(alt(&rules[2])[0][1], Cond::TcpFlags(Ranges::single(0x10)));
+        assert_eq!(rules[2].effect, crate::model::Effect::Deny);
+    }
+
+    /// `LEFT ! V` where nft refuses it (`nft -c`): an error at the match, and
+    /// the match stays unknown.
+    #[test]
+    fn negation_of_a_non_bitmask_is_an_error() {
+        for (rule, says) in [
+            ("tcp dport ! 22", "`tcp dport` is not a bitmask"),
+            ("tcp dport not 22", "`tcp dport` is not a bitmask"),
+            ("ip saddr ! 10.0.0.1", "`ip saddr` is not a bitmask"),
+            ("meta mark ! 0x1", "`meta mark` is not a bitmask"),
+            ("ct mark ! 0x1", "`ct mark` is not a bitmask"),
+            (
+                "tcp flags & syn ! ack",
+                "cannot combine negation with binary",
+            ),
+            ("tcp flags ! 0x1-0x3", "singleton"),
+        ] {
+            let rs = lowered(rule);
+            let errors: Vec<_> = rs
+                .issues
+                .iter()
+                .filter(|i| i.level == crate::model::IssueLevel::Error)
+                .collect();
+            assert_eq!(errors.len(), 1, "{rule}: {:?}", rs.issues);
+            assert!(
+                errors[0].message.contains(says),
+                "{rule}: {}",
+                errors[0].message
+            );
+            assert_eq!(errors[0].origin.text(), rule, "{rule}: the span");
+            let cs = conds(rule);
+            assert!(
+                cs.iter().any(|c| matches!(c, Cond::Opaque { .. })),
+                "{rule}: {cs:?}"
+            );
+        }
+        // Bitmask types take it.
+        assert!(lowered("tcp flags ! syn,ack").issues.is_empty());
+        assert!(lowered("ct state ! established,related").issues.is_empty());
+        assert_eq!(
+            conds("ct state ! established,related"),
+            [Cond::Not(Box::new(Cond::CtState(
+                crate::model::CtStates::ESTABLISHED.union(crate::model::CtStates::RELATED)
+            )))]
+        );
+        // A mask written with `&` is not a negation.
+        assert!(lowered("tcp dport & 0x1 == 0")
+            .issues
+            .iter()
+            .all(|i| i.level != crate::model::IssueLevel::Error));
+    }
+
     #[test]
     fn what_is_not_decoded_stays_opaque_with_a_warning() {
         for rule in [
             "tcp flags bogus",
             "tcp flags == 0x100",
             "tcp flags @nosuchset",
-            "tcp flags . tcp dport { syn . 22 }",
-            "tcp flags & (syn|ack) > { syn }",
+            "tcp flags . meta mark { syn . 0x1 }",
+            "tcp flags . tcp dport { bogus . 22 }",
+            "tcp flags & (syn|ack) > { syn, ack }",
             "tcp flags syn / 0x12",
         ] {
             let cs = conds(rule);

@@ -20,9 +20,16 @@ pub enum Field {
     EtherType,
     SrcPort,
     DstPort,
-    IcmpType { v6: bool },
-    IcmpCode { v6: bool },
+    IcmpType {
+        v6: bool,
+    },
+    IcmpCode {
+        v6: bool,
+    },
     CtState,
+    /// The TCP flags byte (in concatenations, lookups and maps; a plain
+    /// `tcp flags` match is lowered by `lower_flags`).
+    TcpFlags,
     InIface,
     OutIface,
 }
@@ -87,6 +94,10 @@ pub fn lhs(e: &Expr) -> Result<Lhs, Unmodelled> {
                     };
                     l(field, vec![Cond::Protocol(protos)])
                 }
+                ("tcp", "flags") => l(
+                    Field::TcpFlags,
+                    vec![Cond::Protocol(Ranges::single(proto::TCP as u16))],
+                ),
                 ("icmp", "type") => l(
                     Field::IcmpType { v6: false },
                     vec![Cond::Protocol(Ranges::single(proto::ICMP as u16))],
@@ -244,6 +255,7 @@ pub fn cond(field: Field, op: RelOp, rhs: &[Expr]) -> Result<Cond, BadValue> {
         (Field::IcmpType { .. }, Val::Nums(r)) => Cond::IcmpType(r),
         (Field::IcmpCode { .. }, Val::Nums(r)) => Cond::IcmpCode(r),
         (Field::CtState, Val::Ct(s)) => Cond::CtState(s),
+        (Field::TcpFlags, Val::Nums(r)) => Cond::TcpFlags(r),
         (Field::InIface, Val::Names(n)) => Cond::InIface(n),
         (Field::OutIface, Val::Names(n)) => Cond::OutIface(n),
         (Field::Family | Field::EtherType, Val::Fams(mut f)) => {
@@ -330,6 +342,10 @@ fn value(field: Field, e: &Expr) -> Result<Val, BadValue> {
             };
             num_value(e, 255, &|s| names::lookup(t, s).map(u16::from)).map(Val::Nums)
         }
+        // A flags value is one byte: `syn|ack` is 0x12, not two members.
+        Field::TcpFlags => super::lower_flags::member(e)
+            .map(Val::Nums)
+            .map_err(BadValue),
         Field::CtState => match e {
             Expr::Symbol(s) => CtStates::from_name(s)
                 .map(Val::Ct)

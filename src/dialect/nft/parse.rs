@@ -599,7 +599,13 @@ impl<'a> Parser<'a> {
                     let r = word(i)?.0;
                     let s = sp(r);
                     let (r, v) = match variable(s) {
-                        Ok((r, v)) => (r, Expr::Variable(v)),
+                        Ok((r, v)) => {
+                            reserved::variables_in(
+                                &s[..s.len() - r.len()],
+                                reserved::Scope::Policy,
+                            )?;
+                            (r, Expr::Variable(v))
+                        }
                         Err(_) => {
                             let (r, v) = expr::verdict(s)?;
                             (r, Expr::Verdict(v))

@@ -19,11 +19,17 @@
 //! Every word and position was verified against the real `nft -c -f` (1.0.6)
 //! in a network namespace: `tests/nft_reserved_oracle.rs` re-checks them all.
 //!
-//! Not covered: a `$variable` read while a statement's start condition is
-//! still active also refuses that condition's words (`ct mark set $zone`,
-//! `meta mark set $length`, `counter name $packets`, `dnat to $port`); the
-//! variable reader does not know its statement, so only [`ALWAYS`] applies
-//! to variables.
+//! A `$variable` read while a statement's start condition is still active
+//! refuses that condition's words too: nft reads `$` and then the name as a
+//! token of its own, so `ct mark set $zone` fails ("unexpected zone, expecting
+//! string"). The statements whose start condition stays on while their
+//! arguments are read ([`Scope`]: `ct ... set`, `meta KEY set`, `counter`,
+//! `limit`, `quota`, `synproxy`, the NAT statements, `tproxy`, `dup`, `fwd`,
+//! `queue`, and a chain's `policy`) are checked by [`statement_variables`]
+//! after the statement is read; a match (`ct mark $zone`) closes its
+//! condition before the value and refuses only [`ALWAYS`] (checked with
+//! `nft -c` for every word of every start condition: only the words of the
+//! statement's own condition are refused).
 
 use super::lex::{name, peek_word, sp, word, PErr, PResult};
 use std::borrow::Cow;
@@ -45,6 +51,99 @@ pub enum Place {
     Variable,
     /// The name of a stateful object or flowtable.
     Object(Obj),
+    /// `$NAME` in the arguments of a statement whose scanner start
+    /// condition is still active there.
+    ScopedVariable(Scope),
+}
+
+/// Statements that keep their scanner start condition active while their
+/// arguments (and the variables in them) are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// `ct [DIR] KEY set ...` (`SCANSTATE_CT`).
+    Ct,
+    /// `meta KEY set ...` (`SCANSTATE_META`; not the bare `mark set ...`).
+    Meta,
+    /// `counter name ...`.
+    Counter,
+    /// `limit name ...`.
+    Limit,
+    /// `quota name ...`.
+    Quota,
+    /// `synproxy name ...`.
+    Synproxy,
+    /// `snat`, `dnat`, `masquerade`, `redirect`.
+    Nat,
+    /// `tproxy to ...`.
+    Tproxy,
+    /// `dup to ... [device ...]`.
+    Dup,
+    /// `fwd to ...`.
+    Fwd,
+    /// `queue num ...`, `queue to ...`.
+    Queue,
+    /// A chain's `policy ...` (`SCANSTATE_POLICY`).
+    Policy,
+}
+
+impl Scope {
+    /// The scope of the statement `stmt` (its text, from its first word),
+    /// if it keeps one open over its arguments.
+    fn of(stmt: &str) -> Option<Scope> {
+        let first = peek_word(stmt)?;
+        let has_set = || {
+            stmt.split(|c: char| c.is_ascii_whitespace())
+                .any(|w| w == "set")
+        };
+        Some(match first {
+            "ct" if has_set() => Scope::Ct,
+            "meta" if has_set() => Scope::Meta,
+            "counter" => Scope::Counter,
+            "limit" => Scope::Limit,
+            "quota" => Scope::Quota,
+            "synproxy" => Scope::Synproxy,
+            "snat" | "dnat" | "masquerade" | "redirect" => Scope::Nat,
+            "tproxy" => Scope::Tproxy,
+            "dup" => Scope::Dup,
+            "fwd" => Scope::Fwd,
+            "queue" => Scope::Queue,
+            _ => return None,
+        })
+    }
+
+    /// The statement, for messages.
+    fn name(self) -> &'static str {
+        match self {
+            Scope::Ct => "ct ... set",
+            Scope::Meta => "meta ... set",
+            Scope::Counter => "counter",
+            Scope::Limit => "limit",
+            Scope::Quota => "quota",
+            Scope::Synproxy => "synproxy",
+            Scope::Nat => "snat/dnat/masquerade/redirect",
+            Scope::Tproxy => "tproxy",
+            Scope::Dup => "dup",
+            Scope::Fwd => "fwd",
+            Scope::Queue => "queue",
+            Scope::Policy => "policy",
+        }
+    }
+
+    /// Its start condition's words (sorted).
+    fn words(self) -> &'static [&'static str] {
+        match self {
+            Scope::Ct => &CT_WORDS,
+            Scope::Meta => &META_WORDS,
+            Scope::Counter => &COUNTER_WORDS,
+            Scope::Limit => &LIMIT_WORDS,
+            Scope::Quota => &QUOTA_WORDS,
+            Scope::Synproxy => &SYNPROXY_WORDS,
+            Scope::Nat => &NAT_WORDS,
+            Scope::Tproxy | Scope::Dup | Scope::Fwd => &TO_WORDS,
+            Scope::Queue => &QUEUE_WORDS,
+            Scope::Policy => &POLICY_WORDS,
+        }
+    }
 }
 
 /// Kinds of named objects declared in a table.
@@ -72,7 +171,7 @@ impl Place {
             Place::Define => "a variable name",
             Place::Jump => "a chain name",
             Place::SetRef => "a set name after '@'",
-            Place::Variable => "a variable name after '$'",
+            Place::Variable | Place::ScopedVariable(_) => "a variable name after '$'",
             Place::Object(o) => match o {
                 Obj::Counter => "a counter name",
                 Obj::Quota => "a quota name",
@@ -97,6 +196,7 @@ impl Place {
             Place::Object(Obj::Limit) => &LIMIT_WORDS,
             Place::Object(Obj::Synproxy) => &SYNPROXY_WORDS,
             Place::Object(Obj::CtHelper | Obj::CtTimeout | Obj::CtExpectation) => &CT_WORDS,
+            Place::ScopedVariable(scope) => scope.words(),
             _ => &[],
         }
     }
@@ -310,8 +410,19 @@ pub const CT_WORDS: [&str; 25] = [
     "zone",
 ];
 
+/// `SCANSTATE_META`: after `meta` (`meta mark set $length`).
+pub const META_WORDS: [&str; 2] = ["length", "protocol"];
+/// `SCANSTATE_STMT_NAT`: after `snat`, `dnat`, `masquerade`, `redirect`.
+pub const NAT_WORDS: [&str; 6] = ["addr", "fully-random", "persistent", "port", "prefix", "to"];
+/// `SCANSTATE_STMT_TPROXY`, `SCANSTATE_STMT_DUP`, `SCANSTATE_STMT_FWD`.
+pub const TO_WORDS: [&str; 1] = ["to"];
+/// `SCANSTATE_EXPR_QUEUE`: after `queue`.
+pub const QUEUE_WORDS: [&str; 4] = ["bypass", "fanout", "num", "to"];
+/// `SCANSTATE_POLICY`: after a chain's `policy`.
+pub const POLICY_WORDS: [&str; 2] = ["memory", "performance"];
+
 /// Every word list above (each sorted, for the binary search).
-pub const LISTS: [&[&str]; 7] = [
+pub const LISTS: [&[&str]; 12] = [
     &ALWAYS,
     &AT_WORDS,
     &COUNTER_WORDS,
@@ -319,6 +430,11 @@ pub const LISTS: [&[&str]; 7] = [
     &LIMIT_WORDS,
     &SYNPROXY_WORDS,
     &CT_WORDS,
+    &META_WORDS,
+    &NAT_WORDS,
+    &TO_WORDS,
+    &QUEUE_WORDS,
+    &POLICY_WORDS,
 ];
 
 /// The slot of a word in [`ALWAYS_SHAPES`]: its first two bytes.
@@ -385,6 +501,21 @@ fn refused<'a>(
         .into()
     } else if number {
         format!("{}; nft reads `{n}` as a number, not a name", place.what()).into()
+    } else if let Place::ScopedVariable(scope) = place {
+        if ALWAYS.binary_search(&n).is_ok() {
+            format!(
+                "{}; `{n}` is an nft keyword, which nft refuses as a name here: rename it",
+                place.what()
+            )
+        } else {
+            format!(
+                "{}; `{n}` is a keyword while nft reads the arguments of `{}`, so nft \
+                 refuses `${n}` there (it is fine elsewhere): rename the variable",
+                place.what(),
+                scope.name()
+            )
+        }
+        .into()
     } else {
         format!(
             "{}; `{n}` is an nft keyword, which nft refuses as a name here \
@@ -394,6 +525,45 @@ fn refused<'a>(
         .into()
     };
     nom::Err::Failure(PErr::new(at, why))
+}
+
+/// Check the `$variables` of the statement `stmt` (its whole text, from its
+/// first word) against the keywords of the scanner start condition the
+/// statement keeps active over its arguments (see [`Scope`]). Text inside
+/// double quotes is skipped; the error points at the name.
+#[inline]
+pub fn statement_variables(stmt: &str) -> Result<(), nom::Err<PErr<'_>>> {
+    if !stmt.contains('$') {
+        return Ok(());
+    }
+    match Scope::of(stmt) {
+        Some(scope) => variables_in(stmt, scope),
+        None => Ok(()),
+    }
+}
+
+/// Check every `$NAME` of `text` (outside quotes) for `scope`.
+pub fn variables_in(text: &str, scope: Scope) -> Result<(), nom::Err<PErr<'_>>> {
+    let b = text.as_bytes();
+    let mut quoted = false;
+    for (k, &c) in b.iter().enumerate() {
+        match c {
+            b'"' => quoted = !quoted,
+            b'$' if !quoted => {
+                let at = &text[k + 1..];
+                let len = at
+                    .bytes()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+                    .count();
+                let n = at[..len].trim_end_matches(['.', '-']);
+                if !n.is_empty() && is_reserved(n, Place::ScopedVariable(scope)) {
+                    return Err(refused(at, n, Place::ScopedVariable(scope), false, false));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// `identifier := word` — a name (as [`name`] reads it) that nft accepts at
@@ -501,6 +671,50 @@ mod tests {
         assert!(check("\"web\" {", "web", Place::Chain).is_err());
         assert!(check("22 {", "22", Place::Table).is_err());
         assert!(check("t22 {", "t22", Place::Table).is_ok());
+    }
+
+    #[test]
+    fn variables_in_statement_scopes() {
+        // The statement's own start condition: refused.
+        for stmt in [
+            "ct mark set $zone",
+            "ct original zone set $saddr",
+            "meta mark set $length",
+            "counter name $packets",
+            "limit name $rate",
+            "quota name $used",
+            "synproxy name $mss",
+            "dnat to $port",
+            "snat to 10.0.0.1:$to",
+            "masquerade to :$persistent",
+            "tproxy to $to",
+            "dup to 10.0.0.1 device $to",
+            "fwd to $to",
+            "queue num $fanout",
+            "dnat to $accept",
+        ] {
+            let e = statement_variables(stmt).unwrap_err();
+            let nom::Err::Failure(p) = e else { panic!() };
+            let name = &stmt[stmt.rfind('$').unwrap() + 1..];
+            assert_eq!(p.at, name, "{stmt}");
+            assert!(p.expected.contains(&format!("`{name}`")), "{stmt}");
+        }
+        // Other words, other statements, matches, quoted text: accepted.
+        for stmt in [
+            "ct mark set $mark1",
+            "ct mark $zone",
+            "mark set $length",
+            "meta mark set $zone",
+            "counter name $zone",
+            "dnat to $length",
+            "tcp dport $port",
+            "log prefix \"$to\"",
+            "queue num $zone",
+        ] {
+            assert!(statement_variables(stmt).is_ok(), "{stmt}");
+        }
+        assert!(variables_in("$memory", Scope::Policy).is_err());
+        assert!(variables_in("$drop_policy", Scope::Policy).is_ok());
     }
 
     #[test]
