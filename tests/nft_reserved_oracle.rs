@@ -4,7 +4,8 @@
 //!
 //! For every word of fwlint's lists, a sample of names nft accepts, quoted
 //! names and numbers, and for every name position (tables, chains, sets, maps,
-//! elements, objects, flowtables, `define`, `$var`, `jump`/`goto`, `@set`),
+//! elements, objects, flowtables, `define`, `$var` in matches and in the
+//! statements that keep a scanner start condition over their arguments, `jump`/`goto`, `@set`),
 //! a small ruleset is generated; fwlint's verdict (an error-level issue or
 //! not) must equal nft's (refuses or accepts the file).
 //!
@@ -121,7 +122,7 @@ const fn syn(id: &'static str, template: &'static str) -> Position {
     }
 }
 
-static POSITIONS: [Position; 30] = [
+static POSITIONS: [Position; 48] = [
     pos("table", "table ip {W} {\n}\n"),
     pos("table-no-family", "table {W} {\n}\n"),
     pos("add-table", "add table inet {W}\n"),
@@ -184,6 +185,80 @@ static POSITIONS: [Position; 30] = [
     pos(
         "var-mark",
         "define {W} = 0x1\ntable ip {T} {\n chain c {\n  meta mark ${W} accept\n }\n}\n",
+    ),
+    // `$NAME` inside statements that keep their scanner start condition
+    // over their arguments (reserved::Scope), and matches that do not.
+    pos(
+        "var-ct-set",
+        "define {W} = 0x1\ntable ip {T} {\n chain c {\n  type filter hook input priority 0;\n  ct mark set ${W}\n }\n}\n",
+    ),
+    pos(
+        "var-ct-dir-set",
+        "define {W} = 1\ntable ip {T} {\n chain c {\n  type filter hook prerouting priority -300;\n  ct original zone set ${W}\n }\n}\n",
+    ),
+    pos(
+        "var-ct-match",
+        "define {W} = 0x1\ntable ip {T} {\n chain c {\n  type filter hook input priority 0;\n  ct mark ${W} accept\n }\n}\n",
+    ),
+    pos(
+        "var-meta-set",
+        "define {W} = 0x1\ntable ip {T} {\n chain c {\n  type filter hook input priority 0;\n  meta mark set ${W}\n }\n}\n",
+    ),
+    pos(
+        "var-mark-set",
+        "define {W} = 0x1\ntable ip {T} {\n chain c {\n  type filter hook input priority 0;\n  mark set ${W}\n }\n}\n",
+    ),
+    pos(
+        "var-counter-name",
+        "define {W} = \"cnt\"\ntable ip {T} {\n counter cnt {\n }\n chain c {\n  type filter hook input priority 0;\n  counter name ${W}\n }\n}\n",
+    ),
+    pos(
+        "var-limit-name",
+        "define {W} = \"lim\"\ntable ip {T} {\n limit lim {\n  rate 400/minute\n }\n chain c {\n  type filter hook input priority 0;\n  limit name ${W} accept\n }\n}\n",
+    ),
+    pos(
+        "var-quota-name",
+        "define {W} = \"qu\"\ntable ip {T} {\n quota qu {\n  25 mbytes\n }\n chain c {\n  type filter hook input priority 0;\n  quota name ${W} accept\n }\n}\n",
+    ),
+    syn(
+        "var-synproxy-name",
+        "define {W} = \"sp\"\ntable ip {T} {\n synproxy sp {\n  mss 1460\n  wscale 7\n }\n chain c {\n  type filter hook input priority 0;\n  tcp dport 80 synproxy name ${W}\n }\n}\n",
+    ),
+    pos(
+        "var-dnat",
+        "define {W} = 10.0.0.1\ntable ip {T} {\n chain c {\n  type nat hook prerouting priority -100;\n  tcp dport 80 dnat to ${W}\n }\n}\n",
+    ),
+    pos(
+        "var-snat-port",
+        "define {W} = 8080\ntable ip {T} {\n chain c {\n  type nat hook postrouting priority 100;\n  meta l4proto tcp snat to 10.0.0.1:${W}\n }\n}\n",
+    ),
+    pos(
+        "var-masquerade",
+        "define {W} = 1024-2048\ntable ip {T} {\n chain c {\n  type nat hook postrouting priority 100;\n  meta l4proto tcp masquerade to :${W}\n }\n}\n",
+    ),
+    pos(
+        "var-redirect",
+        "define {W} = 8080\ntable ip {T} {\n chain c {\n  type nat hook prerouting priority -100;\n  tcp dport 80 redirect to :${W}\n }\n}\n",
+    ),
+    syn(
+        "var-tproxy",
+        "define {W} = 10.0.0.1\ntable ip {T} {\n chain c {\n  type filter hook prerouting priority -150;\n  meta l4proto tcp tproxy to ${W}\n }\n}\n",
+    ),
+    syn(
+        "var-dup",
+        "define {W} = \"lo\"\ntable ip {T} {\n chain c {\n  type filter hook prerouting priority 0;\n  dup to 10.0.0.1 device ${W}\n }\n}\n",
+    ),
+    syn(
+        "var-fwd",
+        "define {W} = \"lo\"\ntable netdev {T} {\n chain c {\n  type filter hook ingress device lo priority 0;\n  fwd to ${W}\n }\n}\n",
+    ),
+    syn(
+        "var-queue",
+        "define {W} = 1\ntable ip {T} {\n chain c {\n  type filter hook input priority 0;\n  queue num ${W}\n }\n}\n",
+    ),
+    pos(
+        "var-policy",
+        "define {W} = \"drop\"\ntable ip {T} {\n chain c {\n  type filter hook input priority 0; policy ${W};\n }\n}\n",
     ),
     pos(
         "jump",

@@ -542,8 +542,13 @@ impl<'a> St<'a> {
             match v {
                 Expr::Verdict(Verdict::Accept) => Some((Action::Allow, p.origin.clone())),
                 Expr::Verdict(Verdict::Drop) => Some((Action::Deny, p.origin.clone())),
-                Expr::Symbol("accept") => Some((Action::Allow, p.origin.clone())),
-                Expr::Symbol("drop") => Some((Action::Deny, p.origin.clone())),
+                // `define P = "drop"` (nft refuses a bare `drop` there).
+                Expr::Symbol("accept") | Expr::String("accept") => {
+                    Some((Action::Allow, p.origin.clone()))
+                }
+                Expr::Symbol("drop") | Expr::String("drop") => {
+                    Some((Action::Deny, p.origin.clone()))
+                }
                 _ => {
                     self.issue(
                         IssueLevel::Error,
