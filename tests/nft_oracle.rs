@@ -462,6 +462,8 @@ fn feature_files_match_the_kernel() {
     let mut compared = 0;
     let mut per_hook: std::collections::BTreeMap<String, usize> = Default::default();
     let (mut flagged, mut by_flags) = (0usize, 0usize);
+    // Per file that matches on TCP flags: the verdicts that depend on them.
+    let mut flags_files: std::collections::BTreeMap<String, usize> = Default::default();
     for ((f, kc), r) in kcases.iter().zip(&results) {
         if let Some(e) = &r.load_error {
             problems.push(format!(
@@ -480,6 +482,9 @@ fn feature_files_match_the_kernel() {
                     Ok((n, c)) => {
                         flagged += n;
                         by_flags += c;
+                        if kc.ruleset.contains("tcp flags") {
+                            *flags_files.entry(f.display().to_string()).or_default() += c;
+                        }
                     }
                     Err(e) => problems.push(format!("{}: {e}", kc.id)),
                 }
@@ -488,6 +493,10 @@ fn feature_files_match_the_kernel() {
         }
     }
     eprintln!("feature files: {compared} packets compared, per hook {per_hook:?}");
+    eprintln!("feature files with tcp flags: verdicts that depend on the flags {flags_files:?}");
+    for (f, c) in &flags_files {
+        assert!(*c > 0, "{f}: no verdict depends on its tcp flags matches");
+    }
     eprintln!(
         "feature files: {flagged} TCP probes carry flags other than SYN; {by_flags} verdicts change when they are sent as SYNs"
     );
@@ -510,6 +519,76 @@ fn feature_files_match_the_kernel() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// Probes per TCP flags feature file in the JSON round trip.
+const FLAGS_JSON_PACKETS: usize = 400;
+
+/// The kernel's `nft -j list ruleset` dumps of the TCP flags feature files
+/// (`corpus/nft/features/tcp-flags*.nft`: flags in named sets and maps,
+/// verdict maps, concatenations, one-element sets, after variables, `!`)
+/// give the kernel's verdicts too, on the input hook.
+#[test]
+fn flags_feature_json_dumps_match_the_kernel() {
+    let files: Vec<_> = nft_files(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/nft/features"))
+        .into_iter()
+        .filter(|f| {
+            f.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("tcp-flags"))
+        })
+        .collect();
+    assert!(files.len() >= 3, "TCP flags feature files: {files:?}");
+    let dir = scratch_dir();
+    let kcases: Vec<KernelCase> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let text = std::fs::read_to_string(f).unwrap();
+            let mut rng = Rng::new(0xF1A6 + i as u64);
+            KernelCase {
+                id: f.display().to_string(),
+                ruleset: text.clone(),
+                path: Some(f.display().to_string()),
+                hook: "input".into(),
+                packets: feature_packets(&text, &mut rng, FLAGS_JSON_PACKETS, false),
+                dump_json: true,
+            }
+        })
+        .collect();
+    let results = kernel(&kcases, dir.path());
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for (k, (kc, r)) in kcases.iter().zip(&results).enumerate() {
+        let label = format!("{} (JSON dump)", kc.id);
+        let (Some(dump), None) = (&r.json_dump, &r.load_error) else {
+            problems.push(format!(
+                "{label}: the kernel refused it: {:?}",
+                r.load_error
+            ));
+            continue;
+        };
+        let jfile = dir.path().join(format!("flags{k}.json"));
+        std::fs::write(&jfile, dump).unwrap();
+        match fwlint(&jfile, "nft-json", &kc.hook, &kc.packets, dir.path()) {
+            Ok(fw) => {
+                compared += fw.len();
+                problems.extend(compare(&label, dump, &kc.packets, &r.verdicts, &fw));
+            }
+            Err(e) => problems.push(format!("{label}: {e}")),
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) ({compared} packets compared):\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert_eq!(compared, files.len() * FLAGS_JSON_PACKETS);
 }
 
 /// Seeds of the forward JSON round trip (apart from the other tests').
