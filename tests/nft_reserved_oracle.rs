@@ -529,3 +529,103 @@ fn refused_names_match_nft() {
         cases.len() - refused_by_fwlint
     );
 }
+
+/// `LEFT ! VALUE` (and `LEFT not VALUE`): nft takes it on bitmask types with
+/// one value only ("negation can only be used with singleton bitmask
+/// values", "cannot combine negation with binary expression"); fwlint must
+/// give an error exactly where `nft -c` refuses the rule, and name nft's
+/// reason.
+#[test]
+fn negations_match_nft() {
+    require_tools();
+    let ns = Netns::new();
+    let dir = tempfile::tempdir().unwrap();
+    let rules = [
+        "tcp dport ! 22",
+        "tcp dport not 22",
+        "tcp dport ! ssh",
+        "tcp sport ! 1024",
+        "udp dport ! 53",
+        "th dport ! 80",
+        "ip saddr ! 10.0.0.1",
+        "ip6 daddr ! ::1",
+        "ip protocol ! 6",
+        "ip dscp ! 0x1",
+        "ip frag-off ! 0x1",
+        "ip version ! 4",
+        "ip6 flowlabel ! 1",
+        "tcp doff ! 5",
+        "ip ttl ! 1",
+        "tcp window ! 1",
+        "ct direction ! original",
+        "icmp type ! echo-request",
+        "meta l4proto ! tcp",
+        "meta mark ! 0x1",
+        "meta pkttype ! host",
+        "iifname ! \"lo\"",
+        "ct mark ! 0x1",
+        "ct zone ! 1",
+        "tcp flags & syn ! ack",
+        "tcp flags ! 0x1-0x3",
+        "tcp flags ! syn",
+        "tcp flags not syn",
+        "tcp flags ! syn,ack",
+        "tcp flags ! syn|ack",
+        "tcp flags ! 0x12",
+        "tcp flags ! { syn }",
+        "ct state ! established",
+        "ct state ! established,related",
+        "ct state not invalid",
+        "ct status ! dnat",
+        "ct status ! snat,dnat",
+    ];
+    let files: Vec<(PathBuf, bool)> = rules
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let f = dir.path().join(format!("neg-{k}.nft"));
+            let text = format!(
+                "table inet t {{\n chain c {{\n  type filter hook input priority 0;\n  {r} accept\n }}\n}}\n"
+            );
+            std::fs::write(&f, text).unwrap();
+            (f, false)
+        })
+        .collect();
+    let refused = ns.refuses(&files, dir.path());
+    let mut mismatches = Vec::new();
+    let (mut both_refuse, mut both_accept) = (0, 0);
+    for ((rule, (f, _)), nft_refuses) in rules.iter().zip(&files).zip(refused) {
+        let text = std::fs::read_to_string(f).unwrap();
+        let input = Input::from_bytes("neg.nft", text.into_bytes());
+        let rs = fwlint::dialect::nft::load_text(&input).expect("loads");
+        let errors: Vec<&str> = rs
+            .issues
+            .iter()
+            .filter(|i| i.level == IssueLevel::Error)
+            .map(|i| i.message.as_str())
+            .collect();
+        let out = std::fs::read_to_string(format!("{}.out", f.display())).unwrap_or_default();
+        // nft's reason is in fwlint's message.
+        let reason_shared = ["negation can only be used", "cannot combine negation"]
+            .iter()
+            .all(|r| out.contains(r) == errors.iter().any(|e| e.contains(r)));
+        if nft_refuses != !errors.is_empty() || !reason_shared {
+            mismatches.push(format!("`{rule}`: nft {out:?}, fwlint {errors:?}"));
+        } else if nft_refuses {
+            both_refuse += 1;
+        } else {
+            both_accept += 1;
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} negations differ from nft -c:\n{}",
+        mismatches.len(),
+        rules.len(),
+        mismatches.join("\n")
+    );
+    assert!(
+        both_refuse >= 15 && both_accept >= 8,
+        "{both_refuse} refused, {both_accept} accepted"
+    );
+}

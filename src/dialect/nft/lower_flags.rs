@@ -145,6 +145,12 @@ pub fn negation(left: &Expr, value: &Expr) -> Option<String> {
         _ => return None,
     };
     let l = describe(left);
+    if bit_field(left) {
+        return Some(format!(
+            "cannot combine negation with binary expression: nft reads the bit field `{l}` \
+             with a mask, and refuses `{l} ! ...` (to exclude a value, write `{l} != ...`)"
+        ));
+    }
     if !bitmask {
         return Some(format!(
             "negation can only be used with singleton bitmask values: `{l}` is not a bitmask \
@@ -162,6 +168,18 @@ pub fn negation(left: &Expr, value: &Expr) -> Option<String> {
              or a set after `{l} !` (list the flags instead: `{l} ! syn,ack`)"
         )
     })
+}
+
+/// A header field narrower than its bytes (nft loads it and masks it, a
+/// binary expression to its evaluation); checked with `nft -c`.
+fn bit_field(e: &Expr) -> bool {
+    matches!(e, Expr::Payload { proto, field } if matches!(
+        (&**proto, &**field),
+        ("ip", "version" | "hdrlength" | "dscp" | "ecn")
+            | ("ip6", "version" | "dscp" | "ecn" | "flowlabel")
+            | ("tcp", "doff")
+            | ("vlan", "id" | "pcp" | "cfi" | "dei")
+    ))
 }
 
 /// `LEFT & MASK` as text, for messages.
