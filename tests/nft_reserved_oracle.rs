@@ -629,3 +629,61 @@ fn negations_match_nft() {
         "{both_refuse} refused, {both_accept} accepted"
     );
 }
+
+/// `$variables` where nft's grammar takes none (`log` options, `reject with`,
+/// `ct count`, the numbers of `limit`/`quota`/`synproxy`) and the neighbouring
+/// places where it does: fwlint refuses exactly what `nft -c` refuses.
+#[test]
+fn variables_where_nft_takes_none_match_nft() {
+    require_tools();
+    let ns = Netns::new();
+    let dir = tempfile::tempdir().unwrap();
+    let stmts = [
+        ("log prefix $pfx", true),
+        ("log level $pfx", true),
+        ("log group $num", true),
+        ("log snaplen $num", true),
+        ("log prefix \"$pfx\"", false),
+        ("log prefix \"a $pfx b\"", false),
+        ("reject with icmp type $pfx", true),
+        ("reject with icmpx $pfx", true),
+        ("limit rate $num/second", true),
+        ("limit rate 10/second burst $num packets", true),
+        ("quota $num mbytes", true),
+        ("ct count $num", true),
+        ("ct count over $num", true),
+        ("tcp dport 80 synproxy mss $num", true),
+        ("limit name $lim accept", false),
+        ("quota name $qu accept", false),
+        ("counter name $cnt", false),
+        ("tcp dport $num accept", false),
+    ];
+    let files: Vec<(PathBuf, bool)> = stmts
+        .iter()
+        .enumerate()
+        .map(|(k, (st, _))| {
+            let f = dir.path().join(format!("novar-{k}.nft"));
+            let text = format!(
+                "define pfx = \"abc\"\ndefine num = 1\ndefine lim = \"lim\"\ndefine qu = \"qu\"\n\
+                 define cnt = \"cnt\"\ntable inet t {{\n limit lim {{\n  rate 400/minute\n }}\n\
+                 quota qu {{\n  25 mbytes\n }}\n counter cnt {{\n }}\n chain c {{\n\
+                 type filter hook input priority 0;\n  {st}\n }}\n}}\n"
+            );
+            std::fs::write(&f, text).unwrap();
+            (f, true)
+        })
+        .collect();
+    // Judged by nft's syntax error (the kernel here may lack a module).
+    let refused = ns.refuses(&files, dir.path());
+    let mut mismatches = Vec::new();
+    for (((st, expect), (f, _)), nft_refuses) in stmts.iter().zip(&files).zip(refused) {
+        let fw = fwlint_refuses(&std::fs::read_to_string(f).unwrap());
+        if nft_refuses != fw || nft_refuses != *expect {
+            let out = std::fs::read_to_string(format!("{}.out", f.display())).unwrap_or_default();
+            mismatches.push(format!(
+                "`{st}`: nft refuses {nft_refuses} ({out}), fwlint {fw}"
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}

@@ -536,10 +536,54 @@ pub fn statement_variables(stmt: &str) -> Result<(), nom::Err<PErr<'_>>> {
     if !stmt.contains('$') {
         return Ok(());
     }
+    if let Some((k, expected)) = no_variable(stmt) {
+        return Err(nom::Err::Failure(PErr::new(&stmt[k..], expected)));
+    }
     match Scope::of(stmt) {
         Some(scope) => variables_in(stmt, scope),
         None => Ok(()),
     }
+}
+
+/// The first `$` (outside quotes) of `stmt` where nft's grammar takes no
+/// variable, and what it wants there: the options of `log` (a variable goes
+/// inside the quoted prefix), `reject with`, `ct count`, and the numbers of
+/// `limit`, `quota` and `synproxy` (only their `name` takes one). Checked
+/// with `nft -c`: "unexpected '$', expecting number" and the like.
+fn no_variable(stmt: &str) -> Option<(usize, &'static str)> {
+    let first = peek_word(stmt)?;
+    let second = || peek_word(stmt[first.len()..].trim_start());
+    let expected = match first {
+        "log" => {
+            "a quoted string or a number: nft takes no variable after a `log` option \
+             (write it inside the quoted prefix: \"$name\")"
+        }
+        "reject" => "an ICMP type (a name or a number): nft takes no variable after `reject with`",
+        "ct" if second() == Some("count") => "a number: nft takes no variable after `ct count`",
+        "limit" | "quota" | "synproxy" => {
+            "a number: nft takes a variable in this statement only after `name`"
+        }
+        _ => return None,
+    };
+    let mut quoted = false;
+    for (k, c) in stmt.bytes().enumerate() {
+        match c {
+            b'"' => quoted = !quoted,
+            b'$' if !quoted => {
+                let before = stmt[..k].trim_end();
+                let after_name = before.ends_with("name")
+                    && before[..before.len() - 4]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_ascii_whitespace());
+                if !(after_name && matches!(first, "limit" | "quota" | "synproxy")) {
+                    return Some((k, expected));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Check every `$NAME` of `text` (outside quotes) for `scope`.
@@ -711,6 +755,23 @@ mod tests {
             "log prefix \"$to\"",
             "queue num $zone",
         ] {
+            assert!(statement_variables(stmt).is_ok(), "{stmt}");
+        }
+        // Where nft takes no variable at all.
+        for stmt in [
+            "log prefix $p",
+            "log group $n",
+            "reject with icmp type $t",
+            "limit rate $n/second",
+            "quota $n mbytes",
+            "synproxy mss $n",
+            "ct count $n",
+        ] {
+            let e = statement_variables(stmt).unwrap_err();
+            let nom::Err::Failure(p) = e else { panic!() };
+            assert!(p.at.starts_with('$'), "{stmt}");
+        }
+        for stmt in ["log prefix \"$p\"", "limit name $l", "quota name $q"] {
             assert!(statement_variables(stmt).is_ok(), "{stmt}");
         }
         assert!(variables_in("$memory", Scope::Policy).is_err());
