@@ -334,8 +334,9 @@ fn require_tools() {
 struct Netns(String);
 
 impl Netns {
-    fn new() -> Netns {
-        let name = format!("fwlint-resv-{}", std::process::id());
+    /// A namespace of its own for each test (`tag`): tests run in parallel.
+    fn new(tag: &str) -> Netns {
+        let name = format!("fwlint-resv-{}-{tag}", std::process::id());
         let _ = Command::new("ip").args(["netns", "del", &name]).output();
         let out = Command::new("ip")
             .args(["netns", "add", &name])
@@ -407,7 +408,7 @@ impl Drop for Netns {
 #[test]
 fn refused_names_match_nft() {
     require_tools();
-    let ns = Netns::new();
+    let ns = Netns::new("names");
     let dir = tempfile::tempdir().unwrap();
     let names = names();
 
@@ -538,7 +539,7 @@ fn refused_names_match_nft() {
 #[test]
 fn negations_match_nft() {
     require_tools();
-    let ns = Netns::new();
+    let ns = Netns::new("neg");
     let dir = tempfile::tempdir().unwrap();
     let rules = [
         "tcp dport ! 22",
@@ -636,7 +637,7 @@ fn negations_match_nft() {
 #[test]
 fn variables_where_nft_takes_none_match_nft() {
     require_tools();
-    let ns = Netns::new();
+    let ns = Netns::new("novar");
     let dir = tempfile::tempdir().unwrap();
     let stmts = [
         ("log prefix $pfx", true),
