@@ -610,7 +610,8 @@ fn negations_match_nft() {
         let reason_shared = ["negation can only be used", "cannot combine negation"]
             .iter()
             .all(|r| out.contains(r) == errors.iter().any(|e| e.contains(r)));
-        if nft_refuses != !errors.is_empty() || !reason_shared {
+        let fwlint_refuses = !errors.is_empty();
+        if nft_refuses != fwlint_refuses || !reason_shared {
             mismatches.push(format!("`{rule}`: nft {out:?}, fwlint {errors:?}"));
         } else if nft_refuses {
             both_refuse += 1;
