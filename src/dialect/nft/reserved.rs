@@ -29,7 +29,10 @@
 //! after the statement is read; a match (`ct mark $zone`) closes its
 //! condition before the value and refuses only [`ALWAYS`] (checked with
 //! `nft -c` for every word of every start condition: only the words of the
-//! statement's own condition are refused).
+//! statement's own condition are refused). Where nft's grammar takes no
+//! variable at all (`log prefix $p`, `reject with icmp type $t`, `limit rate
+//! $n/second`, `ct count $n`...), the `$` itself is the syntax error.
+//! `tests/nft_reserved_oracle.rs` checks all of it against `nft -c`.
 
 use super::lex::{name, peek_word, sp, word, PErr, PResult};
 use std::borrow::Cow;
