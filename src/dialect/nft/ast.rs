@@ -396,11 +396,40 @@ pub struct Rule<'a> {
     pub loc: Loc,
 }
 
-/// A statement of a rule with where it is written.
+/// A statement of a rule with where it is written: a byte span in its
+/// rule's file ([`Stmt::loc`] gives the full location).
 #[derive(Clone, Copy, Debug)]
 pub struct Stmt<'a> {
     pub kind: StmtKind<'a>,
-    pub loc: Loc,
+    pub span: Span,
+}
+
+impl Stmt<'_> {
+    /// Where the statement is written, given its rule's file (statements
+    /// leave the file to their rule: it keeps them at 32 bytes).
+    pub fn loc(&self, file: u32) -> Loc {
+        Loc {
+            file,
+            start: self.span.start,
+            end: self.span.end,
+        }
+    }
+}
+
+/// A byte span in a file known from the context (a statement's rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl From<Loc> for Span {
+    fn from(l: Loc) -> Span {
+        Span {
+            start: l.start,
+            end: l.end,
+        }
+    }
 }
 
 /// Relational operators. `Implicit` is nft's operator-less form: equality for
@@ -443,8 +472,8 @@ pub enum StmtKind<'a> {
         op: RelOp,
         right: &'a Expr<'a>,
     },
-    /// `accept`, `drop`, `jump c`, ...
-    Verdict(Verdict<'a>),
+    /// `accept`, `drop`, `jump c`, ... (see [`Verdict::in_arena`]).
+    Verdict(&'a Verdict<'a>),
     /// `KEY vmap { k : verdict, ... }` or `KEY vmap @map`.
     VerdictMap {
         key: &'a Expr<'a>,
@@ -454,7 +483,8 @@ pub enum StmtKind<'a> {
     Counter {
         /// `packets N bytes M` (a missing one is 0).
         counts: Option<&'a Counts>,
-        name: Option<Str<'a>>,
+        /// Out of line (rare): a statement stays 32 bytes.
+        name: Option<&'a Str<'a>>,
     },
     /// `log [prefix "..."] [level L] [group N] ...`: options as (key, value).
     Log { options: &'a [(Str<'a>, Str<'a>)] },
@@ -524,16 +554,33 @@ pub enum Verdict<'a> {
     Queue,
 }
 
+impl<'a> Verdict<'a> {
+    /// The verdict as a tree node: a shared static node for the verdicts
+    /// without a chain (most of them), an arena copy for `jump`/`goto`.
+    /// Statements and expressions refer to verdicts so that they stay 32
+    /// and 24 bytes.
+    pub fn in_arena(self, arena: &'a Arena) -> &'a Verdict<'a> {
+        match self {
+            Verdict::Accept => &Verdict::Accept,
+            Verdict::Drop => &Verdict::Drop,
+            Verdict::Continue => &Verdict::Continue,
+            Verdict::Return => &Verdict::Return,
+            Verdict::Queue => &Verdict::Queue,
+            Verdict::Jump(_) | Verdict::Goto(_) => arena.alloc(self),
+        }
+    }
+}
+
 /// An expression: a packet field, a constant, or a structure of them.
 #[derive(Clone, Copy, Debug)]
 pub enum Expr<'a> {
     /// `PROTO FIELD`: `ip saddr`, `ip6 nexthdr`, `tcp dport`, `th sport`,
     /// `icmp type`, `tcp flags`, `ether saddr`, `vlan id`, `ip dscp`...
-    Payload { proto: Str<'a>, field: Str<'a> },
+    Payload(&'a PayloadField<'a>),
     /// `meta KEY` and the bare meta keys (`iifname`, `l4proto`, `mark`...).
     Meta { key: Str<'a> },
     /// `ct [original|reply] KEY`: `ct state`, `ct status`, `ct mark`...
-    Ct { key: Str<'a>, dir: Option<Str<'a>> },
+    Ct(&'a CtField<'a>),
     /// Another packet/state expression fwlint does not decode (`fib saddr .
     /// iif oif`, `socket transparent`, `exthdr`, `rt`, `osf`, `numgen`,
     /// `hash`, raw payload `@nh,0,8`...): its text.
@@ -573,10 +620,26 @@ pub enum Expr<'a> {
         key: &'a Expr<'a>,
         map: &'a Expr<'a>,
     },
-    /// A verdict as data (map values, policies).
-    Verdict(Verdict<'a>),
+    /// A verdict as data (map values, policies; see [`Verdict::in_arena`]).
+    Verdict(&'a Verdict<'a>),
     /// `*`: the catch-all element of a map.
     Wildcard,
+}
+
+/// The field of [`Expr::Payload`], out of line so that an expression stays
+/// 24 bytes (the common fields are shared static nodes, see the parser).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PayloadField<'a> {
+    pub proto: Str<'a>,
+    pub field: Str<'a>,
+}
+
+/// The key of [`Expr::Ct`] and its direction (`original`, `reply`), out of
+/// line as [`PayloadField`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CtField<'a> {
+    pub key: Str<'a>,
+    pub dir: Option<Str<'a>>,
 }
 
 /// Binary operators on values.
@@ -644,12 +707,12 @@ mod size_tests {
     fn nodes_stay_small() {
         assert!(std::mem::size_of::<Command>() <= 128);
         assert!(
-            std::mem::size_of::<Stmt>() <= 48,
+            std::mem::size_of::<Stmt>() <= 32,
             "{}",
             std::mem::size_of::<Stmt>()
         );
         assert!(
-            std::mem::size_of::<Expr>() <= 40,
+            std::mem::size_of::<Expr>() <= 24,
             "{}",
             std::mem::size_of::<Expr>()
         );

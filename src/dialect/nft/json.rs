@@ -10,6 +10,7 @@
 //! warning, never dropped.
 
 use super::ast::*;
+use super::expr::{ct_field, payload_field};
 use crate::model::RuleSet;
 use crate::model::{Origin, SourceFile};
 use crate::read::{Input, LoadError};
@@ -624,8 +625,8 @@ impl<'a> Walker<'a> {
         });
         let policy = body.get("policy").map(|p| Policy {
             value: match p.str() {
-                Some("drop") => Expr::Verdict(Verdict::Drop),
-                Some("accept") => Expr::Verdict(Verdict::Accept),
+                Some("drop") => Expr::Verdict(&Verdict::Drop),
+                Some("accept") => Expr::Verdict(&Verdict::Accept),
                 Some(s) => Expr::Symbol(self.s(s)),
                 None => Expr::Unknown {
                     text: self.s(&self.raw(p)),
@@ -832,10 +833,9 @@ impl<'a> Walker<'a> {
     fn tagged_expr(&mut self, key: &str, body: &JVal, whole: &JVal) -> Expr<'a> {
         match key {
             "payload" => match (body.get_str("protocol"), body.get_str("field")) {
-                (Some(p), Some(f)) => Expr::Payload {
-                    proto: self.s(p),
-                    field: self.s(f),
-                },
+                (Some(p), Some(f)) => {
+                    Expr::Payload(payload_field(self.arena, self.s(p), self.s(f)))
+                }
                 _ => {
                     let text = format!(
                         "@{},{},{}",
@@ -853,10 +853,11 @@ impl<'a> Walker<'a> {
                 None => self.unknown_expr(key, whole),
             },
             "ct" => match body.get_str("key") {
-                Some(k) => Expr::Ct {
-                    key: self.s(k),
-                    dir: body.get_str("dir").map(|x| self.s(x)),
-                },
+                Some(k) => Expr::Ct(ct_field(
+                    self.arena,
+                    self.s(k),
+                    body.get_str("dir").map(|x| self.s(x)),
+                )),
                 None => self.unknown_expr(key, whole),
             },
             "prefix" => {
@@ -914,7 +915,7 @@ impl<'a> Walker<'a> {
             },
             _ => {
                 if let Some(v) = self.verdict(key, body) {
-                    return Expr::Verdict(v);
+                    return Expr::Verdict(v.in_arena(self.arena));
                 }
                 // Known schema expressions fwlint does not decode; the
                 // lowering makes them opaque.
@@ -977,7 +978,7 @@ impl<'a> Walker<'a> {
 
     /// One statement of a rule's `expr` array.
     fn stmt(&mut self, v: &JVal) -> Stmt<'a> {
-        let loc = self.loc(v);
+        let span = self.loc(v).into();
         let kind = match v.tagged() {
             Some((key, body)) => self.stmt_kind(key, body, v),
             None => {
@@ -991,7 +992,7 @@ impl<'a> Walker<'a> {
                 }
             }
         };
-        Stmt { kind, loc }
+        Stmt { kind, span }
     }
 
     fn stmt_kind(&mut self, key: &str, body: &JVal, whole: &JVal) -> StmtKind<'a> {
@@ -1050,7 +1051,7 @@ impl<'a> Walker<'a> {
             }
             "accept" | "drop" | "continue" | "return" | "jump" | "goto" => {
                 match self.verdict(key, body) {
-                    Some(v) => StmtKind::Verdict(v),
+                    Some(v) => StmtKind::Verdict(v.in_arena(self.arena)),
                     None => {
                         self.error(
                             format!("`{key}` needs a target"),
@@ -1079,7 +1080,7 @@ impl<'a> Walker<'a> {
             "counter" => match &body.kind {
                 JKind::Str(name) => StmtKind::Counter {
                     counts: None,
-                    name: Some(self.s(name)),
+                    name: Some(self.arena.alloc(self.s(name))),
                 },
                 _ => StmtKind::Counter {
                     counts: match (body.get_u64("packets"), body.get_u64("bytes")) {

@@ -21,7 +21,7 @@
 //! Named sets, variables and anything else stay with the caller (unmodelled:
 //! opaque, with a warning); values that cannot be decoded give an error text.
 
-use super::ast::{BinOp, Expr, RelOp};
+use super::ast::{BinOp, Expr, PayloadField, RelOp};
 use crate::model::tcp_flags;
 use crate::model::values::proto;
 use crate::model::{Cond, Ranges};
@@ -76,7 +76,7 @@ pub fn lower(
 
 /// `tcp flags`.
 fn is_flags(e: &Expr) -> bool {
-    matches!(e, Expr::Payload { proto, field } if &**proto == "tcp" && &**field == "flags")
+    matches!(e, Expr::Payload(PayloadField { proto, field }) if &**proto == "tcp" && &**field == "flags")
 }
 
 /// How the flags byte is masked before the comparison.

@@ -602,7 +602,7 @@ impl<'a> Parser<'a> {
                         Ok((r, v)) => (r, Expr::Variable(v)),
                         Err(_) => {
                             let (r, v) = expr::verdict(s)?;
-                            (r, Expr::Verdict(v))
+                            (r, Expr::Verdict(v.in_arena(cx.arena)))
                         }
                     };
                     c.policy = Some(Policy {
