@@ -1267,9 +1267,11 @@ fn word_list(i: &str) -> PResult<'_, Vec<String>> {
 /// A `# handle N` comment right after a rule or a block opener.
 fn trailing_handle(r: &str) -> Option<u64> {
     // Blanks and '#' first: the line end is looked for only after a comment.
+    // Blanks within the line only (no search for its end).
+    let blank = |c: char| c.is_whitespace() && c != '\n';
     let t = r.trim_start_matches([' ', '\t']).strip_prefix('#')?;
-    let t = t[..t.find('\n').unwrap_or(t.len())].trim_start();
-    let t = t.strip_prefix("handle")?.trim_start();
+    let t = t.trim_start_matches(blank);
+    let t = t.strip_prefix("handle")?.trim_start_matches(blank);
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     t[..digits].parse().ok()
 }
