@@ -1364,6 +1364,13 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>>
         }
         _ => {}
     }
+    // Numbers start with a digit, addresses with a hex digit or ':'
+    // or `[`: other words (`tcp`, `new`, `established`)
+    // skip both tests.
+    let first = s.as_bytes().first().copied().unwrap_or(0);
+    if !first.is_ascii_hexdigit() && !matches!(first, b':' | b'-' | b'[') {
+        return word_value(cx, s);
+    }
     // A number is never the start of an address (`number` refuses digits
     // followed by `.` or `:`), so the cheaper test goes first.
     if let Ok((r, n)) = number(s) {
@@ -1385,11 +1392,16 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>>
             return Ok((r, Expr::Symbol(s[..s.len() - r.len()].into())));
         }
     }
-    if matches!(peek_word(s), Some("jump" | "goto")) {
-        let (r, v) = verdict(s)?;
-        return Ok((r, Expr::Verdict(v.in_arena(cx.arena))));
-    }
+    word_value(cx, s)
+}
+
+/// The rest of [`value`]: a verdict (`jump c` as map data) or a name.
+fn word_value<'a>(cx: &Cx<'a>, s: &'a str) -> PResult<'a, Expr<'a>> {
     match word(s) {
+        Ok((_, "jump" | "goto")) => {
+            let (r, v) = verdict(s)?;
+            Ok((r, Expr::Verdict(v.in_arena(cx.arena))))
+        }
         Ok((_, w)) if is_not_value(w) => {
             fail(s, "a value (address, number, name, set or $variable)")
         }
@@ -1550,6 +1562,40 @@ mod tests {
     fn cx(text: &'static str) -> Cx<'static> {
         let arena: &'static Arena = Box::leak(Box::new(Arena::new()));
         Cx::new(SourceFile::new("t.nft", text), text, arena)
+    }
+
+    /// `value` sends words that cannot be numbers or addresses straight to
+    /// the name reader; every other start still reaches the number and
+    /// address readers.
+    #[test]
+    fn values_by_their_first_character() {
+        let kinds = [
+            ("[2001:db8::1] accept", "addr"),
+            ("::1 accept", "addr"),
+            ("fe80::1", "addr"),
+            ("aa:bb:cc:dd:ee:ff", "symbol"),
+            ("-5", "symbol"),
+            ("443", "number"),
+            ("0x1f", "number"),
+            ("10.0.0.1", "addr"),
+            ("established", "symbol"),
+            ("_x", "symbol"),
+            ("jump c", "verdict"),
+        ];
+        for (text, kind) in kinds {
+            let c = cx(text);
+            let (_, e) = value(&c, c.text, 0).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            let got = match e {
+                Expr::Addr(_) => "addr",
+                Expr::Symbol(_) => "symbol",
+                Expr::Number(_) => "number",
+                Expr::Verdict(_) => "verdict",
+                _ => "other",
+            };
+            assert_eq!(got, kind, "{text}");
+        }
+        let c = cx("accept");
+        assert!(value(&c, c.text, 0).is_err());
     }
 
     #[test]
