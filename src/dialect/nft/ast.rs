@@ -28,6 +28,7 @@
 
 use crate::model::{Origin, SourceFile};
 use std::net::IpAddr;
+use std::num::NonZeroU64;
 use std::sync::Arc;
 
 /// Text of the syntax tree: a slice of the source text, or of a copy in the
@@ -388,10 +389,12 @@ pub struct Policy<'a> {
 #[derive(Clone, Copy, Debug)]
 pub struct Rule<'a> {
     pub stmts: &'a [Stmt<'a>],
-    /// `comment "..."`.
-    pub comment: Option<Str<'a>>,
-    /// `# handle N` in `nft -a list` output, or the JSON handle.
-    pub handle: Option<u64>,
+    /// `comment "..."` (out of line: most rules have none, and a rule
+    /// stays 48 bytes).
+    pub comment: Option<&'a Str<'a>>,
+    /// `# handle N` in `nft -a list` output, or the JSON handle (the kernel
+    /// numbers rules from 1: a 0 is no handle).
+    pub handle: Option<NonZeroU64>,
     /// The whole rule text.
     pub loc: Loc,
 }
@@ -722,7 +725,7 @@ mod size_tests {
             std::mem::size_of::<SetElem>()
         );
         assert!(
-            std::mem::size_of::<Rule>() <= 64,
+            std::mem::size_of::<Rule>() <= 48,
             "{}",
             std::mem::size_of::<Rule>()
         );

@@ -573,7 +573,7 @@ fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, &'a [Rule<'a>]> {
         let (r, (stmts, comment)) = rule_body(cx, i)?;
         out.push(Rule {
             stmts,
-            comment,
+            comment: comment.map(|c| &*cx.arena.alloc(c)),
             handle: None,
             loc: cx.loc(start, r),
         });

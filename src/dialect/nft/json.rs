@@ -15,6 +15,7 @@ use crate::model::RuleSet;
 use crate::model::{Origin, SourceFile};
 use crate::read::{Input, LoadError};
 use std::net::IpAddr;
+use std::num::NonZeroU64;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -694,8 +695,10 @@ impl<'a> Walker<'a> {
         };
         let rule = Rule {
             stmts: self.slice(&stmts),
-            comment: body.get_str("comment").map(|x| self.s(x)),
-            handle: body.get_u64("handle"),
+            comment: body
+                .get_str("comment")
+                .map(|x| &*self.arena.alloc(self.s(x))),
+            handle: body.get_u64("handle").and_then(NonZeroU64::new),
             loc: self.loc(whole),
         };
         self.out.commands.push(Command::Rule {

@@ -35,6 +35,7 @@ use crate::model::{
     Match, NamedObject, Origin, ParseIssue, Pipeline, Rule, RuleSet, SourceFile,
 };
 use std::collections::{HashMap, HashSet};
+use std::num::NonZeroU64;
 use std::sync::Arc;
 
 /// Where an issue points: an origin of the tree, or a location whose line
@@ -618,7 +619,7 @@ impl<'a> St<'a> {
         for mut r in rules {
             self.lift_anon(ti, &mut r, 0);
             let t = &mut self.tables[ti];
-            let handle = r.handle.unwrap_or(t.next_handle);
+            let handle = r.handle.map_or(t.next_handle, NonZeroU64::get);
             t.next_handle = t.next_handle.max(handle + 1);
             t.chains[ci].rules.push(RuleSt { rule: r, handle });
         }
@@ -770,7 +771,7 @@ impl<'a> St<'a> {
         let mut r = self.subst_rule(rule);
         self.lift_anon(ti, &mut r, 0);
         let t = &mut self.tables[ti];
-        let handle = r.handle.unwrap_or(t.next_handle);
+        let handle = r.handle.map_or(t.next_handle, NonZeroU64::get);
         t.next_handle = t.next_handle.max(handle + 1);
         let rules = &mut t.chains[ci].rules;
         let at = match position {

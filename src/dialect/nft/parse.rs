@@ -11,6 +11,7 @@ use super::lex::{
 };
 use super::reserved::{self, ident, Place};
 use crate::model::SourceFile;
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -368,7 +369,8 @@ impl<'a> Parser<'a> {
         }
         let body_start = sp(r);
         let (r, (stmts, comment)) = rule_body(cx, body_start)?;
-        let handle = trailing_handle(r);
+        let handle = trailing_handle(r).and_then(NonZeroU64::new);
+        let comment = comment.map(|c| &*self.arena.alloc(c));
         Ok((
             r,
             Command::Rule {
@@ -633,7 +635,8 @@ impl<'a> Parser<'a> {
                 }
                 _ => {
                     let (r, (stmts, comment)) = rule_body(cx, i)?;
-                    let handle = trailing_handle(r);
+                    let handle = trailing_handle(r).and_then(NonZeroU64::new);
+                    let comment = comment.map(|c| &*cx.arena.alloc(c));
                     c.rules.push(Rule {
                         stmts,
                         comment,
@@ -1405,7 +1408,7 @@ mod tests {
         assert_eq!(h.priority.base, PriorityBase::Named("filter".into()));
         assert_eq!(h.priority.offset, 10);
         assert_eq!(c.rules.len(), 2);
-        assert_eq!(c.rules[0].handle, Some(7));
+        assert_eq!(c.rules[0].handle, NonZeroU64::new(7));
         assert_eq!(
             rs.origin(c.rules[0].loc).text(),
             "ct state established,related accept"
