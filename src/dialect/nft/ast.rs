@@ -28,6 +28,7 @@
 
 use crate::model::{Origin, SourceFile};
 use std::net::IpAddr;
+use std::num::NonZeroU64;
 use std::sync::Arc;
 
 /// Text of the syntax tree: a slice of the source text, or of a copy in the
@@ -388,19 +389,50 @@ pub struct Policy<'a> {
 #[derive(Clone, Copy, Debug)]
 pub struct Rule<'a> {
     pub stmts: &'a [Stmt<'a>],
-    /// `comment "..."`.
-    pub comment: Option<Str<'a>>,
-    /// `# handle N` in `nft -a list` output, or the JSON handle.
-    pub handle: Option<u64>,
+    /// `comment "..."` (out of line: most rules have none, and a rule
+    /// stays 48 bytes).
+    pub comment: Option<&'a Str<'a>>,
+    /// `# handle N` in `nft -a list` output, or the JSON handle (the kernel
+    /// numbers rules from 1: a 0 is no handle).
+    pub handle: Option<NonZeroU64>,
     /// The whole rule text.
     pub loc: Loc,
 }
 
-/// A statement of a rule with where it is written.
+/// A statement of a rule with where it is written: a byte span in its
+/// rule's file ([`Stmt::loc`] gives the full location).
 #[derive(Clone, Copy, Debug)]
 pub struct Stmt<'a> {
     pub kind: StmtKind<'a>,
-    pub loc: Loc,
+    pub span: Span,
+}
+
+impl Stmt<'_> {
+    /// Where the statement is written, given its rule's file (statements
+    /// leave the file to their rule: it keeps them at 32 bytes).
+    pub fn loc(&self, file: u32) -> Loc {
+        Loc {
+            file,
+            start: self.span.start,
+            end: self.span.end,
+        }
+    }
+}
+
+/// A byte span in a file known from the context (a statement's rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl From<Loc> for Span {
+    fn from(l: Loc) -> Span {
+        Span {
+            start: l.start,
+            end: l.end,
+        }
+    }
 }
 
 /// Relational operators. `Implicit` is nft's operator-less form: equality for
@@ -443,8 +475,8 @@ pub enum StmtKind<'a> {
         op: RelOp,
         right: &'a Expr<'a>,
     },
-    /// `accept`, `drop`, `jump c`, ...
-    Verdict(Verdict<'a>),
+    /// `accept`, `drop`, `jump c`, ... (see [`Verdict::in_arena`]).
+    Verdict(&'a Verdict<'a>),
     /// `KEY vmap { k : verdict, ... }` or `KEY vmap @map`.
     VerdictMap {
         key: &'a Expr<'a>,
@@ -454,7 +486,8 @@ pub enum StmtKind<'a> {
     Counter {
         /// `packets N bytes M` (a missing one is 0).
         counts: Option<&'a Counts>,
-        name: Option<Str<'a>>,
+        /// Out of line (rare): a statement stays 32 bytes.
+        name: Option<&'a Str<'a>>,
     },
     /// `log [prefix "..."] [level L] [group N] ...`: options as (key, value).
     Log { options: &'a [(Str<'a>, Str<'a>)] },
@@ -524,16 +557,33 @@ pub enum Verdict<'a> {
     Queue,
 }
 
+impl<'a> Verdict<'a> {
+    /// The verdict as a tree node: a shared static node for the verdicts
+    /// without a chain (most of them), an arena copy for `jump`/`goto`.
+    /// Statements and expressions refer to verdicts so that they stay 32
+    /// and 24 bytes.
+    pub fn in_arena(self, arena: &'a Arena) -> &'a Verdict<'a> {
+        match self {
+            Verdict::Accept => &Verdict::Accept,
+            Verdict::Drop => &Verdict::Drop,
+            Verdict::Continue => &Verdict::Continue,
+            Verdict::Return => &Verdict::Return,
+            Verdict::Queue => &Verdict::Queue,
+            Verdict::Jump(_) | Verdict::Goto(_) => arena.alloc(self),
+        }
+    }
+}
+
 /// An expression: a packet field, a constant, or a structure of them.
 #[derive(Clone, Copy, Debug)]
 pub enum Expr<'a> {
     /// `PROTO FIELD`: `ip saddr`, `ip6 nexthdr`, `tcp dport`, `th sport`,
     /// `icmp type`, `tcp flags`, `ether saddr`, `vlan id`, `ip dscp`...
-    Payload { proto: Str<'a>, field: Str<'a> },
+    Payload(&'a PayloadField<'a>),
     /// `meta KEY` and the bare meta keys (`iifname`, `l4proto`, `mark`...).
     Meta { key: Str<'a> },
     /// `ct [original|reply] KEY`: `ct state`, `ct status`, `ct mark`...
-    Ct { key: Str<'a>, dir: Option<Str<'a>> },
+    Ct(&'a CtField<'a>),
     /// Another packet/state expression fwlint does not decode (`fib saddr .
     /// iif oif`, `socket transparent`, `exthdr`, `rt`, `osf`, `numgen`,
     /// `hash`, raw payload `@nh,0,8`...): its text.
@@ -573,8 +623,8 @@ pub enum Expr<'a> {
         key: &'a Expr<'a>,
         map: &'a Expr<'a>,
     },
-    /// A verdict as data (map values, policies).
-    Verdict(Verdict<'a>),
+    /// A verdict as data (map values, policies; see [`Verdict::in_arena`]).
+    Verdict(&'a Verdict<'a>),
     /// `*`: the catch-all element of a map.
     Wildcard,
 }
@@ -584,6 +634,22 @@ pub enum Expr<'a> {
 /// written `LEFT & VALUE == 0` by this node's address, as nft accepts `!`
 /// on bitmask types only.
 pub static NO_BIT_SET: Expr<'static> = Expr::Number(0);
+
+/// The field of [`Expr::Payload`], out of line so that an expression stays
+/// 24 bytes (the common fields are shared static nodes, see the parser).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PayloadField<'a> {
+    pub proto: Str<'a>,
+    pub field: Str<'a>,
+}
+
+/// The key of [`Expr::Ct`] and its direction (`original`, `reply`), out of
+/// line as [`PayloadField`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CtField<'a> {
+    pub key: Str<'a>,
+    pub dir: Option<Str<'a>>,
+}
 
 /// Binary operators on values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -650,12 +716,12 @@ mod size_tests {
     fn nodes_stay_small() {
         assert!(std::mem::size_of::<Command>() <= 128);
         assert!(
-            std::mem::size_of::<Stmt>() <= 48,
+            std::mem::size_of::<Stmt>() <= 32,
             "{}",
             std::mem::size_of::<Stmt>()
         );
         assert!(
-            std::mem::size_of::<Expr>() <= 40,
+            std::mem::size_of::<Expr>() <= 24,
             "{}",
             std::mem::size_of::<Expr>()
         );
@@ -665,7 +731,7 @@ mod size_tests {
             std::mem::size_of::<SetElem>()
         );
         assert!(
-            std::mem::size_of::<Rule>() <= 64,
+            std::mem::size_of::<Rule>() <= 48,
             "{}",
             std::mem::size_of::<Rule>()
         );

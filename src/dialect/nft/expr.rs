@@ -103,6 +103,11 @@ impl<'a> Cx<'a> {
         let b = self.off(to).max(a);
         Loc::new(self.file_no, a..b)
     }
+    /// Byte span of the text between `from` (start) and `to` (rest after
+    /// it), for a statement (its rule knows the file).
+    pub fn span(&self, from: &str, to: &str) -> Span {
+        self.loc(from, to).into()
+    }
     /// Origin of the text between `from` (start) and `to` (rest after it).
     pub fn origin(&self, from: &str, to: &str) -> Origin {
         let a = self.off(from);
@@ -142,16 +147,11 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// The shared nodes of [`Cx::alloc_field`].
-static SHARED_FIELDS: [Expr<'static>; 26] = {
-    const fn p(proto: &'static str, field: &'static str) -> Expr<'static> {
-        Expr::Payload { proto, field }
-    }
-    const fn m(key: &'static str) -> Expr<'static> {
-        Expr::Meta { key }
-    }
-    const fn c(key: &'static str) -> Expr<'static> {
-        Expr::Ct { key, dir: None }
+/// The payload fields most rules name, shared by every [`Expr::Payload`]
+/// that names them (see [`payload_field`]).
+static SHARED_PAYLOADS: [PayloadField<'static>; 15] = {
+    const fn p(proto: &'static str, field: &'static str) -> PayloadField<'static> {
+        PayloadField { proto, field }
     }
     [
         p("ip", "saddr"),
@@ -169,6 +169,49 @@ static SHARED_FIELDS: [Expr<'static>; 26] = {
         p("icmp", "type"),
         p("icmpv6", "type"),
         p("tcp", "flags"),
+    ]
+};
+
+/// The conntrack keys most rules name (see [`ct_field`]).
+static SHARED_CTS: [CtField<'static>; 3] = [
+    CtField {
+        key: "state",
+        dir: None,
+    },
+    CtField {
+        key: "status",
+        dir: None,
+    },
+    CtField {
+        key: "mark",
+        dir: None,
+    },
+];
+
+/// The shared nodes of [`Cx::alloc_field`]: the shared payload fields, the
+/// common meta keys, the shared conntrack keys, in this order.
+static SHARED_FIELDS: [Expr<'static>; 26] = {
+    const fn m(key: &'static str) -> Expr<'static> {
+        Expr::Meta { key }
+    }
+    let p = &SHARED_PAYLOADS;
+    let c = &SHARED_CTS;
+    [
+        Expr::Payload(&p[0]),
+        Expr::Payload(&p[1]),
+        Expr::Payload(&p[2]),
+        Expr::Payload(&p[3]),
+        Expr::Payload(&p[4]),
+        Expr::Payload(&p[5]),
+        Expr::Payload(&p[6]),
+        Expr::Payload(&p[7]),
+        Expr::Payload(&p[8]),
+        Expr::Payload(&p[9]),
+        Expr::Payload(&p[10]),
+        Expr::Payload(&p[11]),
+        Expr::Payload(&p[12]),
+        Expr::Payload(&p[13]),
+        Expr::Payload(&p[14]),
         m("l4proto"),
         m("nfproto"),
         m("iifname"),
@@ -177,33 +220,60 @@ static SHARED_FIELDS: [Expr<'static>; 26] = {
         m("oif"),
         m("mark"),
         m("pkttype"),
-        c("state"),
-        c("status"),
-        c("mark"),
+        Expr::Ct(&c[0]),
+        Expr::Ct(&c[1]),
+        Expr::Ct(&c[2]),
     ]
 };
+
+/// `PROTO FIELD` as a tree node: the shared one when it is common, else a
+/// new one in `arena`.
+pub fn payload_field<'a>(arena: &'a Arena, proto: &'a str, field: &'a str) -> &'a PayloadField<'a> {
+    let k = match (proto, field) {
+        ("ip", "saddr") => 0,
+        ("ip", "daddr") => 1,
+        ("ip6", "saddr") => 2,
+        ("ip6", "daddr") => 3,
+        ("tcp", "dport") => 4,
+        ("tcp", "sport") => 5,
+        ("udp", "dport") => 6,
+        ("udp", "sport") => 7,
+        ("th", "dport") => 8,
+        ("th", "sport") => 9,
+        ("ip", "protocol") => 10,
+        ("ip6", "nexthdr") => 11,
+        ("icmp", "type") => 12,
+        ("icmpv6", "type") => 13,
+        ("tcp", "flags") => 14,
+        _ => return arena.alloc(PayloadField { proto, field }),
+    };
+    &SHARED_PAYLOADS[k]
+}
+
+/// `ct [DIR] KEY` as a tree node: shared when common, else new in `arena`.
+pub fn ct_field<'a>(arena: &'a Arena, key: &'a str, dir: Option<&'a str>) -> &'a CtField<'a> {
+    let k = match (key, dir) {
+        ("state", None) => 0,
+        ("status", None) => 1,
+        ("mark", None) => 2,
+        _ => return arena.alloc(CtField { key, dir }),
+    };
+    &SHARED_CTS[k]
+}
+
+/// The index of `x` in `table`, when `x` is one of its elements (by
+/// address: the shared fields are recognised without comparing text).
+fn index_in<T, U>(table: &[T], x: &U) -> Option<usize> {
+    let base = table.as_ptr() as usize;
+    let at = (x as *const U as usize).checked_sub(base)?;
+    let k = at / std::mem::size_of::<T>();
+    (k < table.len() && at % std::mem::size_of::<T>() == 0).then_some(k)
+}
 
 /// The shared node equal to `e`, if there is one.
 fn shared_field(e: &Expr<'_>) -> Option<&'static Expr<'static>> {
     let k = match *e {
-        Expr::Payload { proto, field } => match (proto, field) {
-            ("ip", "saddr") => 0,
-            ("ip", "daddr") => 1,
-            ("ip6", "saddr") => 2,
-            ("ip6", "daddr") => 3,
-            ("tcp", "dport") => 4,
-            ("tcp", "sport") => 5,
-            ("udp", "dport") => 6,
-            ("udp", "sport") => 7,
-            ("th", "dport") => 8,
-            ("th", "sport") => 9,
-            ("ip", "protocol") => 10,
-            ("ip6", "nexthdr") => 11,
-            ("icmp", "type") => 12,
-            ("icmpv6", "type") => 13,
-            ("tcp", "flags") => 14,
-            _ => return None,
-        },
+        Expr::Payload(p) => index_in(&SHARED_PAYLOADS, p)?,
         Expr::Meta { key } => match key {
             "l4proto" => 15,
             "nfproto" => 16,
@@ -215,12 +285,7 @@ fn shared_field(e: &Expr<'_>) -> Option<&'static Expr<'static>> {
             "pkttype" => 22,
             _ => return None,
         },
-        Expr::Ct { key, dir: None } => match key {
-            "state" => 23,
-            "status" => 24,
-            "mark" => 25,
-            _ => return None,
-        },
+        Expr::Ct(c) => 23 + index_in(&SHARED_CTS, c)?,
         _ => return None,
     };
     Some(&SHARED_FIELDS[k])
@@ -409,7 +474,7 @@ pub fn stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Stmt<'a>> {
         r,
         Stmt {
             kind,
-            loc: cx.loc(start, r),
+            span: cx.span(start, r),
         },
     ))
 }
@@ -431,7 +496,7 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
         }
         "accept" | "drop" | "continue" | "return" | "jump" | "goto" => {
             let (r, v) = verdict(i)?;
-            Ok((r, StmtKind::Verdict(v)))
+            Ok((r, StmtKind::Verdict(v.in_arena(cx.arena))))
         }
         "counter" => counter(cx, after()),
         "log" => log(cx, after()),
@@ -509,7 +574,7 @@ fn anon_chain<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, &'a [Rule<'a>]> {
         let (r, (stmts, comment)) = rule_body(cx, i)?;
         out.push(Rule {
             stmts,
-            comment,
+            comment: comment.map(|c| &*cx.arena.alloc(c)),
             handle: None,
             loc: cx.loc(start, r),
         });
@@ -596,7 +661,7 @@ fn counter<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
                     Ok((r, _)) if at_rule_end(r) || peek_word(sp(r)).is_some_and(is_stmt_word) => r,
                     _ => args(t)?.0,
                 };
-                cname = Some(t[..t.len() - r.len()].into());
+                cname = Some(&*cx.arena.alloc(&t[..t.len() - r.len()]));
                 i = r;
             }
             _ => break,
@@ -896,7 +961,7 @@ fn relop(i: &str) -> (&str, RelOp) {
 
 /// `lhs := lhs_primary ("." lhs_primary)* [binop operand]*`
 pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
-    let (mut r, first) = lhs_primary(i)?;
+    let (mut r, first) = lhs_primary(cx, i)?;
     // Usually a relation or a value follows: none of `.`, a binary
     // operator or `map` can start here, and `first` is the whole result.
     if !sp(r).starts_with(['.', '<', '>', '&', '|', '^', 'm']) {
@@ -906,7 +971,7 @@ pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
     loop {
         let s = sp(r);
         if let Some(t) = s.strip_prefix('.') {
-            match lhs_primary(t) {
+            match lhs_primary(cx, t) {
                 Ok((r2, e)) => {
                     parts.push(e);
                     r = r2;
@@ -987,7 +1052,7 @@ fn operand<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>> {
 
 /// `lhs_primary := "meta" key | meta_key | "ct" [dir] key | PROTO field
 ///                | fib | socket | osf | rt | ipsec | numgen | hash | raw_payload`
-pub fn lhs_primary(i: &str) -> PResult<'_, Expr<'_>> {
+pub fn lhs_primary<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
     let s = sp(i);
     if s.starts_with('@') {
         // Raw payload `@nh,16,8`.
@@ -1041,7 +1106,7 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr<'_>> {
                 let (r3, _) = number(sp(r3))?;
                 return Ok((r3, unknown(r3)));
             }
-            Ok((r2, Expr::Ct { key: k, dir }))
+            Ok((r2, Expr::Ct(ct_field(cx.arena, k, dir))))
         }
         _ if SUB_HEADERS
             .iter()
@@ -1072,7 +1137,7 @@ pub fn lhs_primary(i: &str) -> PResult<'_, Expr<'_>> {
         _ if is_payload_proto(w) || w == "dccp" => {
             let (r2, f) =
                 word(sp(r)).map_err(|_| nom::Err::Error(PErr::new(sp(r), "a header field")))?;
-            Ok((r2, Expr::Payload { proto: w, field: f }))
+            Ok((r2, Expr::Payload(payload_field(cx.arena, w, f))))
         }
         "fib" => {
             let mut r2 = r;
@@ -1304,6 +1369,13 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>>
         }
         _ => {}
     }
+    // Numbers start with a digit, addresses with a hex digit or ':'
+    // or `[`: other words (`tcp`, `new`, `established`)
+    // skip both tests.
+    let first = s.as_bytes().first().copied().unwrap_or(0);
+    if !first.is_ascii_hexdigit() && !matches!(first, b':' | b'-' | b'[') {
+        return word_value(cx, s);
+    }
     // A number is never the start of an address (`number` refuses digits
     // followed by `.` or `:`), so the cheaper test goes first.
     if let Ok((r, n)) = number(s) {
@@ -1325,11 +1397,16 @@ pub fn value<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, Expr<'a>>
             return Ok((r, Expr::Symbol(s[..s.len() - r.len()].into())));
         }
     }
-    if matches!(peek_word(s), Some("jump" | "goto")) {
-        let (r, v) = verdict(s)?;
-        return Ok((r, Expr::Verdict(v)));
-    }
+    word_value(cx, s)
+}
+
+/// The rest of [`value`]: a verdict (`jump c` as map data) or a name.
+fn word_value<'a>(cx: &Cx<'a>, s: &'a str) -> PResult<'a, Expr<'a>> {
     match word(s) {
+        Ok((_, "jump" | "goto")) => {
+            let (r, v) = verdict(s)?;
+            Ok((r, Expr::Verdict(v.in_arena(cx.arena))))
+        }
         Ok((_, w)) if is_not_value(w) => {
             fail(s, "a value (address, number, name, set or $variable)")
         }
@@ -1434,7 +1511,7 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem<'a
             Some("accept" | "drop" | "continue" | "return" | "jump" | "goto" | "queue")
         ) {
             let (r2, v) = verdict(u)?;
-            (r2, Expr::Verdict(v))
+            (r2, Expr::Verdict(v.in_arena(cx.arena)))
         } else {
             concat(cx, u, depth)?
         };
@@ -1457,29 +1534,73 @@ mod tests {
     use super::*;
 
     /// Each shared node is found for an equal expression, and only for it
-    /// (the table and the lookup agree, index by index).
+    /// (the tables and the lookups agree, index by index).
     #[test]
     fn shared_fields_stand_for_equal_nodes() {
+        let arena = Arena::new();
         for node in &SHARED_FIELDS {
-            let found = shared_field(node).expect("a shared node is found");
+            // The parsers reach the shared fields through `payload_field`
+            // and `ct_field`: those give the table's own nodes.
+            let via_parser = match *node {
+                Expr::Payload(p) => Expr::Payload(payload_field(&arena, p.proto, p.field)),
+                Expr::Ct(c) => Expr::Ct(ct_field(&arena, c.key, c.dir)),
+                other => other,
+            };
+            let found = shared_field(&via_parser).expect("a shared node is found");
             assert!(std::ptr::eq(found, node), "{node:?} -> {found:?}");
             assert_eq!(format!("{found:?}"), format!("{node:?}"));
         }
-        assert!(shared_field(&Expr::Payload {
-            proto: "tcp",
-            field: "window"
-        })
-        .is_none());
-        assert!(shared_field(&Expr::Ct {
-            key: "state",
-            dir: Some("reply")
-        })
-        .is_none());
+        let window = payload_field(&arena, "tcp", "window");
+        assert_eq!(window.field, "window");
+        assert!(shared_field(&Expr::Payload(window)).is_none());
+        let reply = ct_field(&arena, "state", Some("reply"));
+        assert_eq!(reply.dir, Some("reply"));
+        assert!(shared_field(&Expr::Ct(reply)).is_none());
+        // An equal field elsewhere is not mistaken for a table entry.
+        let copy = arena.alloc(PayloadField {
+            proto: "ip",
+            field: "saddr",
+        });
+        assert!(shared_field(&Expr::Payload(copy)).is_none());
     }
 
     fn cx(text: &'static str) -> Cx<'static> {
         let arena: &'static Arena = Box::leak(Box::new(Arena::new()));
         Cx::new(SourceFile::new("t.nft", text), text, arena)
+    }
+
+    /// `value` sends words that cannot be numbers or addresses straight to
+    /// the name reader; every other start still reaches the number and
+    /// address readers.
+    #[test]
+    fn values_by_their_first_character() {
+        let kinds = [
+            ("[2001:db8::1] accept", "addr"),
+            ("::1 accept", "addr"),
+            ("fe80::1", "addr"),
+            ("aa:bb:cc:dd:ee:ff", "symbol"),
+            ("-5", "symbol"),
+            ("443", "number"),
+            ("0x1f", "number"),
+            ("10.0.0.1", "addr"),
+            ("established", "symbol"),
+            ("_x", "symbol"),
+            ("jump c", "verdict"),
+        ];
+        for (text, kind) in kinds {
+            let c = cx(text);
+            let (_, e) = value(&c, c.text, 0).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            let got = match e {
+                Expr::Addr(_) => "addr",
+                Expr::Symbol(_) => "symbol",
+                Expr::Number(_) => "number",
+                Expr::Verdict(_) => "verdict",
+                _ => "other",
+            };
+            assert_eq!(got, kind, "{text}");
+        }
+        let c = cx("accept");
+        assert!(value(&c, c.text, 0).is_err());
     }
 
     #[test]
@@ -1515,7 +1636,7 @@ mod tests {
     fn simple_match_and_verdict() {
         let s = rule("tcp dport 22 accept");
         assert!(
-            matches!(&s[0], StmtKind::Match { left: Expr::Payload { proto, field }, op: RelOp::Implicit, right: Expr::Number(22) } if *proto == "tcp" && *field == "dport")
+            matches!(&s[0], StmtKind::Match { left: Expr::Payload(PayloadField { proto, field }), op: RelOp::Implicit, right: Expr::Number(22) } if *proto == "tcp" && *field == "dport")
         );
         assert!(matches!(s[1], StmtKind::Verdict(Verdict::Accept)));
     }

@@ -10,10 +10,12 @@
 //! warning, never dropped.
 
 use super::ast::*;
+use super::expr::{ct_field, payload_field};
 use crate::model::RuleSet;
 use crate::model::{Origin, SourceFile};
 use crate::read::{Input, LoadError};
 use std::net::IpAddr;
+use std::num::NonZeroU64;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -624,8 +626,8 @@ impl<'a> Walker<'a> {
         });
         let policy = body.get("policy").map(|p| Policy {
             value: match p.str() {
-                Some("drop") => Expr::Verdict(Verdict::Drop),
-                Some("accept") => Expr::Verdict(Verdict::Accept),
+                Some("drop") => Expr::Verdict(&Verdict::Drop),
+                Some("accept") => Expr::Verdict(&Verdict::Accept),
                 Some(s) => Expr::Symbol(self.s(s)),
                 None => Expr::Unknown {
                     text: self.s(&self.raw(p)),
@@ -693,8 +695,10 @@ impl<'a> Walker<'a> {
         };
         let rule = Rule {
             stmts: self.slice(&stmts),
-            comment: body.get_str("comment").map(|x| self.s(x)),
-            handle: body.get_u64("handle"),
+            comment: body
+                .get_str("comment")
+                .map(|x| &*self.arena.alloc(self.s(x))),
+            handle: body.get_u64("handle").and_then(NonZeroU64::new),
             loc: self.loc(whole),
         };
         self.out.commands.push(Command::Rule {
@@ -832,10 +836,9 @@ impl<'a> Walker<'a> {
     fn tagged_expr(&mut self, key: &str, body: &JVal, whole: &JVal) -> Expr<'a> {
         match key {
             "payload" => match (body.get_str("protocol"), body.get_str("field")) {
-                (Some(p), Some(f)) => Expr::Payload {
-                    proto: self.s(p),
-                    field: self.s(f),
-                },
+                (Some(p), Some(f)) => {
+                    Expr::Payload(payload_field(self.arena, self.s(p), self.s(f)))
+                }
                 _ => {
                     let text = format!(
                         "@{},{},{}",
@@ -853,10 +856,11 @@ impl<'a> Walker<'a> {
                 None => self.unknown_expr(key, whole),
             },
             "ct" => match body.get_str("key") {
-                Some(k) => Expr::Ct {
-                    key: self.s(k),
-                    dir: body.get_str("dir").map(|x| self.s(x)),
-                },
+                Some(k) => Expr::Ct(ct_field(
+                    self.arena,
+                    self.s(k),
+                    body.get_str("dir").map(|x| self.s(x)),
+                )),
                 None => self.unknown_expr(key, whole),
             },
             "prefix" => {
@@ -914,7 +918,7 @@ impl<'a> Walker<'a> {
             },
             _ => {
                 if let Some(v) = self.verdict(key, body) {
-                    return Expr::Verdict(v);
+                    return Expr::Verdict(v.in_arena(self.arena));
                 }
                 // Known schema expressions fwlint does not decode; the
                 // lowering makes them opaque.
@@ -977,7 +981,7 @@ impl<'a> Walker<'a> {
 
     /// One statement of a rule's `expr` array.
     fn stmt(&mut self, v: &JVal) -> Stmt<'a> {
-        let loc = self.loc(v);
+        let span = self.loc(v).into();
         let kind = match v.tagged() {
             Some((key, body)) => self.stmt_kind(key, body, v),
             None => {
@@ -991,7 +995,7 @@ impl<'a> Walker<'a> {
                 }
             }
         };
-        Stmt { kind, loc }
+        Stmt { kind, span }
     }
 
     fn stmt_kind(&mut self, key: &str, body: &JVal, whole: &JVal) -> StmtKind<'a> {
@@ -1050,7 +1054,7 @@ impl<'a> Walker<'a> {
             }
             "accept" | "drop" | "continue" | "return" | "jump" | "goto" => {
                 match self.verdict(key, body) {
-                    Some(v) => StmtKind::Verdict(v),
+                    Some(v) => StmtKind::Verdict(v.in_arena(self.arena)),
                     None => {
                         self.error(
                             format!("`{key}` needs a target"),
@@ -1079,7 +1083,7 @@ impl<'a> Walker<'a> {
             "counter" => match &body.kind {
                 JKind::Str(name) => StmtKind::Counter {
                     counts: None,
-                    name: Some(self.s(name)),
+                    name: Some(self.arena.alloc(self.s(name))),
                 },
                 _ => StmtKind::Counter {
                     counts: match (body.get_u64("packets"), body.get_u64("bytes")) {

@@ -363,52 +363,59 @@ fn ipv4(b: &[u8]) -> Option<std::net::Ipv4Addr> {
 /// standard parser. The test `ipv6_matches_the_standard_parser` holds it to
 /// the standard library's answer.
 fn ipv6(s: &str) -> Option<Ipv6Addr> {
-    if s.contains('.') {
+    let b = s.as_bytes();
+    if b.contains(&b'.') {
         return s.parse().ok();
     }
-    /// The groups of `part` (`h1:h2:...`, 1 to 4 hex digits each) into `out`;
-    /// their number.
-    fn groups(part: &str, out: &mut [u16; 8]) -> Option<usize> {
-        if part.is_empty() {
-            return Some(0);
-        }
-        let mut n = 0;
-        for g in part.split(':') {
-            if n == 8 || g.is_empty() || g.len() > 4 {
-                return None;
-            }
-            let mut v = 0u16;
-            for c in g.chars() {
-                v = v << 4 | c.to_digit(16)? as u16;
-            }
-            out[n] = v;
-            n += 1;
-        }
-        Some(n)
+    let mut groups = [0u16; 8];
+    // Groups read so far, and where `::` stands (the groups after it move
+    // to the end).
+    let mut n = 0;
+    let mut gap = None;
+    let mut k = 0;
+    if b.starts_with(b"::") {
+        gap = Some(0);
+        k = 2;
     }
-    let (mut head, mut tail) = ([0u16; 8], [0u16; 8]);
-    let segments = match s.split_once("::") {
-        // `::` stands for at least one zero group.
-        Some((h, t)) if !t.contains("::") => {
-            let (hn, tn) = (groups(h, &mut head)?, groups(t, &mut tail)?);
-            if hn + tn > 7 {
+    while k < b.len() {
+        let start = k;
+        let mut v = 0u32;
+        while let Some(d) = b.get(k).and_then(|&c| (c as char).to_digit(16)) {
+            if k - start == 4 {
                 return None;
             }
-            head[8 - tn..].copy_from_slice(&tail[..tn]);
-            head
+            v = v << 4 | d;
+            k += 1;
         }
-        Some(_) => return None,
-        None => {
-            if groups(s, &mut head)? != 8 {
-                return None;
+        if k == start || n == 8 {
+            return None;
+        }
+        groups[n] = v as u16;
+        n += 1;
+        match &b[k..] {
+            [] => break,
+            [b':', b':', ..] if gap.is_none() => {
+                gap = Some(n);
+                k += 2;
             }
-            head
+            // One colon, then a group must follow.
+            [b':', c, ..] if *c != b':' => k += 1,
+            _ => return None,
         }
-    };
-    Some(Ipv6Addr::from(segments))
+    }
+    match gap {
+        None if n == 8 => {}
+        // `::` stands for one zero group at least.
+        Some(g) if n < 8 => {
+            let tail = n - g;
+            groups.copy_within(g..n, 8 - tail);
+            groups[g..8 - tail].fill(0);
+        }
+        _ => return None,
+    }
+    Some(Ipv6Addr::from(groups))
 }
 
-/// Whether `s` contains `::` (a byte scan: no substring searcher set-up).
 fn has_double_colon(s: &str) -> bool {
     s.as_bytes().windows(2).any(|w| w == b"::")
 }
@@ -439,11 +446,20 @@ pub fn setref(i: &str) -> PResult<'_, &str> {
 }
 
 fn name_part(i: &str) -> PResult<'_, &str> {
-    let (_, w) = take_while1(|c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        .parse(i)
-        .map_err(|_: nom::Err<PErr>| nom::Err::Error(PErr::new(i, "a name")))?;
-    let w = w.trim_end_matches(['.', '-']);
-    Ok((&i[w.len()..], w))
+    let b = i.as_bytes();
+    let n = b
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+        .count();
+    if n == 0 {
+        return fail(i, "a name");
+    }
+    // A name does not end with '.' or '-'.
+    let mut m = n;
+    while m > 0 && matches!(b[m - 1], b'.' | b'-') {
+        m -= 1;
+    }
+    Ok((&i[m..], &i[..m]))
 }
 
 /// `time := (digit+ ("d"|"h"|"m"|"s"|"ms"))+` — timeouts, kept as text.

@@ -35,6 +35,7 @@ use crate::model::{
     Match, NamedObject, Origin, ParseIssue, Pipeline, Rule, RuleSet, SourceFile,
 };
 use std::collections::{HashMap, HashSet};
+use std::num::NonZeroU64;
 use std::sync::Arc;
 
 /// Where an issue points: an origin of the tree, or a location whose line
@@ -495,7 +496,7 @@ impl<'a> St<'a> {
         }
         let mut stmts = r.stmts.to_vec();
         for s in &mut stmts {
-            let o = s.loc;
+            let o = s.loc(r.loc.file);
             match &mut s.kind {
                 StmtKind::Match { left, right, .. } => {
                     *left = self.subst_ref(left, o);
@@ -513,10 +514,21 @@ impl<'a> St<'a> {
                     *target = self.subst_ref(target, o);
                     *value = self.subst_ref(value, o);
                 }
-                StmtKind::Verdict(Verdict::Jump(n) | Verdict::Goto(n)) if n.starts_with('$') => {
-                    let v = self.subst(&Expr::Variable(&n[1..]), o);
-                    if let Expr::Symbol(s2) | Expr::String(s2) = v {
-                        *n = s2;
+                StmtKind::Verdict(v) => {
+                    let (Verdict::Jump(n) | Verdict::Goto(n)) = **v else {
+                        continue;
+                    };
+                    if !n.starts_with('$') {
+                        continue;
+                    }
+                    let goto = matches!(v, Verdict::Goto(_));
+                    let e = self.subst(&Expr::Variable(&n[1..]), o);
+                    if let Expr::Symbol(s2) | Expr::String(s2) = e {
+                        *v = self.arena.alloc(if goto {
+                            Verdict::Goto(s2)
+                        } else {
+                            Verdict::Jump(s2)
+                        });
                     }
                 }
                 _ => {}
@@ -612,7 +624,7 @@ impl<'a> St<'a> {
         for mut r in rules {
             self.lift_anon(ti, &mut r, 0);
             let t = &mut self.tables[ti];
-            let handle = r.handle.unwrap_or(t.next_handle);
+            let handle = r.handle.map_or(t.next_handle, NonZeroU64::get);
             t.next_handle = t.next_handle.max(handle + 1);
             t.chains[ci].rules.push(RuleSt { rule: r, handle });
         }
@@ -636,14 +648,14 @@ impl<'a> St<'a> {
                 self.issue(
                     IssueLevel::Error,
                     "anonymous chains nested too deeply",
-                    s.loc,
+                    s.loc(r.loc.file),
                 );
                 s.kind = StmtKind::Other {
                     keyword: "nested anonymous chain",
                 };
                 continue;
             }
-            let origin = self.origin_of(s.loc);
+            let origin = self.origin_of(s.loc(r.loc.file));
             let name = format!("<anonymous chain at line {}>", origin.line);
             let name: &'a str = self.arena.alloc_str(&name);
             let mut lowered = Vec::new();
@@ -668,11 +680,11 @@ impl<'a> St<'a> {
                 rules: rs,
                 reg: self.reg,
             });
-            s.kind = StmtKind::Verdict(if goto {
+            s.kind = StmtKind::Verdict(self.arena.alloc(if goto {
                 Verdict::Goto(name)
             } else {
                 Verdict::Jump(name)
-            });
+            }));
         }
         r.stmts = self.arena.alloc_slice_copy(&stmts);
     }
@@ -764,7 +776,7 @@ impl<'a> St<'a> {
         let mut r = self.subst_rule(rule);
         self.lift_anon(ti, &mut r, 0);
         let t = &mut self.tables[ti];
-        let handle = r.handle.unwrap_or(t.next_handle);
+        let handle = r.handle.map_or(t.next_handle, NonZeroU64::get);
         t.next_handle = t.next_handle.max(handle + 1);
         let rules = &mut t.chains[ci].rules;
         let at = match position {
@@ -963,6 +975,7 @@ impl<'a> St<'a> {
                         updated: &updated,
                         set_uses: &mut set_uses,
                         chain_uses: &mut chain_uses,
+                        file: r.rule.loc.file,
                     };
                     rules.extend(lx.rule(r));
                 }
@@ -1133,6 +1146,8 @@ struct RuleCx<'a, 't> {
     updated: &'a HashSet<(usize, String)>,
     set_uses: &'a mut HashMap<(usize, String), usize>,
     chain_uses: &'a mut HashMap<usize, usize>,
+    /// The file of the rule being lowered (its statements' file).
+    file: u32,
 }
 
 impl<'t> RuleCx<'_, 't> {
@@ -1214,7 +1229,7 @@ impl<'t> RuleCx<'_, 't> {
                         IssueLevel::Warning,
                         "queue hands the packet to a userspace program whose verdict fwlint cannot know: \
                          modelled as accepted if an unknown condition holds, else dropped",
-                        s.loc,
+                        s.loc(self.file),
                     );
                     notes.push(format!("queue {args}").trim_end().to_string());
                     let mut a = conds.clone();
@@ -1236,7 +1251,7 @@ impl<'t> RuleCx<'_, 't> {
                         &format!(
                             "'{kw}' is not modelled: the rule matches only some packets ({what})"
                         ),
-                        s.loc,
+                        s.loc(self.file),
                     );
                     conds.push(Cond::Opaque { what });
                 }
@@ -1250,7 +1265,7 @@ impl<'t> RuleCx<'_, 't> {
                 StmtKind::Notrack => {
                     notes.push(conntrack::NOTE.into());
                     self.st
-                        .issue(IssueLevel::Warning, conntrack::WARNING, s.loc);
+                        .issue(IssueLevel::Warning, conntrack::WARNING, s.loc(self.file));
                     let site = conntrack::site(self.table.family, &conds, &rule_origin);
                     self.st.notrack.push(site);
                 }
@@ -1263,7 +1278,7 @@ impl<'t> RuleCx<'_, 't> {
                         // A match the reader could not read (already
                         // reported as an error): it may or may not hold.
                         conds.push(Cond::Opaque {
-                            what: self.st.text_of(s.loc),
+                            what: self.st.text_of(s.loc(self.file)),
                         });
                     } else if *keyword == "meter" || *keyword == "ct count" {
                         self.st.issue(
@@ -1271,14 +1286,14 @@ impl<'t> RuleCx<'_, 't> {
                             &format!(
                                 "'{keyword}' is not modelled: the rule matches only some packets"
                             ),
-                            s.loc,
+                            s.loc(self.file),
                         );
                         conds.push(Cond::Opaque {
-                            what: self.st.text_of(s.loc),
+                            what: self.st.text_of(s.loc(self.file)),
                         });
                     } else if *keyword == "synproxy" {
                         self.st
-                            .issue(IssueLevel::Note, conntrack::SYNPROXY_NOTE, s.loc);
+                            .issue(IssueLevel::Note, conntrack::SYNPROXY_NOTE, s.loc(self.file));
                         notes.push(keyword.to_string());
                         let (dropped, rest) = conntrack::synproxy(&conds);
                         out.push(mk(dropped, Effect::Deny, &notes));
@@ -1289,7 +1304,7 @@ impl<'t> RuleCx<'_, 't> {
                             &format!(
                                 "statement '{keyword}' is not modelled (treated as no verdict)"
                             ),
-                            s.loc,
+                            s.loc(self.file),
                         );
                         notes.push(keyword.to_string());
                     }
@@ -1323,12 +1338,12 @@ impl<'t> RuleCx<'_, 't> {
                         "jump/goto to chain '{name}' which does not exist in table '{}'",
                         self.table.name
                     ),
-                    s.loc,
+                    s.loc(self.file),
                 );
                 self.st.out.dangling.push(DanglingRef {
                     kind: "chain".into(),
                     name: name.to_string(),
-                    origin: self.st.origin_of(s.loc),
+                    origin: self.st.origin_of(s.loc(self.file)),
                 });
                 None
             }
@@ -1353,7 +1368,7 @@ impl<'t> RuleCx<'_, 't> {
                 self.st.issue(
                     IssueLevel::Warning,
                     "queue verdict: the userspace verdict is unknown; treated as drop",
-                    s.loc,
+                    s.loc(self.file),
                 );
                 Effect::Deny
             }
@@ -1374,12 +1389,12 @@ impl<'t> RuleCx<'_, 't> {
                     "set '@{name}' does not exist in table '{}'",
                     self.table.name
                 ),
-                s.loc,
+                s.loc(self.file),
             );
             self.st.out.dangling.push(DanglingRef {
                 kind: "set".into(),
                 name: name.to_string(),
-                origin: self.st.origin_of(s.loc),
+                origin: self.st.origin_of(s.loc(self.file)),
             });
             return Err(Cond::Opaque {
                 what: format!("@{name} (undefined)"),
@@ -1395,7 +1410,7 @@ impl<'t> RuleCx<'_, 't> {
             self.st.issue(
                 IssueLevel::Warning,
                 &format!("set '@{name}' is updated at runtime; its membership is unknown"),
-                s.loc,
+                s.loc(self.file),
             );
             return Err(Cond::Opaque {
                 what: format!("membership of dynamic set @{name}"),
@@ -1408,10 +1423,10 @@ impl<'t> RuleCx<'_, 't> {
         self.st.issue(
             IssueLevel::Warning,
             &format!("'{what}' is not modelled; the match is treated as unknown"),
-            s.loc,
+            s.loc(self.file),
         );
         Cond::Opaque {
-            what: self.st.text_of(s.loc),
+            what: self.st.text_of(s.loc(self.file)),
         }
     }
 
@@ -1425,7 +1440,7 @@ impl<'t> RuleCx<'_, 't> {
         if let Some(cs) = self.negation(left, right, s) {
             return cs;
         }
-        match super::lower_flags::lower(left, op, right, &self.st.text_of(s.loc)) {
+        match super::lower_flags::lower(left, op, right, &self.st.text_of(s.loc(self.file))) {
             Some(Ok(cs)) => return cs,
             Some(Err(m)) => return vec![self.bad(&m, s)],
             None => {}
@@ -1516,14 +1531,14 @@ impl<'t> RuleCx<'_, 't> {
             return None;
         };
         if let Some(m) = super::lower_flags::negation(l, v) {
-            self.st.issue(IssueLevel::Error, &m, s.loc);
+            self.st.issue(IssueLevel::Error, &m, s.loc(self.file));
             let c = Cond::Opaque {
-                what: self.st.text_of(s.loc),
+                what: self.st.text_of(s.loc(self.file)),
             };
             return Some(self.with_implied(l, c));
         }
         match l {
-            Expr::Ct { key, dir: None } if *key == "state" => {
+            Expr::Ct(ast::CtField { key, dir: None }) if *key == "state" => {
                 let mut elems = Vec::new();
                 lm::members(v, &mut elems);
                 Some(match lm::cond(lm::Field::CtState, RelOp::Ne, &elems) {
@@ -1554,10 +1569,10 @@ impl<'t> RuleCx<'_, 't> {
         self.st.issue(
             IssueLevel::Warning,
             &format!("cannot model this match ({m}); treated as unknown"),
-            s.loc,
+            s.loc(self.file),
         );
         Cond::Opaque {
-            what: self.st.text_of(s.loc),
+            what: self.st.text_of(s.loc(self.file)),
         }
     }
 
@@ -1603,7 +1618,7 @@ impl<'t> RuleCx<'_, 't> {
         let mut all_keys: Vec<Expr<'t>> = Vec::new();
         for e in &elems {
             let v = match e.value {
-                Some(Expr::Verdict(v)) => *v,
+                Some(Expr::Verdict(v)) => **v,
                 Some(Expr::Symbol(x)) if *x == "accept" => Verdict::Accept,
                 Some(Expr::Symbol(x)) if *x == "drop" => Verdict::Drop,
                 _ => {

@@ -29,7 +29,7 @@
 //! [`negation`] checks `LEFT ! VALUE` (nft's "no bit of VALUE set") the way
 //! nft's evaluation does: only a bitmask type takes it.
 
-use super::ast::{BinOp, Expr, RelOp};
+use super::ast::{BinOp, CtField, Expr, PayloadField, RelOp};
 use super::lower_match::describe;
 use crate::model::tcp_flags;
 use crate::model::values::proto;
@@ -110,7 +110,7 @@ pub fn key<'e, 'a>(e: &'e Expr<'a>) -> Option<Option<&'e Expr<'a>>> {
 
 /// `tcp flags`.
 fn is_flags(e: &Expr) -> bool {
-    matches!(e, Expr::Payload { proto, field } if &**proto == "tcp" && &**field == "flags")
+    matches!(e, Expr::Payload(PayloadField { proto, field }) if &**proto == "tcp" && &**field == "flags")
 }
 
 /// The conditions of a TCP flags match: the protocol, then the flag bytes.
@@ -138,8 +138,10 @@ pub fn negation(left: &Expr, value: &Expr) -> Option<String> {
             ))
         }
         e if is_flags(e) => true,
-        Expr::Ct { key, .. } => matches!(&**key, "state" | "status" | "event" | "label"),
-        Expr::Payload { .. } | Expr::Meta { .. } => false,
+        Expr::Ct(CtField { key, .. }) => {
+            matches!(&**key, "state" | "status" | "event" | "label")
+        }
+        Expr::Payload(_) | Expr::Meta { .. } => false,
         // Other expressions (`fib`, `socket`, raw payload...): the type is
         // not known here; lowering leaves the match unknown.
         _ => return None,
@@ -173,7 +175,7 @@ pub fn negation(left: &Expr, value: &Expr) -> Option<String> {
 /// A header field narrower than its bytes (nft loads it and masks it, a
 /// binary expression to its evaluation); checked with `nft -c`.
 fn bit_field(e: &Expr) -> bool {
-    matches!(e, Expr::Payload { proto, field } if matches!(
+    matches!(e, Expr::Payload(PayloadField { proto, field }) if matches!(
         (&**proto, &**field),
         ("ip", "version" | "hdrlength" | "dscp" | "ecn")
             | ("ip6", "version" | "dscp" | "ecn" | "flowlabel")

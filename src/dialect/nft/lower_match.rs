@@ -4,7 +4,7 @@
 //! prefix, a comma list of flags, an anonymous set or a named set. What has no
 //! model field becomes `Cond::Opaque` and a warning.
 
-use super::ast::{BinOp, Expr, RelOp, SetElem};
+use super::ast::{BinOp, CtField, Expr, PayloadField, RelOp, SetElem};
 use super::names;
 use crate::model::values::proto;
 use crate::model::{AddrPattern, Cond, CtStates, Family, Match, Ranges};
@@ -57,7 +57,7 @@ pub struct Unmodelled(pub String);
 pub fn lhs(e: &Expr) -> Result<Lhs, Unmodelled> {
     let l = |field, implied| Ok(Lhs { field, implied });
     match e {
-        Expr::Payload { proto: p, field } => {
+        Expr::Payload(PayloadField { proto: p, field }) => {
             let fam = |f| Cond::Family(f);
             match (&**p, &**field) {
                 ("ip", "saddr") => l(Field::SrcAddr, vec![fam(Family::Ipv4)]),
@@ -125,8 +125,10 @@ pub fn lhs(e: &Expr) -> Result<Lhs, Unmodelled> {
             "oif" | "oifname" => l(Field::OutIface, vec![]),
             k => Err(Unmodelled(format!("meta {k}"))),
         },
-        Expr::Ct { key, dir } if *key == "state" && dir.is_none() => l(Field::CtState, vec![]),
-        Expr::Ct { key, dir } => Err(Unmodelled(match dir {
+        Expr::Ct(CtField { key, dir }) if *key == "state" && dir.is_none() => {
+            l(Field::CtState, vec![])
+        }
+        Expr::Ct(CtField { key, dir }) => Err(Unmodelled(match dir {
             Some(d) => format!("ct {d} {key}"),
             None => format!("ct {key}"),
         })),
@@ -153,10 +155,10 @@ pub fn lhs(e: &Expr) -> Result<Lhs, Unmodelled> {
 /// Short text for an expression (for messages).
 pub fn describe(e: &Expr) -> String {
     match e {
-        Expr::Payload { proto, field } => format!("{proto} {field}"),
+        Expr::Payload(PayloadField { proto, field }) => format!("{proto} {field}"),
         Expr::Meta { key } => format!("meta {key}"),
-        Expr::Ct { key, dir: Some(d) } => format!("ct {d} {key}"),
-        Expr::Ct { key, .. } => format!("ct {key}"),
+        Expr::Ct(CtField { key, dir: Some(d) }) => format!("ct {d} {key}"),
+        Expr::Ct(CtField { key, .. }) => format!("ct {key}"),
         Expr::Unknown { text } => text.to_string(),
         Expr::Concat(p) => p.iter().map(describe).collect::<Vec<_>>().join(" . "),
         Expr::Symbol(s) => s.to_string(),
@@ -548,10 +550,10 @@ mod tests {
 
     #[test]
     fn lhs_dependencies() {
-        let l = lhs(&Expr::Payload {
+        let l = lhs(&Expr::Payload(&PayloadField {
             proto: "th",
             field: "dport",
-        })
+        }))
         .ok()
         .unwrap();
         assert_eq!(l.field, Field::DstPort);

@@ -11,6 +11,7 @@ use super::lex::{
 };
 use super::reserved::{self, ident, Place};
 use crate::model::SourceFile;
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -368,7 +369,8 @@ impl<'a> Parser<'a> {
         }
         let body_start = sp(r);
         let (r, (stmts, comment)) = rule_body(cx, body_start)?;
-        let handle = trailing_handle(r);
+        let handle = trailing_handle(r).and_then(NonZeroU64::new);
+        let comment = comment.map(|c| &*self.arena.alloc(c));
         Ok((
             r,
             Command::Rule {
@@ -608,7 +610,7 @@ impl<'a> Parser<'a> {
                         }
                         Err(_) => {
                             let (r, v) = expr::verdict(s)?;
-                            (r, Expr::Verdict(v))
+                            (r, Expr::Verdict(v.in_arena(cx.arena)))
                         }
                     };
                     c.policy = Some(Policy {
@@ -639,7 +641,8 @@ impl<'a> Parser<'a> {
                 }
                 _ => {
                     let (r, (stmts, comment)) = rule_body(cx, i)?;
-                    let handle = trailing_handle(r);
+                    let handle = trailing_handle(r).and_then(NonZeroU64::new);
+                    let comment = comment.map(|c| &*cx.arena.alloc(c));
                     c.rules.push(Rule {
                         stmts,
                         comment,
@@ -1273,9 +1276,11 @@ fn word_list(i: &str) -> PResult<'_, Vec<String>> {
 /// A `# handle N` comment right after a rule or a block opener.
 fn trailing_handle(r: &str) -> Option<u64> {
     // Blanks and '#' first: the line end is looked for only after a comment.
+    // Blanks within the line only (no search for its end).
+    let blank = |c: char| c.is_whitespace() && c != '\n';
     let t = r.trim_start_matches([' ', '\t']).strip_prefix('#')?;
-    let t = t[..t.find('\n').unwrap_or(t.len())].trim_start();
-    let t = t.strip_prefix("handle")?.trim_start();
+    let t = t.trim_start_matches(blank);
+    let t = t.strip_prefix("handle")?.trim_start_matches(blank);
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     t[..digits].parse().ok()
 }
@@ -1409,7 +1414,7 @@ mod tests {
         assert_eq!(h.priority.base, PriorityBase::Named("filter".into()));
         assert_eq!(h.priority.offset, 10);
         assert_eq!(c.rules.len(), 2);
-        assert_eq!(c.rules[0].handle, Some(7));
+        assert_eq!(c.rules[0].handle, NonZeroU64::new(7));
         assert_eq!(
             rs.origin(c.rules[0].loc).text(),
             "ct state established,related accept"
