@@ -442,7 +442,7 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (&'a [Stmt<'a>], Op
     let mut i = i;
     loop {
         let j = sp(i);
-        if at_rule_end(j) {
+        if j.is_empty() || j.starts_with(['\n', ';', '}']) {
             break;
         }
         if j.starts_with("comment") && peek_word(j) == Some("comment") {

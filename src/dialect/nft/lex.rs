@@ -172,7 +172,11 @@ pub fn keyword<'a>(k: &'static str) -> impl Fn(&'a str) -> PResult<'a, &'a str> 
     // A word equal to `k` starts with `k`: most failures end at that test,
     // before the word is scanned.
     move |i: &'a str| {
-        if i.starts_with(k) && word_len(i.as_bytes()) == k.len() {
+        // The first byte alone rejects most candidates without a `memcmp`.
+        if i.as_bytes().first() == k.as_bytes().first()
+            && i.starts_with(k)
+            && word_len(i.as_bytes()) == k.len()
+        {
             Ok((&i[k.len()..], &i[..k.len()]))
         } else {
             fail(i, k)
