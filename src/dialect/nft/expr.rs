@@ -5,8 +5,8 @@
 
 use super::ast::*;
 use super::lex::{
-    addr, fail, keyword, name, number, peek_word, quoted, setref, sp, time_text, variable, word,
-    AddrTok, PErr, PResult,
+    addr, after_keyword, fail, keyword, name, number, peek_word, quoted, setref, sp, time_text,
+    variable, word, AddrTok, PErr, PResult,
 };
 use crate::model::{Origin, SourceFile};
 use std::cell::{Cell, RefCell};
@@ -72,10 +72,15 @@ impl<'a> Cx<'a> {
             .map_or(usize::MAX, |p| start + p + 1);
         LineCache { start, next, no }
     }
-    /// `e`, moved into the arena.
+    /// `e`, moved into the arena, or, for the values most rules repeat
+    /// (numbers below 1024, protocol and conntrack state names), one shared
+    /// static node ([`shared_value`]).
     #[inline]
     pub fn alloc(&self, e: Expr<'a>) -> &'a Expr<'a> {
-        self.arena.alloc(e)
+        match shared_value(&e) {
+            Some(shared) => shared,
+            None => self.arena.alloc(e),
+        }
     }
     /// `e` in the arena, or, for the packet fields most matches name
     /// (`ip saddr`, `tcp dport`, `meta l4proto`, `ct state`...), one shared
@@ -225,6 +230,75 @@ static SHARED_FIELDS: [Expr<'static>; 26] = {
         Expr::Ct(&c[2]),
     ]
 };
+
+/// Numbers below this are shared nodes ([`SMALL_NUMBERS`]): well-known
+/// ports, protocol numbers, ICMP types, prefix lengths.
+const SHARED_NUMBERS: usize = 1024;
+
+/// `Expr::Number(n)` for every `n` below [`SHARED_NUMBERS`].
+static SMALL_NUMBERS: [Expr<'static>; SHARED_NUMBERS] = {
+    let mut t = [Expr::Number(0); SHARED_NUMBERS];
+    let mut n = 0;
+    while n < SHARED_NUMBERS {
+        t[n] = Expr::Number(n as u64);
+        n += 1;
+    }
+    t
+};
+
+/// Names that rules repeat as values: protocols and conntrack states.
+static SHARED_SYMBOLS: [Expr<'static>; 17] = [
+    Expr::Symbol("tcp"),
+    Expr::Symbol("udp"),
+    Expr::Symbol("icmp"),
+    Expr::Symbol("icmpv6"),
+    Expr::Symbol("sctp"),
+    Expr::Symbol("gre"),
+    Expr::Symbol("esp"),
+    Expr::Symbol("ah"),
+    Expr::Symbol("new"),
+    Expr::Symbol("established"),
+    Expr::Symbol("related"),
+    Expr::Symbol("invalid"),
+    Expr::Symbol("untracked"),
+    Expr::Symbol("ipv4"),
+    Expr::Symbol("ipv6"),
+    Expr::Symbol("ip"),
+    Expr::Symbol("ip6"),
+];
+
+/// The shared node equal to the value `e`, if there is one (a tree never
+/// tells a shared node from its own copy: nodes are immutable).
+#[inline]
+fn shared_value(e: &Expr<'_>) -> Option<&'static Expr<'static>> {
+    match *e {
+        Expr::Number(n) => SMALL_NUMBERS.get(usize::try_from(n).ok()?),
+        Expr::Symbol(w) => {
+            let k = match w {
+                "tcp" => 0,
+                "udp" => 1,
+                "icmp" => 2,
+                "icmpv6" => 3,
+                "sctp" => 4,
+                "gre" => 5,
+                "esp" => 6,
+                "ah" => 7,
+                "new" => 8,
+                "established" => 9,
+                "related" => 10,
+                "invalid" => 11,
+                "untracked" => 12,
+                "ipv4" => 13,
+                "ipv6" => 14,
+                "ip" => 15,
+                "ip6" => 16,
+                _ => return None,
+            };
+            Some(&SHARED_SYMBOLS[k])
+        }
+        _ => None,
+    }
+}
 
 /// `PROTO FIELD` as a tree node: the shared one when it is common, else a
 /// new one in `arena`.
@@ -812,7 +886,7 @@ fn skip_token(s: &str) -> Result<&str, nom::Err<PErr<'_>>> {
 fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
     let (r, left) = lhs(cx, i)?;
     let s = sp(r);
-    if let Ok((r, _)) = keyword("set")(s) {
+    if let Some(r) = after_keyword(s, "set") {
         let (r, value) = match lhs(cx, r) {
             Ok(x) => x,
             Err(_) => rhs(cx, r, 0)?,
@@ -825,7 +899,7 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
             },
         ));
     }
-    if let Ok((r, _)) = keyword("vmap")(s) {
+    if let Some(r) = after_keyword(s, "vmap") {
         let t = sp(r);
         let (r, map) = if t.starts_with('@') {
             let (r, n) = setref(t)?;
@@ -847,7 +921,7 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
     let negation = s
         .strip_prefix('!')
         .filter(|t| !t.starts_with('='))
-        .or_else(|| keyword("not")(s).ok().map(|(r, _)| r));
+        .or_else(|| after_keyword(s, "not"));
     if let Some(t) = negation {
         // `LEFT ! V` or `LEFT not V` (how `nft list` writes `LEFT & V ==
         // 0`): no bit of V is set. nft allows it for bitmask types only;
@@ -1006,7 +1080,7 @@ pub fn lhs<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr<'a>> {
         };
         r = r2;
     }
-    if let Ok((r2, _)) = keyword("map")(sp(r)) {
+    if let Some(r2) = after_keyword(sp(r), "map") {
         let (r3, m) = rhs(cx, r2, 0)?;
         return Ok((
             r3,
@@ -1567,6 +1641,30 @@ mod tests {
     fn cx(text: &'static str) -> Cx<'static> {
         let arena: &'static Arena = Box::leak(Box::new(Arena::new()));
         Cx::new(SourceFile::new("t.nft", text), text, arena)
+    }
+
+    /// Each shared value node equals the value it stands for, and values
+    /// outside the tables get their own node.
+    #[test]
+    fn shared_values_stand_for_equal_nodes() {
+        for (n, node) in SMALL_NUMBERS.iter().enumerate() {
+            let found = shared_value(&Expr::Number(n as u64)).expect("shared");
+            assert!(std::ptr::eq(found, node));
+            assert!(matches!(found, Expr::Number(m) if *m == n as u64));
+        }
+        assert!(shared_value(&Expr::Number(SHARED_NUMBERS as u64)).is_none());
+        assert!(shared_value(&Expr::Number(u64::MAX)).is_none());
+        for node in &SHARED_SYMBOLS {
+            let Expr::Symbol(w) = node else {
+                panic!("{node:?}")
+            };
+            let found = shared_value(&Expr::Symbol(w)).expect("shared");
+            assert!(std::ptr::eq(found, node), "{w}");
+        }
+        assert!(shared_value(&Expr::Symbol("ssh")).is_none());
+        assert!(shared_value(&Expr::String("tcp")).is_none());
+        let c = cx("");
+        assert!(matches!(c.alloc(Expr::Number(5000)), Expr::Number(5000)));
     }
 
     /// `value` sends words that cannot be numbers or addresses straight to

@@ -169,19 +169,23 @@ fn word_len(b: &[u8]) -> usize {
 
 /// `keyword(k)` — the word `k` exactly (not a prefix of a longer word).
 pub fn keyword<'a>(k: &'static str) -> impl Fn(&'a str) -> PResult<'a, &'a str> {
-    // A word equal to `k` starts with `k`: most failures end at that test,
-    // before the word is scanned.
-    move |i: &'a str| {
-        // The first byte alone rejects most candidates without a `memcmp`.
-        if i.as_bytes().first() == k.as_bytes().first()
-            && i.starts_with(k)
-            && word_len(i.as_bytes()) == k.len()
-        {
-            Ok((&i[k.len()..], &i[..k.len()]))
-        } else {
-            fail(i, k)
-        }
+    move |i: &'a str| match after_keyword(i, k) {
+        Some(r) => Ok((r, &i[..k.len()])),
+        None => fail(i, k),
     }
+}
+
+/// What follows the word `k` at the start of `i`, if that word is `k`: the
+/// test of [`keyword`] without building an error (for the hot paths that
+/// only ask whether a keyword is there).
+#[inline]
+pub fn after_keyword<'a>(i: &'a str, k: &str) -> Option<&'a str> {
+    // A word equal to `k` starts with `k`, and the first byte alone rejects
+    // most candidates before any comparison of the rest.
+    (i.as_bytes().first() == k.as_bytes().first()
+        && i.starts_with(k)
+        && word_len(i.as_bytes()) == k.len())
+    .then(|| &i[k.len()..])
 }
 
 /// Peek the next word without consuming.

@@ -536,7 +536,9 @@ fn refused<'a>(
 /// double quotes is skipped; the error points at the name.
 #[inline]
 pub fn statement_variables(stmt: &str) -> Result<(), nom::Err<PErr<'_>>> {
-    if !stmt.contains('$') {
+    // A byte loop: statements are short, and `contains` (memchr) costs
+    // more to set up than this scan on every statement of a large ruleset.
+    if !stmt.bytes().any(|b| b == b'$') {
         return Ok(());
     }
     if let Some((k, expected)) = no_variable(stmt) {
