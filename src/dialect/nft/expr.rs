@@ -74,7 +74,7 @@ impl<'a> Cx<'a> {
     }
     /// `e`, moved into the arena, or, for the values most rules repeat
     /// (numbers below 1024, protocol and conntrack state names), one shared
-    /// static node ([`shared_value`]).
+    /// static node (see `shared_value`).
     #[inline]
     pub fn alloc(&self, e: Expr<'a>) -> &'a Expr<'a> {
         match shared_value(&e) {
