@@ -508,16 +508,9 @@ fn feature_files_match_the_kernel() {
         per_hook.get("forward").copied().unwrap_or(0) >= FWD_FEATURE_PACKETS,
         "the feature files exercise the forward hook too little: {per_hook:?}"
     );
-    assert!(
-        problems.is_empty(),
-        "{} problem(s) on the feature files ({compared} packets compared):\n{}",
-        problems.len(),
-        problems
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+    assert_none(
+        &problems,
+        &format!("problem(s) on the feature files ({compared} packets compared)"),
     );
 }
 
@@ -577,9 +570,19 @@ fn flags_feature_json_dumps_match_the_kernel() {
             Err(e) => problems.push(format!("{label}: {e}")),
         }
     }
+    assert_none(
+        &problems,
+        &format!("problem(s) ({compared} packets compared)"),
+    );
+    assert_eq!(compared, files.len() * FLAGS_JSON_PACKETS);
+}
+
+/// Fail with the number of `problems` and the first 40 of them, `what`
+/// naming them (with what was compared).
+fn assert_none(problems: &[String], what: &str) {
     assert!(
         problems.is_empty(),
-        "{} problem(s) ({compared} packets compared):\n{}",
+        "{} {what}:\n{}",
         problems.len(),
         problems
             .iter()
@@ -588,7 +591,6 @@ fn flags_feature_json_dumps_match_the_kernel() {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    assert_eq!(compared, files.len() * FLAGS_JSON_PACKETS);
 }
 
 /// Seeds of the forward JSON round trip (apart from the other tests').
@@ -637,16 +639,9 @@ fn forward_json_dumps_give_the_same_verdicts() {
             Err(e) => problems.push(format!("{label}: {e}")),
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{} problem(s) ({compared} packets compared):\n{}",
-        problems.len(),
-        problems
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+    assert_none(
+        &problems,
+        &format!("problem(s) ({compared} packets compared)"),
     );
     assert_eq!(compared, FWD_JSON_CASES as usize * 150);
 }
@@ -739,17 +734,7 @@ fn real_forward_rulesets_match_the_kernel() {
          uncertain answers skipped, {unrouted} dropped before forward",
         kcases.len()
     );
-    assert!(
-        problems.is_empty(),
-        "{} mismatch(es) on real rulesets:\n{}",
-        problems.len(),
-        problems
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    assert_none(&problems, "mismatch(es) on real rulesets");
     assert!(
         loaded >= 8 && compared >= 1500,
         "too little of the real corpus ran on forward: {loaded} files, {compared} packets"
