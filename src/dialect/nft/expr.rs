@@ -742,10 +742,21 @@ fn counter<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
         }
     }
     let counts = (packets.is_some() || bytes.is_some()).then(|| {
-        &*cx.arena.alloc(Counts {
+        let counts = Counts {
             packets: packets.unwrap_or(0),
             bytes: bytes.unwrap_or(0),
-        })
+        };
+        // `nft list ruleset` writes `packets 0 bytes 0` for every counter
+        // that has seen nothing: one shared node.
+        const ZERO: Counts = Counts {
+            packets: 0,
+            bytes: 0,
+        };
+        if counts == ZERO {
+            &ZERO
+        } else {
+            &*cx.arena.alloc(counts)
+        }
     });
     Ok((
         i,
@@ -1831,6 +1842,18 @@ mod tests {
         assert!(
             matches!(&s[2], StmtKind::Reject { with: Some(w) } if *w == "icmp type host-unreachable")
         );
+        for (text, counts) in [
+            ("counter packets 0 bytes 0", Some((0, 0))),
+            ("counter packets 0 bytes 7", Some((0, 7))),
+            ("counter bytes 9", Some((0, 9))),
+            ("counter", None),
+        ] {
+            let s = rule(text);
+            let StmtKind::Counter { counts: got, .. } = s[0] else {
+                panic!("{text}: {:?}", s[0])
+            };
+            assert_eq!(got.map(|c| (c.packets, c.bytes)), counts, "{text}");
+        }
         let s = rule("meta mark set 0x1 ct mark set meta mark");
         assert!(matches!(s[0], StmtKind::Mangle { .. }));
         assert!(matches!(s[1], StmtKind::Mangle { .. }));
