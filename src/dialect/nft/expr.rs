@@ -32,6 +32,9 @@ pub struct Cx<'a> {
     /// Reused buffers for a rule's statements and a set's elements.
     stmts: RefCell<Vec<Stmt<'a>>>,
     elems: RefCell<Vec<SetElem<'a>>>,
+    /// The last `jump`/`goto` node made: rules in a row often jump to the
+    /// same chain, and share it.
+    last_jump: Cell<Option<&'a Verdict<'a>>>,
 }
 
 /// The line holding the last origin's start.
@@ -55,6 +58,7 @@ impl<'a> Cx<'a> {
             file_no: 0,
             stmts: RefCell::new(Vec::new()),
             elems: RefCell::new(Vec::new()),
+            last_jump: Cell::new(None),
             line: Cell::new(LineCache {
                 start: 0,
                 next: 0,
@@ -90,6 +94,21 @@ impl<'a> Cx<'a> {
         match shared_field(&e) {
             Some(shared) => shared,
             None => self.alloc(e),
+        }
+    }
+    /// The verdict as a tree node ([`Verdict::in_arena`]); a `jump` or
+    /// `goto` to the same chain as the previous one shares its node.
+    pub fn verdict_node(&self, v: Verdict<'a>) -> &'a Verdict<'a> {
+        if !matches!(v, Verdict::Jump(_) | Verdict::Goto(_)) {
+            return v.in_arena(self.arena);
+        }
+        match self.last_jump.get() {
+            Some(last) if *last == v => last,
+            _ => {
+                let node = v.in_arena(self.arena);
+                self.last_jump.set(Some(node));
+                node
+            }
         }
     }
     /// A copy of `items` in the arena.
@@ -570,7 +589,7 @@ fn stmt_kind<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
         }
         "accept" | "drop" | "continue" | "return" | "jump" | "goto" => {
             let (r, v) = verdict(i)?;
-            Ok((r, StmtKind::Verdict(v.in_arena(cx.arena))))
+            Ok((r, StmtKind::Verdict(cx.verdict_node(v))))
         }
         "counter" => counter(cx, after()),
         "log" => log(cx, after()),
@@ -1490,7 +1509,7 @@ fn word_value<'a>(cx: &Cx<'a>, s: &'a str) -> PResult<'a, Expr<'a>> {
     match word(s) {
         Ok((_, "jump" | "goto")) => {
             let (r, v) = verdict(s)?;
-            Ok((r, Expr::Verdict(v.in_arena(cx.arena))))
+            Ok((r, Expr::Verdict(cx.verdict_node(v))))
         }
         Ok((_, w)) if is_not_value(w) => {
             fail(s, "a value (address, number, name, set or $variable)")
@@ -1596,7 +1615,7 @@ pub fn elem<'a>(cx: &Cx<'a>, i: &'a str, depth: usize) -> PResult<'a, SetElem<'a
             Some("accept" | "drop" | "continue" | "return" | "jump" | "goto" | "queue")
         ) {
             let (r2, v) = verdict(u)?;
-            (r2, Expr::Verdict(v.in_arena(cx.arena)))
+            (r2, Expr::Verdict(cx.verdict_node(v)))
         } else {
             concat(cx, u, depth)?
         };
@@ -1652,6 +1671,22 @@ mod tests {
     fn cx(text: &'static str) -> Cx<'static> {
         let arena: &'static Arena = Box::leak(Box::new(Arena::new()));
         Cx::new(SourceFile::new("t.nft", text), text, arena)
+    }
+
+    /// Rules in a row that jump to the same chain share one verdict node;
+    /// another chain, or a goto, gets its own.
+    #[test]
+    fn jumps_to_one_chain_share_a_node() {
+        let c = cx("");
+        let a = c.verdict_node(Verdict::Jump("svc"));
+        let b = c.verdict_node(Verdict::Jump("svc"));
+        assert!(std::ptr::eq(a, b));
+        let g = c.verdict_node(Verdict::Goto("svc"));
+        assert_eq!(*g, Verdict::Goto("svc"));
+        let other = c.verdict_node(Verdict::Jump("web"));
+        assert_eq!(*other, Verdict::Jump("web"));
+        assert!(!std::ptr::eq(a, other));
+        assert_eq!(*c.verdict_node(Verdict::Accept), Verdict::Accept);
     }
 
     /// Each shared value node equals the value it stands for, and values

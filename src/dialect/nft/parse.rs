@@ -610,7 +610,7 @@ impl<'a> Parser<'a> {
                         }
                         Err(_) => {
                             let (r, v) = expr::verdict(s)?;
-                            (r, Expr::Verdict(v.in_arena(cx.arena)))
+                            (r, Expr::Verdict(cx.verdict_node(v)))
                         }
                     };
                     c.policy = Some(Policy {
