@@ -1,9 +1,13 @@
 //! Robustness: truncations and byte flips of every real nft ruleset (and of
 //! the feature rulesets) never panic the parser or the lowering, and nested
 //! input far deeper than any real ruleset is refused with a finding, not a
-//! stack overflow. Deterministic (a fixed xorshift seed) so failures repeat.
+//! stack overflow. Deterministic (a fixed seed) so failures repeat.
+
+#[path = "common/rng.rs"]
+mod rng;
 
 use fwlint::read::Input;
+use rng::Rng;
 use std::path::PathBuf;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus-real/nft");
@@ -32,19 +36,9 @@ fn load(name: &str, bytes: Vec<u8>) -> usize {
     }
 }
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 #[test]
 fn truncations_and_byte_flips_never_panic() {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng::new(1);
     let mut runs = 0;
     for f in files() {
         let bytes = std::fs::read(&f).unwrap();

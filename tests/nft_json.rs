@@ -13,6 +13,8 @@
 mod nft_gen;
 #[path = "oracle/nft_run.rs"]
 mod nft_run;
+#[path = "common/rng.rs"]
+mod rng;
 
 use fwlint::dialect::nft::json;
 use fwlint::model::SourceFile;

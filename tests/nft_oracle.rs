@@ -17,6 +17,8 @@
 mod nft_gen;
 #[path = "oracle/nft_run.rs"]
 mod nft_run;
+#[path = "common/rng.rs"]
+mod rng;
 
 use nft_gen::{packets, ruleset, tcp_flags_word, Rng};
 use nft_run::{compare, fwlint, fwlint_forward, kernel, FwAnswer, KernelCase, KernelResult};

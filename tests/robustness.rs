@@ -5,8 +5,12 @@
 //! This is a deterministic fuzzer (a fixed-seed PRNG), so failures reproduce;
 //! the seed and the mutation are printed on a panic.
 
+#[path = "common/rng.rs"]
+mod rng;
+
 use fwlint::dialect::Dialect;
 use fwlint::read::Input;
+use rng::Rng;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -45,24 +49,6 @@ fn corpus_files() -> Vec<(PathBuf, Dialect)> {
         }
     }
     out
-}
-
-/// xorshift64*: small, deterministic, good enough to pick mutations.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
 }
 
 fn mutate(rng: &mut Rng, data: &[u8]) -> (String, Vec<u8>) {
@@ -137,12 +123,12 @@ fn mutated_corpus_never_panics() {
         "expected the shared corpus, found {} files",
         files.len()
     );
-    let mut rng = Rng(0x5EED_F00D_u64);
+    let mut rng = Rng::new(0x5EED_F00D_u64);
     let mut runs = 0;
     for (path, dialect) in &files {
         let data = std::fs::read(path).unwrap();
         for _ in 0..12 {
-            let seed = rng.0;
+            let seed = rng.state();
             let (what, bytes) = mutate(&mut rng, &data);
             let input = Input::from_bytes(path.display().to_string(), bytes);
             let result = catch_unwind(AssertUnwindSafe(|| dialect.load(&input)));

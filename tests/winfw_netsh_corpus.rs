@@ -3,9 +3,13 @@
 //! genuinely unmodelled constructs named here, and yields the expected number
 //! of rules. Also: truncations and byte flips of every file never panic.
 
+#[path = "common/rng.rs"]
+mod rng;
+
 use fwlint::dialect::{self, Dialect};
 use fwlint::model::{IssueLevel, RuleSet};
 use fwlint::read::Input;
+use rng::Rng;
 use std::path::{Path, PathBuf};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus-real/winfw");
@@ -153,17 +157,9 @@ fn corpus_rule_counts_and_origins() {
     assert_eq!(cmds.len(), 15);
 }
 
-/// A deterministic xorshift for the robustness loop.
-fn next(state: &mut u64) -> u64 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    *state
-}
-
 #[test]
 fn truncations_and_byte_flips_never_panic() {
-    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut rng = Rng::new(1);
     for path in files() {
         let bytes = std::fs::read(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
@@ -171,15 +167,15 @@ fn truncations_and_byte_flips_never_panic() {
         for k in 0..24 {
             let mut b = bytes.clone();
             if k % 2 == 0 {
-                let cut = (next(&mut seed) as usize) % (b.len() + 1);
+                let cut = rng.below(b.len() + 1);
                 b.truncate(cut);
             } else {
                 for _ in 0..1 + k / 4 {
                     if b.is_empty() {
                         break;
                     }
-                    let i = (next(&mut seed) as usize) % b.len();
-                    b[i] = next(&mut seed) as u8;
+                    let i = rng.below(b.len());
+                    b[i] = rng.next() as u8;
                 }
             }
             let input = Input::from_bytes(format!("{name}#{k}"), b);

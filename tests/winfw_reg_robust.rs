@@ -2,24 +2,17 @@
 //! UTF-8) and of registry hives never panic, hang or error out of the loaders
 //! except with a `LoadError` for unusable input.
 
+#[path = "common/rng.rs"]
+mod rng;
+
 use fwlint::dialect::winfw::{self, hive};
 use fwlint::read::Input;
+use rng::Rng;
 
 const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus-real/winfw");
 const OURS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/winfw");
 
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) as usize
-    }
-}
-
-fn mutate(seed: &[u8], rng: &mut Lcg, load: &dyn Fn(&Input)) -> usize {
+fn mutate(seed: &[u8], rng: &mut Rng, load: &dyn Fn(&Input)) -> usize {
     let mut runs = 0;
     let step = (seed.len() / 150).max(1);
     for cut in (0..seed.len()).step_by(step) {
@@ -29,12 +22,12 @@ fn mutate(seed: &[u8], rng: &mut Lcg, load: &dyn Fn(&Input)) -> usize {
     for i in 0..300 {
         let mut b = seed.to_vec();
         for _ in 0..(1 + i % 5) {
-            let at = rng.next() % b.len();
+            let at = rng.below(b.len());
             b[at] = match i % 3 {
-                0 => b[at] ^ (1 << (rng.next() % 8)),
+                0 => b[at] ^ (1 << rng.below(8)),
                 1 => {
                     let special = b"|=\\\"\r\n[]-:/*";
-                    special[rng.next() % special.len()]
+                    *rng.pick(special)
                 }
                 _ => rng.next() as u8,
             };
@@ -59,7 +52,7 @@ fn wfw_load(i: &Input) {
 
 #[test]
 fn reg_exports_survive_truncation_and_flips() {
-    let mut rng = Lcg(42);
+    let mut rng = Rng::new(42);
     let mut runs = 0;
     for name in [
         "yossidoctor__Windows-Setup-Automation-for-Security-and-Privacy__FirewallRules.reg",
@@ -77,7 +70,7 @@ fn reg_exports_survive_truncation_and_flips() {
 
 #[test]
 fn hives_survive_truncation_and_flips() {
-    let mut rng = Lcg(9);
+    let mut rng = Rng::new(9);
     let committed = std::fs::read(format!("{OURS}/workstation.wfw")).unwrap();
     let mut runs = mutate(&committed, &mut rng, &wfw_load);
     let rules: Vec<(String, hive::write::Data)> = (0..200)

@@ -36,32 +36,7 @@ pub const UNIVERSE: u32 = 1 << 17;
 const V4_BASE: u32 = 0xC612_0000; // 198.18.0.0
 const PORT_HI: u32 = 2100;
 
-/// splitmix64: small, fast, and reproducible everywhere.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
-    }
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in `lo..=hi`.
-    pub fn range(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + (self.next() % u64::from(hi - lo + 1)) as u32
-    }
-    /// True with probability `pct`/100.
-    pub fn pct(&mut self, pct: u32) -> bool {
-        self.range(0, 99) < pct
-    }
-    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.range(0, xs.len() as u32 - 1) as usize]
-    }
-}
+pub use super::rng::Rng;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Fam {
