@@ -79,7 +79,7 @@ impl PacketSet {
 
     /// A diagram that agrees with `self` on every valid packet: what an
     /// operation's *other* operand needs, when the first operand is valid.
-    fn against_valid(&self) -> &Bdd {
+    pub(crate) fn against_valid(&self) -> &Bdd {
         self.unbuilt_raw().unwrap_or_else(|| self.bdd())
     }
 
