@@ -285,8 +285,8 @@ struct Trie<'a> {
     /// Sorted, disjoint, non-adjacent intervals within the field.
     iv: &'a [(u128, u128)],
     nodes: Vec<BddNode>,
-    /// `(variable, low, high)` → node: no two nodes alike (a reduced diagram).
-    unique: std::collections::HashMap<(u16, usize, usize), BddPointer>,
+    /// `(variable, low, high)` → node index, once the nodes are many.
+    unique: std::collections::HashMap<(BddVariable, BddPointer, BddPointer), usize>,
 }
 
 impl Trie<'_> {
@@ -311,14 +311,35 @@ impl Trie<'_> {
             return low;
         }
         let var = self.layout.bit(self.field, bits - 1);
-        let key = (var.to_index() as u16, low.to_index(), high.to_index());
-        if let Some(&p) = self.unique.get(&key) {
+        // No two nodes alike (a reduced diagram). Nodes are few for a few
+        // intervals (at most two per interval and bit): a scan finds a twin;
+        // past `SCAN` nodes, a table.
+        const SCAN: usize = 64;
+        let twin = if self.nodes.len() <= SCAN {
+            self.nodes
+                .iter()
+                .skip(2)
+                .position(|n| n.var == var && n.low_link == low && n.high_link == high)
+                .map(|i| BddPointer::from_index(i + 2))
+        } else {
+            if self.unique.is_empty() {
+                for (i, n) in self.nodes.iter().enumerate().skip(2) {
+                    self.unique.insert((n.var, n.low_link, n.high_link), i);
+                }
+            }
+            self.unique
+                .get(&(var, low, high))
+                .map(|&i| BddPointer::from_index(i))
+        };
+        if let Some(p) = twin {
             return p;
         }
         self.nodes.push(BddNode::mk_node(var, low, high));
-        let p = BddPointer::from_index(self.nodes.len() - 1);
-        self.unique.insert(key, p);
-        p
+        let i = self.nodes.len() - 1;
+        if !self.unique.is_empty() {
+            self.unique.insert((var, low, high), i);
+        }
+        BddPointer::from_index(i)
     }
 }
 
@@ -457,6 +478,21 @@ mod tests {
             assert!(a
                 .xor(&full.range_by_cubes(&fv, Field::DstPort, lo, hi))
                 .is_false());
+        }
+        // Many intervals: past the scan, the table of nodes finds the twins.
+        for n in [10, 60, 300] {
+            let iv: Vec<(u128, u128)> = (0..n)
+                .map(|_| {
+                    let lo = next(65536);
+                    (lo, lo + next(4) * next(300))
+                })
+                .collect();
+            let a = full.intervals(&fv, Field::DstPort, &iv);
+            let b = iv.iter().fold(fv.mk_false(), |acc, &(lo, hi)| {
+                acc.or(&full.range_by_cubes(&fv, Field::DstPort, lo, hi))
+            });
+            assert!(a.xor(&b).is_false(), "{n} intervals");
+            assert_eq!(a.size(), b.size(), "{n} intervals");
         }
     }
 
