@@ -2,6 +2,8 @@
 //! generated configs, and CPU-time throughput (not every bench uses both).
 #![allow(dead_code)]
 
+pub mod cisco_acl;
+
 /// xorshift64*: deterministic, no dependency.
 pub struct Rng(pub u64);
 impl Rng {

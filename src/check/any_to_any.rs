@@ -34,10 +34,12 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
         }
         for (pos, region) in facts.analysis.rules.iter().enumerate() {
             let rule = rule_at(f, region.chain, region.index);
+            // The catch-all test first: its bounding box rules out most rules
+            // without a diagram.
             if !rule.enabled
                 || rule.effect != crate::model::Effect::Allow
-                || region.effective.must.is_empty()
                 || !cx.is_catch_all(fi, pos)
+                || region.effective.must.is_empty()
             {
                 continue;
             }

@@ -71,17 +71,25 @@ impl FilterAnalysis {
         let Some((allow, default_allows)) = &self.allow_parts else {
             return self.permitted.may.intersect(within);
         };
-        let mut parts: Vec<PacketSet> = allow
+        // `∪ (region ∧ within) = (∪ region) ∧ within`, and against the valid
+        // packets of `within` a region not restricted yet is its raw diagram:
+        // the union of the raw regions is far smaller than that of the parts,
+        // each of which carries a copy of `within` (every service's ports, the
+        // public sources) below its own addresses.
+        let mut parts: Vec<&Bdd> = allow
             .iter()
             .filter(|&&pos| may_touch(pos))
             .map(|&pos| &self.rules[pos].effective.may)
             .filter(|e| e.intersects(within))
-            .map(|e| e.intersect(within))
+            .map(PacketSet::against_valid)
             .collect();
         if *default_allows && self.by_default.may.intersects(within) {
-            parts.push(self.by_default.may.intersect(within));
+            parts.push(self.by_default.may.against_valid());
         }
-        PacketSet::union_all(parts).unwrap_or_else(|| within.minus(within))
+        match union_bdds(&parts) {
+            Some(u) => PacketSet::new(within.bdd().and(&u), Arc::clone(&within.valid)),
+            None => within.minus(within),
+        }
     }
 }
 

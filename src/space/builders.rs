@@ -102,11 +102,12 @@ impl Space {
 
     /// Field `f` in `r`, over that field's variables alone.
     pub(crate) fn ranges(&self, f: Field, r: &crate::model::Ranges) -> Bdd {
-        r.ranges()
+        let iv: Vec<(u128, u128)> = r
+            .ranges()
             .iter()
-            .fold(self.vars.mk_false(), |acc, &(a, b)| {
-                acc.or(&self.layout.range(&self.vars, f, a as u128, b as u128))
-            })
+            .map(|&(a, b)| (a as u128, b as u128))
+            .collect();
+        self.layout.intervals(&self.vars, f, &iv)
     }
 
     /// Protocol number in `r`.

@@ -22,7 +22,7 @@ mod per_field {
     use super::super::layout::Field;
     use super::super::Space;
     use crate::model::values::proto;
-    use crate::model::{AddrPattern, Cond, Family, Match, Ranges};
+    use crate::model::{AddrPattern, Cond, Family, Match};
     use biodivine_lib_bdd::{Bdd, BddNode, BddPointer};
 
     /// The match as a product of one set per header field (a protocol, one
@@ -112,9 +112,10 @@ mod per_field {
             f => Some(l.eq(vars, Field::Family, (f >> 1) as u128)),
         };
         let protocol = (protocols != [u128::MAX; 2]).then(|| {
-            let values =
-                (0..=255u16).filter(|&p| protocols[(p >> 7) as usize] & (1 << (p & 127)) != 0);
-            space.raw_protocol(&Ranges::from_ranges(values.map(|p| (p, p))))
+            let values = (0..=255u128)
+                .filter(|&p| protocols[(p >> 7) as usize] & (1 << (p & 127)) != 0)
+                .map(|p| (p, p));
+            l.intervals(vars, Field::Protocol, &values.collect::<Vec<_>>())
         });
         let mut parts: Vec<Bdd> = family.into_iter().chain(protocol).collect();
         parts.extend(fields.into_iter().flatten());

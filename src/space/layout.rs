@@ -30,7 +30,9 @@
 //! within a field makes a prefix a path of `len` nodes and a range at most
 //! `2·width` nodes.
 
-use biodivine_lib_bdd::{Bdd, BddPartialValuation, BddVariable, BddVariableSet};
+use biodivine_lib_bdd::{
+    Bdd, BddNode, BddPartialValuation, BddPointer, BddVariable, BddVariableSet,
+};
 
 /// A header field of the layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -159,7 +161,50 @@ impl Layout {
 
     /// Field `f` equals `value` on the bits set in `care` (bits of `care` above the
     /// field's width must be 0 in `value`, else the set is empty).
+    ///
+    /// Built node by node: a chain of one node per cared bit, the lowest bit
+    /// first (children before parents), each with `false` on the other side.
     pub(crate) fn masked(&self, vars: &BddVariableSet, f: Field, value: u128, care: u128) -> Bdd {
+        let width = self.width(f);
+        let care_in = if width >= 128 {
+            care
+        } else {
+            care & ((1u128 << width) - 1)
+        };
+        if width < 128 && (care & !care_in) & value != 0 {
+            return vars.mk_false();
+        }
+        if care_in == 0 {
+            return vars.mk_true();
+        }
+        let mut nodes = Vec::with_capacity(care_in.count_ones() as usize + 2);
+        nodes.push(BddNode::mk_zero(vars.num_vars()));
+        nodes.push(BddNode::mk_one(vars.num_vars()));
+        let mut below = BddPointer::one();
+        let mut rest = care_in;
+        while rest != 0 {
+            let i = rest.trailing_zeros();
+            rest &= rest - 1;
+            let node = if (value >> i) & 1 == 1 {
+                BddNode::mk_node(self.bit(f, i), BddPointer::zero(), below)
+            } else {
+                BddNode::mk_node(self.bit(f, i), below, BddPointer::zero())
+            };
+            nodes.push(node);
+            below = BddPointer::from_index(nodes.len() - 1);
+        }
+        Bdd::from_nodes(&nodes).expect("a chain of literals is a well-formed diagram")
+    }
+
+    /// [`Layout::masked`] through a [`Cube`], for the tests that compare the two.
+    #[cfg(test)]
+    pub(crate) fn masked_by_cube(
+        &self,
+        vars: &BddVariableSet,
+        f: Field,
+        value: u128,
+        care: u128,
+    ) -> Bdd {
         let mut cube = Cube::default();
         if !cube.masked(self, f, value, care) {
             return vars.mk_false();
@@ -172,8 +217,71 @@ impl Layout {
         self.masked(vars, f, value, u128::MAX)
     }
 
-    /// `lo <= f <= hi`, exactly, as a union of aligned blocks (prefix cubes).
+    /// `lo <= f <= hi`, exactly (see [`Layout::intervals`]).
     pub(crate) fn range(&self, vars: &BddVariableSet, f: Field, lo: u128, hi: u128) -> Bdd {
+        self.intervals(vars, f, &[(lo, hi)])
+    }
+
+    /// Field `f` in any of the closed intervals `ranges` (values beyond the
+    /// field are clipped), built node by node: no diagram operation, and no
+    /// `or` per interval or aligned block. The field's bits are consecutive
+    /// variables, most significant first, so the set is the binary trie of
+    /// the values, reduced: a block of values wholly inside an interval is
+    /// `true`, one outside every interval `false`, and only the blocks that
+    /// an interval's end cuts get a node (at most two per interval and bit).
+    pub(crate) fn intervals(
+        &self,
+        vars: &BddVariableSet,
+        f: Field,
+        ranges: &[(u128, u128)],
+    ) -> Bdd {
+        let max = self.max(f);
+        let mut iv: Vec<(u128, u128)> = ranges
+            .iter()
+            .filter(|&&(lo, hi)| lo <= hi && lo <= max)
+            .map(|&(lo, hi)| (lo, hi.min(max)))
+            .collect();
+        iv.sort_unstable();
+        // Merge overlapping and adjacent intervals.
+        let mut merged: Vec<(u128, u128)> = Vec::with_capacity(iv.len());
+        for (lo, hi) in iv {
+            match merged.last_mut() {
+                Some((_, h)) if *h == u128::MAX || lo <= *h + 1 => *h = (*h).max(hi),
+                _ => merged.push((lo, hi)),
+            }
+        }
+        let mut b = Trie {
+            layout: self,
+            field: f,
+            width: self.width(f),
+            iv: &merged,
+            nodes: vec![
+                BddNode::mk_zero(vars.num_vars()),
+                BddNode::mk_one(vars.num_vars()),
+            ],
+            unique: std::collections::HashMap::new(),
+        };
+        let root = b.block(0, 0);
+        if root.is_zero() {
+            vars.mk_false()
+        } else if root.is_one() {
+            vars.mk_true()
+        } else {
+            Bdd::from_nodes(&b.nodes).expect("a trie of intervals is a well-formed diagram")
+        }
+    }
+
+    /// `lo <= f <= hi` as a union of aligned blocks (prefix cubes), one `or`
+    /// each: the construction [`Layout::intervals`] replaces, kept for the
+    /// tests that compare the two.
+    #[cfg(test)]
+    pub(crate) fn range_by_cubes(
+        &self,
+        vars: &BddVariableSet,
+        f: Field,
+        lo: u128,
+        hi: u128,
+    ) -> Bdd {
         let max = self.max(f);
         let hi = hi.min(max);
         if lo > hi {
@@ -208,6 +316,73 @@ impl Layout {
             cur = end + 1;
         }
         out.unwrap_or_else(|| vars.mk_false())
+    }
+}
+
+/// The reduced trie of [`Layout::intervals`], built bottom-up (children are
+/// stored before their parents, as [`Bdd::from_nodes`] wants).
+struct Trie<'a> {
+    layout: &'a Layout,
+    field: Field,
+    width: u32,
+    /// Sorted, disjoint, non-adjacent intervals within the field.
+    iv: &'a [(u128, u128)],
+    nodes: Vec<BddNode>,
+    /// `(variable, low, high)` → node index, once the nodes are many.
+    unique: std::collections::HashMap<(BddVariable, BddPointer, BddPointer), usize>,
+}
+
+impl Trie<'_> {
+    /// The block of values sharing bits above `depth` (counting from the most
+    /// significant) with `start`, whose lower bits are 0.
+    fn block(&mut self, depth: u32, start: u128) -> BddPointer {
+        let bits = self.width - depth;
+        let end = block_end(start, bits);
+        // The first interval that ends at or after the block's start.
+        let i = self.iv.partition_point(|&(_, hi)| hi < start);
+        match self.iv.get(i) {
+            None => return BddPointer::zero(),
+            Some(&(lo, _)) if lo > end => return BddPointer::zero(),
+            Some(&(lo, hi)) if lo <= start && hi >= end => return BddPointer::one(),
+            _ => {}
+        }
+        // Partly covered: then the block has at least two values.
+        let half = 1u128 << (bits - 1);
+        let low = self.block(depth + 1, start);
+        let high = self.block(depth + 1, start | half);
+        if low == high {
+            return low;
+        }
+        let var = self.layout.bit(self.field, bits - 1);
+        // No two nodes alike (a reduced diagram). Nodes are few for a few
+        // intervals (at most two per interval and bit): a scan finds a twin;
+        // past `SCAN` nodes, a table.
+        const SCAN: usize = 64;
+        let twin = if self.nodes.len() <= SCAN {
+            self.nodes
+                .iter()
+                .skip(2)
+                .position(|n| n.var == var && n.low_link == low && n.high_link == high)
+                .map(|i| BddPointer::from_index(i + 2))
+        } else {
+            if self.unique.is_empty() {
+                for (i, n) in self.nodes.iter().enumerate().skip(2) {
+                    self.unique.insert((n.var, n.low_link, n.high_link), i);
+                }
+            }
+            self.unique
+                .get(&(var, low, high))
+                .map(|&i| BddPointer::from_index(i))
+        };
+        if let Some(p) = twin {
+            return p;
+        }
+        self.nodes.push(BddNode::mk_node(var, low, high));
+        let i = self.nodes.len() - 1;
+        if !self.unique.is_empty() {
+            self.unique.insert((var, low, high), i);
+        }
+        BddPointer::from_index(i)
     }
 }
 
@@ -294,6 +469,105 @@ mod tests {
         assert!(l.range(&v, Field::DstPort, 16, 100).is_false());
         assert!(l.range(&v, Field::DstPort, 0, 1000).is_true());
         assert!(l.eq(&v, Field::DstPort, 16).is_false());
+    }
+
+    /// The node-by-node trie is exactly the union of the intervals' aligned
+    /// blocks, for every interval and for sets of intervals (overlapping,
+    /// adjacent, out of order, beyond the field).
+    #[test]
+    fn intervals_equal_the_union_of_cubes() {
+        let (l, v) = small();
+        let cubes = |iv: &[(u128, u128)]| {
+            iv.iter().fold(v.mk_false(), |acc, &(lo, hi)| {
+                acc.or(&l.range_by_cubes(&v, Field::DstPort, lo, hi))
+            })
+        };
+        for lo in 0..18u128 {
+            for hi in 0..18u128 {
+                let b = l.intervals(&v, Field::DstPort, &[(lo, hi)]);
+                assert!(b.xor(&cubes(&[(lo, hi)])).is_false(), "{lo}-{hi}");
+            }
+        }
+        let mut seed = 0x1234_5678_9abc_def0u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as u128
+        };
+        for _ in 0..2_000 {
+            let iv: Vec<(u128, u128)> = (0..next(5)).map(|_| (next(18), next(18))).collect();
+            let b = l.intervals(&v, Field::DstPort, &iv);
+            assert!(b.xor(&cubes(&iv)).is_false(), "{iv:?}");
+            // Reduced: as small as the diagram the operations build.
+            assert_eq!(b.size(), cubes(&iv).size(), "{iv:?}");
+        }
+        // Full-width fields: a 128-bit address range, and ports at full width.
+        let full = Layout::new(Widths::full(0));
+        let fv = BddVariableSet::new_anonymous(full.num_vars());
+        for (lo, hi) in [
+            (1, u128::MAX),
+            (5, 1 << 100),
+            (0, 0),
+            (u128::MAX, u128::MAX),
+        ] {
+            let a = full.intervals(&fv, Field::SrcAddr, &[(lo, hi)]);
+            assert!(a
+                .xor(&full.range_by_cubes(&fv, Field::SrcAddr, lo, hi))
+                .is_false());
+        }
+        for (lo, hi) in [(1, 1023), (1024, 65535), (80, 80), (49152, 70000)] {
+            let a = full.intervals(&fv, Field::DstPort, &[(lo, hi)]);
+            assert!(a
+                .xor(&full.range_by_cubes(&fv, Field::DstPort, lo, hi))
+                .is_false());
+        }
+        // Many intervals: past the scan, the table of nodes finds the twins.
+        for n in [10, 60, 300] {
+            let iv: Vec<(u128, u128)> = (0..n)
+                .map(|_| {
+                    let lo = next(65536);
+                    (lo, lo + next(4) * next(300))
+                })
+                .collect();
+            let a = full.intervals(&fv, Field::DstPort, &iv);
+            let b = iv.iter().fold(fv.mk_false(), |acc, &(lo, hi)| {
+                acc.or(&full.range_by_cubes(&fv, Field::DstPort, lo, hi))
+            });
+            assert!(a.xor(&b).is_false(), "{n} intervals");
+            assert_eq!(a.size(), b.size(), "{n} intervals");
+        }
+    }
+
+    /// The chain of literals is the cube, on small and full-width fields,
+    /// contiguous and non-contiguous masks, and values beyond the field.
+    #[test]
+    fn masked_chain_equals_the_cube() {
+        let (l, v) = small();
+        for value in 0..40u128 {
+            for care in 0..40u128 {
+                let a = l.masked(&v, Field::SrcAddr, value, care);
+                let b = l.masked_by_cube(&v, Field::SrcAddr, value, care);
+                assert!(a.xor(&b).is_false(), "{value} {care}");
+                assert_eq!(a.size(), b.size(), "{value} {care}");
+            }
+        }
+        let full = Layout::new(Widths::full(0));
+        let fv = BddVariableSet::new_anonymous(full.num_vars());
+        for (f, value, care) in [
+            (Field::DstAddr, 0x0a00_0000u128, 0xff00_0000u128),
+            (Field::DstAddr, 0x0a01_0203, 0xffff_ffff),
+            (Field::SrcAddr, 0x0a00_0005, 0xff00_00ff),
+            (Field::SrcAddr, u128::MAX, u128::MAX),
+            (Field::DstPort, 80, u128::MAX),
+            (Field::DstPort, 1 << 20, u128::MAX),
+            (Field::Protocol, 6, 0xff),
+        ] {
+            let a = full.masked(&fv, f, value, care);
+            let b = full.masked_by_cube(&fv, f, value, care);
+            assert!(a.xor(&b).is_false(), "{f:?} {value} {care}");
+            assert_eq!(a.size(), b.size(), "{f:?} {value} {care}");
+        }
     }
 
     #[test]

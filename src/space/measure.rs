@@ -44,8 +44,23 @@ impl Space {
     /// Distinct destination ports among the port-carrying packets of `s`: the
     /// `dst_ports` of [`Space::measure`] alone, for callers that need no other
     /// count.
+    ///
+    /// For a valid `s`, `s ∧ port_protos` is `s ∧ port_protos_raw`, a condition
+    /// on the protocol alone: so everything but the protocol and the port is
+    /// projected away first (one pass over the large diagram), and the
+    /// protocols are restricted on the small projection.
     pub fn dst_port_count(&self, s: &PacketSet) -> f64 {
-        self.count(&s.bdd().and(&self.port_protos), &[Field::DstPort])
+        let l = self.layout();
+        let kept: Vec<BddVariable> = [Field::Protocol, Field::DstPort]
+            .iter()
+            .flat_map(|f| l.vars(*f))
+            .collect();
+        let others: Vec<BddVariable> = (0..l.num_vars() as usize)
+            .map(BddVariable::from_index)
+            .filter(|v| !kept.contains(v))
+            .collect();
+        let projected = s.bdd().exists(&others).and(&self.port_protos_raw);
+        self.count(&projected, &[Field::DstPort])
     }
 
     /// Number of distinct values of the fields `keep` over `b`.

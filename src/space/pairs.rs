@@ -74,7 +74,10 @@ fn walk(
         if pa.is_zero() || b_false(&pb) {
             continue;
         }
-        if pa.is_one() && b_true(&pb) {
+        // One side takes every packet below here and the other is not empty:
+        // a member. (Diagrams are reduced, so a non-terminal node has members
+        // and non-members below it, and the walk need not go down to a leaf.)
+        if pa.is_one() || b_true(&pb) {
             return true;
         }
         let key = ((pa.to_index() as u64) << 32) | pb.to_index() as u64;

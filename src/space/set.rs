@@ -79,7 +79,7 @@ impl PacketSet {
 
     /// A diagram that agrees with `self` on every valid packet: what an
     /// operation's *other* operand needs, when the first operand is valid.
-    fn against_valid(&self) -> &Bdd {
+    pub(crate) fn against_valid(&self) -> &Bdd {
         self.unbuilt_raw().unwrap_or_else(|| self.bdd())
     }
 
@@ -128,8 +128,19 @@ impl PacketSet {
         }
     }
 
-    /// `self ∖ other`.
+    /// `self ∖ other`. A [`PacketSet::restricted`] set not built yet stays so:
+    /// `(raw ∧ valid) ∖ o = (raw ∖ o) ∧ valid` for any `o` that agrees with
+    /// `other` on the valid packets, so the difference is taken of the raw
+    /// diagram and restricted on first use, instead of first building
+    /// `raw ∧ valid`.
     pub fn minus(&self, other: &PacketSet) -> PacketSet {
+        if let Some(raw) = self.unbuilt_raw() {
+            let rest = PacketSet::new(raw.and_not(other.against_valid()), Arc::clone(&self.valid));
+            if rest.bdd().is_false() {
+                return rest;
+            }
+            return PacketSet::restricted(rest, Arc::clone(&self.valid));
+        }
         self.with(self.bdd().and_not(other.against_valid()))
     }
 
