@@ -274,7 +274,7 @@ pub fn run(cx: &Context, out: &mut Vec<Finding>) {
                     proto_name(svc.protocol),
                     svc.ports.0,
                     svc.ports.1,
-                    human_count(ports_open)
+                    super::human_count(ports_open)
                 )
             };
             // The first allow rule that takes effect on the exposed packets. A
@@ -390,20 +390,4 @@ fn from_anywhere(
 
 fn proto_name(p: u8) -> &'static str {
     proto::name(p).unwrap_or("ip")
-}
-
-/// "4,294,967,296" style counts, and "2^96" beyond what reads well.
-pub fn human_count(x: f64) -> String {
-    if x >= 1e15 {
-        return format!("2^{:.0}", x.log2());
-    }
-    let s = format!("{}", x as u64);
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -152,6 +152,23 @@ impl<'a> Context<'a> {
     }
 }
 
+/// "4,294,967,296" style counts, and "2^96" beyond what reads well (the
+/// checks' messages count ports, addresses and protocols this way).
+pub fn human_count(x: f64) -> String {
+    if x >= 1e15 {
+        return format!("2^{:.0}", x.log2());
+    }
+    let s = format!("{}", x as u64);
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The rule at a position of a filter (`chain` is 0 for first-match filters).
 pub fn rule_at(f: &Filter, chain: usize, index: usize) -> &Rule {
     match &f.body {

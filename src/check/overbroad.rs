@@ -1,6 +1,6 @@
 //! `overbroad-rule`: allow rules that serve required flows but open far more.
 
-use super::exposure::human_count;
+use super::human_count;
 use super::site::{allow_rules, describe_addrs, RuleAtGate, Site};
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::values::proto;

@@ -76,7 +76,7 @@ pub fn run(site: &Site, out: &mut Vec<Finding>) {
                     &RPC_DYNAMIC_OPEN,
                     format!(
                         "this rule opens {} TCP ports of the RPC dynamic range from {}",
-                        super::exposure::human_count(m.dst_ports),
+                        super::human_count(m.dst_ports),
                         describe_addrs(site.space, &r.region, true)
                     ),
                 )

@@ -274,6 +274,6 @@ pub fn describe_addrs(space: &Space, set: &PacketSet, src: bool) -> String {
     if n == 1.0 {
         "1 address".into()
     } else {
-        format!("{} addresses", super::exposure::human_count(n))
+        format!("{} addresses", super::human_count(n))
     }
 }
