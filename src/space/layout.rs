@@ -159,21 +159,27 @@ impl Layout {
         }
     }
 
+    /// The bits of `care` inside field `f`'s width, or `None` when "`f`
+    /// equals `value` on the bits of `care`" cannot hold (a cared bit above
+    /// the width is 1 in `value`).
+    fn cared_bits(&self, f: Field, value: u128, care: u128) -> Option<u128> {
+        let width = self.width(f);
+        if width >= 128 {
+            return Some(care);
+        }
+        let care_in = care & ((1u128 << width) - 1);
+        ((care & !care_in) & value == 0).then_some(care_in)
+    }
+
     /// Field `f` equals `value` on the bits set in `care` (bits of `care` above the
     /// field's width must be 0 in `value`, else the set is empty).
     ///
     /// Built node by node: a chain of one node per cared bit, the lowest bit
     /// first (children before parents), each with `false` on the other side.
     pub(crate) fn masked(&self, vars: &BddVariableSet, f: Field, value: u128, care: u128) -> Bdd {
-        let width = self.width(f);
-        let care_in = if width >= 128 {
-            care
-        } else {
-            care & ((1u128 << width) - 1)
-        };
-        if width < 128 && (care & !care_in) & value != 0 {
+        let Some(care_in) = self.cared_bits(f, value, care) else {
             return vars.mk_false();
-        }
+        };
         if care_in == 0 {
             return vars.mk_true();
         }
@@ -405,15 +411,9 @@ impl Cube {
     /// Add "field `f` equals `value` on the bits of `care`". Returns false when
     /// the constraint cannot hold (a cared bit above the field's width is 1).
     pub(crate) fn masked(&mut self, layout: &Layout, f: Field, value: u128, care: u128) -> bool {
-        let width = layout.width(f);
-        let care_in = if width >= 128 {
-            care
-        } else {
-            care & ((1u128 << width) - 1)
-        };
-        if width < 128 && (care & !care_in) & value != 0 {
+        let Some(care_in) = layout.cared_bits(f, value, care) else {
             return false;
-        }
+        };
         let mut rest = care_in;
         while rest != 0 {
             let i = rest.trailing_zeros();
