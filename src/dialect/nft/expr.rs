@@ -562,7 +562,8 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (&'a [Stmt<'a>], Op
 pub fn stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Stmt<'a>> {
     let start = sp(i);
     let (r, kind) = stmt_kind(cx, start)?;
-    super::reserved::statement_variables(&start[..start.len() - r.len()])?;
+    super::reserved::statement_variables(&start[..start.len() - r.len()])
+        .map_err(|e| super::lex::reanchor(start, e))?;
     Ok((
         r,
         Stmt {

@@ -61,6 +61,21 @@ fn kind_phrase(kind: ErrorKind) -> &'static str {
 /// Parser result with [`PErr`].
 pub type PResult<'a, T> = IResult<&'a str, T, PErr<'a>>;
 
+/// `e`, found by a check of a prefix of `rest`, pointing into the whole of
+/// `rest`: an error's `at` is the input that remains, and the recovery
+/// after a syntax error goes on from there (a prefix would end too soon).
+pub fn reanchor<'a>(rest: &'a str, e: nom::Err<PErr<'a>>) -> nom::Err<PErr<'a>> {
+    e.map(|pe| {
+        let at = (pe.at.as_ptr() as usize)
+            .saturating_sub(rest.as_ptr() as usize)
+            .min(rest.len());
+        PErr {
+            at: rest.get(at..).unwrap_or(""),
+            ..pe
+        }
+    })
+}
+
 /// A recoverable failure expecting `what` at `at`.
 pub fn fail<'a, T>(at: &'a str, what: &'static str) -> PResult<'a, T> {
     Err(nom::Err::Error(PErr::new(at, what)))

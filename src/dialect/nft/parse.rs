@@ -605,7 +605,8 @@ impl<'a> Parser<'a> {
                             reserved::variables_in(
                                 &s[..s.len() - r.len()],
                                 reserved::Scope::Policy,
-                            )?;
+                            )
+                            .map_err(|e| super::lex::reanchor(s, e))?;
                             (r, Expr::Variable(v))
                         }
                         Err(_) => {
@@ -1456,6 +1457,43 @@ mod tests {
         let i = &rs.issues[0];
         assert_eq!((i.origin.line, i.origin.column), (3, 13));
         assert!(i.message.contains("'accept'"), "{}", i.message);
+        let Command::Table { table, .. } = &rs.commands[0] else {
+            panic!()
+        };
+        let TableItem::Chain(c) = &table.items[0] else {
+            panic!()
+        };
+        assert_eq!(c.rules.len(), 1);
+    }
+
+    /// A variable that nft refuses in a statement's scope (`meta mark set
+    /// $length`) is one error at the variable; the chain goes on with the
+    /// next rule (the check's error points into the whole input).
+    #[test]
+    fn refused_variables_resync_at_next_statement() {
+        for stmt in [
+            "meta mark set $length",
+            "ct mark set $zone",
+            "log prefix $p",
+        ] {
+            let text =
+                format!("table ip t {{\n chain c {{\n  {stmt}\n  ip saddr 1.2.3.4 drop\n }}\n}}\n");
+            let rs = parse_str("f.nft", &text);
+            assert_eq!(rs.issues.len(), 1, "{stmt}: {:?}", rs.issues);
+            assert_eq!(rs.issues[0].origin.line, 3, "{stmt}");
+            let Command::Table { table, .. } = &rs.commands[0] else {
+                panic!()
+            };
+            let TableItem::Chain(c) = &table.items[0] else {
+                panic!()
+            };
+            assert_eq!(c.rules.len(), 1, "{stmt}");
+        }
+        let rs = parse_str(
+            "f.nft",
+            "table ip t {\n chain c {\n  type filter hook input priority 0; policy $memory;\n  ip saddr 1.2.3.4 drop\n }\n}\n",
+        );
+        assert_eq!(rs.issues.len(), 1, "{:?}", rs.issues);
         let Command::Table { table, .. } = &rs.commands[0] else {
             panic!()
         };
