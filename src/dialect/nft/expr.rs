@@ -286,8 +286,10 @@ static SHARED_SYMBOLS: [Expr<'static>; 17] = [
     Expr::Symbol("ip6"),
 ];
 
-/// The shared node equal to the value `e`, if there is one (a tree never
-/// tells a shared node from its own copy: nodes are immutable).
+/// The shared node equal to the value `e`, if there is one. Nodes are
+/// immutable, and nothing tells a shared value from its own copy by address
+/// (the one node told by its address, [`NO_BIT_SET`], is never handed out
+/// here).
 #[inline]
 fn shared_value(e: &Expr<'_>) -> Option<&'static Expr<'static>> {
     match *e {
