@@ -132,10 +132,7 @@ impl<'a> Parser<'a> {
     fn error(&mut self, cx: &Cx, at: &str, msg: &str, expected: &str) {
         let start = cx.off(at);
         let line_end = at.find('\n').unwrap_or(at.len());
-        let tok = at[..line_end]
-            .split(|c: char| c.is_whitespace())
-            .next()
-            .unwrap_or("");
+        let tok = found_token(&at[..line_end]);
         let origin = cx.file.origin(start..start + tok.len());
         let shown = if at.is_empty() {
             "end of file".into()
@@ -1286,6 +1283,18 @@ fn trailing_handle(r: &str) -> Option<u64> {
     t[..digits].parse().ok()
 }
 
+/// The token a syntax error shows as "found": up to a blank or a
+/// separator (`;`, `,`, braces, parentheses), so that `$memory;` shows
+/// `memory`, not `memory;`; a separator alone is its own token.
+fn found_token(line: &str) -> &str {
+    let separator = |c: char| c.is_whitespace() || matches!(c, ';' | ',' | '{' | '}' | '(' | ')');
+    match line.char_indices().find(|&(_, c)| separator(c)) {
+        Some((0, c)) if !c.is_whitespace() => &line[..c.len_utf8()],
+        Some((end, _)) => &line[..end],
+        None => line,
+    }
+}
+
 /// Skip to the end of the current statement: the next newline or `;` outside
 /// brackets, or just before an unmatched `}`.
 pub fn skip_statement(i: &str) -> &str {
@@ -1501,6 +1510,21 @@ mod tests {
             panic!()
         };
         assert_eq!(c.rules.len(), 1);
+    }
+
+    #[test]
+    fn found_tokens_stop_at_separators() {
+        for (line, tok) in [
+            ("memory; tcp", "memory"),
+            ("{ 22 }", "{"),
+            ("}", "}"),
+            ("22, 23", "22"),
+            ("accept", "accept"),
+            ("10.0.0.1/24 drop", "10.0.0.1/24"),
+            ("", ""),
+        ] {
+            assert_eq!(found_token(line), tok, "{line}");
+        }
     }
 
     #[test]
