@@ -1456,6 +1456,17 @@ mod tests {
         ));
     }
 
+    /// The first chain of the ruleset's first command, a table block.
+    fn first_chain<'r>(rs: &'r Ruleset<'_>) -> &'r Chain<'r> {
+        let Command::Table { table, .. } = &rs.commands[0] else {
+            panic!("not a table: {:?}", rs.commands[0])
+        };
+        let TableItem::Chain(c) = &table.items[0] else {
+            panic!("not a chain: {:?}", table.items[0])
+        };
+        c
+    }
+
     #[test]
     fn errors_resync_at_next_statement() {
         let rs = parse_str(
@@ -1466,12 +1477,7 @@ mod tests {
         let i = &rs.issues[0];
         assert_eq!((i.origin.line, i.origin.column), (3, 13));
         assert!(i.message.contains("'accept'"), "{}", i.message);
-        let Command::Table { table, .. } = &rs.commands[0] else {
-            panic!()
-        };
-        let TableItem::Chain(c) = &table.items[0] else {
-            panic!()
-        };
+        let c = first_chain(&rs);
         assert_eq!(c.rules.len(), 1);
     }
 
@@ -1490,25 +1496,14 @@ mod tests {
             let rs = parse_str("f.nft", &text);
             assert_eq!(rs.issues.len(), 1, "{stmt}: {:?}", rs.issues);
             assert_eq!(rs.issues[0].origin.line, 3, "{stmt}");
-            let Command::Table { table, .. } = &rs.commands[0] else {
-                panic!()
-            };
-            let TableItem::Chain(c) = &table.items[0] else {
-                panic!()
-            };
-            assert_eq!(c.rules.len(), 1, "{stmt}");
+            assert_eq!(first_chain(&rs).rules.len(), 1, "{stmt}");
         }
         let rs = parse_str(
             "f.nft",
             "table ip t {\n chain c {\n  type filter hook input priority 0; policy $memory;\n  ip saddr 1.2.3.4 drop\n }\n}\n",
         );
         assert_eq!(rs.issues.len(), 1, "{:?}", rs.issues);
-        let Command::Table { table, .. } = &rs.commands[0] else {
-            panic!()
-        };
-        let TableItem::Chain(c) = &table.items[0] else {
-            panic!()
-        };
+        let c = first_chain(&rs);
         assert_eq!(c.rules.len(), 1);
     }
 
