@@ -388,7 +388,12 @@ fn shared_field(e: &Expr<'_>) -> Option<&'static Expr<'static>> {
 
 /// True when, after blanks, the rule ends here (newline, `;`, `}`, end).
 pub fn at_rule_end(i: &str) -> bool {
-    let j = sp(i);
+    ends_rule(sp(i))
+}
+
+/// [`at_rule_end`] at a position whose blanks are already skipped.
+#[inline]
+fn ends_rule(j: &str) -> bool {
     j.is_empty() || j.starts_with(['\n', ';', '}'])
 }
 
@@ -537,7 +542,7 @@ pub fn rule_body<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, (&'a [Stmt<'a>], Op
     let mut i = i;
     loop {
         let j = sp(i);
-        if j.is_empty() || j.starts_with(['\n', ';', '}']) {
+        if ends_rule(j) {
             break;
         }
         if j.starts_with("comment") && peek_word(j) == Some("comment") {
@@ -959,19 +964,10 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
         // `LEFT ! V` or `LEFT not V` (how `nft list` writes `LEFT & V ==
         // 0`): no bit of V is set. nft allows it for bitmask types only;
         // lowering reports the others as nft does.
-        let (r2, right) = rhs(cx, t, 0)?;
-        let left = Expr::Binop {
-            op: BinOp::And,
-            left: cx.alloc_field(left),
-            right: cx.alloc(right),
-        };
+        let (r2, bits) = rhs(cx, t, 0)?;
         return Ok((
             r2,
-            StmtKind::Match {
-                left: cx.alloc(left),
-                op: RelOp::Eq,
-                right: &super::ast::NO_BIT_SET,
-            },
+            masked_match(cx, left, bits, RelOp::Eq, &super::ast::NO_BIT_SET),
         ));
     }
     let (r, op) = relop(s);
@@ -992,19 +988,7 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
                 "',' and a second value: a mask after '/' is a comma list",
             );
         }
-        let left = Expr::Binop {
-            op: BinOp::And,
-            left: cx.alloc(left),
-            right: cx.alloc(mask),
-        };
-        return Ok((
-            r2,
-            StmtKind::Match {
-                left: cx.alloc(left),
-                op,
-                right: cx.alloc(right),
-            },
-        ));
+        return Ok((r2, masked_match(cx, left, mask, op, cx.alloc(right))));
     }
     Ok((
         r,
@@ -1014,6 +998,27 @@ fn match_stmt<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, StmtKind<'a>> {
             right: cx.alloc(right),
         },
     ))
+}
+
+/// `LEFT & MASK OP RIGHT`: the `!` form (`LEFT ! MASK`, no bit set) and the
+/// `VALUE / MASK` form both compare the masked field.
+fn masked_match<'a>(
+    cx: &Cx<'a>,
+    left: Expr<'a>,
+    mask: Expr<'a>,
+    op: RelOp,
+    right: &'a Expr<'a>,
+) -> StmtKind<'a> {
+    let masked = Expr::Binop {
+        op: BinOp::And,
+        left: cx.alloc_field(left),
+        right: cx.alloc(mask),
+    };
+    StmtKind::Match {
+        left: cx.alloc(masked),
+        op,
+        right,
+    }
 }
 
 /// `first` alone, or `first` and the `rest` that followed it, wrapped by `make`.
